@@ -1,0 +1,67 @@
+/* nbss: NetBIOS session service framing, a push parser per direction.
+ *
+ * RFC 1002 4.3.1: a 4-byte header (type, flags, 16-bit length; bit 0 of flags
+ * extends the length to 17 bits) then the body. On TCP 445 (MS-SMB2 2.1,
+ * "direct TCP") byte 0 is zero and the length is 24 bits. A message body is
+ * handed on whole when it fits in NBSS_KEEP_MAX bytes; of a longer one, only
+ * its first NBSS_KEEP_MAX bytes are kept and the rest is skipped by length. */
+#ifndef SMBNEG_NBSS_H
+#define SMBNEG_NBSS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NBSS_KEEP_MAX 8192
+
+enum nbss_state {
+	NBSS_HEADER, /* collecting the 4 header bytes */
+	NBSS_BODY,   /* inside a message */
+	NBSS_RESYNC, /* lost: looking for a header followed by an SMB protocol id */
+};
+
+struct nbss_msg {
+	uint8_t type;       /* NBSS_SESSION_MESSAGE ... */
+	const uint8_t *p;   /* first `kept` bytes of the body */
+	size_t kept;
+	uint32_t length;    /* body length from the header */
+	bool truncated;     /* bytes of the body were lost (gap) */
+};
+
+struct nbss_sink {
+	void (*message)(void *arg, const struct nbss_msg *m);
+	void *arg;
+};
+
+struct nbss_dir {
+	enum nbss_state state;
+	bool netbios_139; /* 17-bit lengths (RFC 1002) rather than 24-bit */
+	uint8_t hdr[8];   /* header bytes, or the resync window */
+	unsigned hdr_have;
+	uint8_t type;
+	uint32_t length;  /* body length of the message in progress */
+	uint32_t got;     /* body bytes seen or lost so far */
+	bool truncated;
+	bool frozen;      /* stop adding to buf (after a gap or at the cap) */
+	uint8_t *buf;     /* kept prefix of a message that spans deliveries */
+	size_t buf_len;
+	/* counters */
+	uint64_t messages;
+	uint32_t keepalives;
+	uint32_t resyncs;    /* times the stream was found again after a loss */
+	uint32_t bad_headers;
+	uint64_t skipped_bytes; /* bytes passed over while resynchronising */
+};
+
+/* Feed bytes in stream order. */
+void nbss_feed(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink);
+/* n bytes of the stream were lost (0: an unknown amount). */
+void nbss_gap(struct nbss_dir *d, uint64_t n, const struct nbss_sink *sink);
+/* End of stream: a message in progress is handed on as truncated. */
+void nbss_finish(struct nbss_dir *d, const struct nbss_sink *sink);
+void nbss_free(struct nbss_dir *d);
+/* Does p (at least 8 bytes) look like an NBSS header followed by an SMB
+ * protocol id (0xFF, 0xFE, 0xFD or 0xFC then "SMB")? */
+bool nbss_looks_like_smb(const uint8_t *p, bool netbios_139);
+
+#endif

@@ -1,0 +1,69 @@
+/* out: renders negotiate events, concluded conversations and the summary as
+ * text, JSON lines or CSV. Parsers never print; this is the only writer. */
+#ifndef SMBNEG_OUT_H
+#define SMBNEG_OUT_H
+
+#include "smbneg/conv.h"
+#include "smbneg/verdict.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
+
+#define OUT_MAX_REASONS 1000 /* text: reasons kept for after the table */
+
+/* A reason kept for the text output's list after the table. */
+struct out_reason {
+	struct out_reason *next;
+	uint64_t row;
+	enum verdict_kind verdict;
+	char text[];
+};
+
+struct out {
+	enum out_format format;
+	FILE *f;
+	bool quiet;
+	const char *file;     /* input being read */
+	uint64_t row;         /* conversations reported so far */
+	bool header_done;
+	uint64_t verdicts[V_COUNT];
+	uint64_t files, files_failed;
+	uint64_t smb1_conversations;
+	struct conv_stats totals;
+	struct out_reason *reasons, *reasons_tail; /* text */
+	size_t nreasons;
+	uint64_t reasons_dropped;
+};
+
+void out_init(struct out *o, enum out_format fmt, FILE *f);
+void out_begin_file(struct out *o, const char *file);
+void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
+void out_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+/* error: NULL, or why the file could not be read (fully). */
+void out_end_file(struct out *o, const struct conv_stats *st, const char *error);
+void out_summary(struct out *o);
+void out_free(struct out *o);
+
+/* Shared by the renderers (out.c). */
+const char *out_endpoint(const struct endpoint *e, char *buf, size_t size);
+const char *out_dialect(const struct conv *c, char *buf, size_t size);
+const char *out_guid(const uint8_t g[16], char *buf, size_t size);
+const char *out_time(const struct timeval *tv, char *buf, size_t size);
+/* FILETIME (100 ns since 1601) as ISO 8601 UTC; "" when zero. */
+const char *out_filetime(uint64_t ft, char *buf, size_t size);
+void out_json_string(FILE *f, const char *s);
+/* Printable text: valid UTF-8 kept, other bytes as \xNN. */
+void out_text_string(FILE *f, const char *s);
+
+/* Renderers */
+void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_text_summary(struct out *o);
+void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
+void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_json_file(struct out *o, const struct conv_stats *st, const char *error);
+void out_json_summary(struct out *o);
+void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+
+#endif

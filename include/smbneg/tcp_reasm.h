@@ -1,0 +1,52 @@
+/* tcp_reasm: per-direction TCP reassembly by sequence number (RFC 9293 3.4).
+ *
+ * Bytes are handed on in sequence order exactly once. Retransmitted and
+ * overlapping bytes are dropped (first copy wins); out-of-order segments wait
+ * in a queue capped at REASM_MAX_QUEUED_BYTES; when the cap is hit, or the
+ * capture lost bytes (snaplen, drops), the missing range is reported as a gap
+ * so the next stage can stay in step by length or resynchronise. */
+#ifndef SMBNEG_TCP_REASM_H
+#define SMBNEG_TCP_REASM_H
+
+#include "smbneg/decode.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REASM_MAX_QUEUED_BYTES (256 * 1024)
+#define REASM_MAX_QUEUED_SEGS 256
+
+struct reasm_sink {
+	void (*data)(void *arg, const uint8_t *p, size_t n);
+	void (*gap)(void *arg, uint64_t n); /* n bytes lost; 0 = unknown amount */
+	void *arg;
+};
+
+struct reasm_queued;
+
+struct reasm_dir {
+	bool started;  /* next_seq is known */
+	bool closed;   /* FIN or RST seen */
+	uint32_t next_seq;
+	struct reasm_queued *queue; /* sorted by seq */
+	size_t queued_bytes;
+	unsigned queued_segs;
+	/* counters */
+	uint64_t bytes;       /* delivered */
+	uint64_t gap_bytes;   /* reported lost */
+	uint32_t retransmits; /* segments wholly seen before */
+	uint32_t overlaps;    /* segments partly seen before */
+	uint32_t out_of_order;
+	uint32_t overlap_conflicts; /* queued copies that disagree on a byte */
+};
+
+/* Feed one segment. A first segment without SYN starts mid-stream: a gap of
+ * unknown size is reported before its bytes. */
+void reasm_push(struct reasm_dir *d, const struct tcp_seg *seg, const struct reasm_sink *sink);
+/* Hand on whatever waits in the queue, with gaps between (end of capture). */
+void reasm_flush(struct reasm_dir *d, const struct reasm_sink *sink);
+/* Free the queue. */
+void reasm_free(struct reasm_dir *d);
+
+#endif

@@ -1,0 +1,245 @@
+/* smbneg: passive SMB1/SMB2/SMB3 Negotiate and signing analyser.
+ * Command line (SPEC "Command line"); fatal errors only here. */
+#include "smbneg/analyze.h"
+#include "smbneg/explain.h"
+#include "smbneg/out.h"
+#include "smbneg/verdict.h"
+
+#include <dirent.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef SMBNEG_VERSION
+#define SMBNEG_VERSION "unknown"
+#endif
+
+#define MAX_INPUTS 4096
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: smbneg -r FILE [-r FILE ...] [-o text|json|csv] [-q] [--fail-on LIST] [BPF]\n"
+		"       smbneg explain CODE\n"
+		"\n"
+		"  -r FILE          read a pcap or pcapng file ('-' = stdin; a directory = every\n"
+		"                   capture in it, sorted); repeatable\n"
+		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
+		"  -q               summary only\n"
+		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST (comma-separated\n"
+		"                   verdict names, or any-mismatch, not-signed, smb1)\n"
+		"  BPF              an extra filter expression, as tcpdump's\n"
+		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
+		"\n"
+		"examples:\n"
+		"  smbneg -r capture.pcapng\n"
+		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
+		"  smbneg -r samples/ --fail-on any-mismatch,not-signed -q\n"
+		"  smbneg explain 3227320323\n"
+		"\n"
+		"verdicts: signed, not-signed, mismatch-no-communication, mismatch-access-denied,\n"
+		"          guest-blocked, secure-negotiate-failed, invalid-signature, incomplete\n"
+		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n");
+}
+
+/* --fail-on: a set of verdicts (bit per enum verdict_kind) plus "smb1". */
+struct fail_on {
+	unsigned verdicts;
+	bool smb1;
+};
+
+static bool parse_fail_on(const char *list, struct fail_on *fo)
+{
+	char buf[512];
+	if (strlen(list) >= sizeof buf)
+		return false;
+	memcpy(buf, list, strlen(list) + 1);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "any-mismatch") == 0) {
+			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION | 1u << V_MISMATCH_ACCESS_DENIED |
+					1u << V_GUEST_BLOCKED | 1u << V_SECURE_NEGOTIATE_FAILED |
+					1u << V_INVALID_SIGNATURE;
+		} else if (strcmp(tok, "smb1") == 0) {
+			fo->smb1 = true;
+		} else {
+			enum verdict_kind v = verdict_from_name(tok);
+			if (v == V_COUNT)
+				return false;
+			fo->verdicts |= 1u << v;
+		}
+	}
+	return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_capture_name(const char *n)
+{
+	static const char *const ext[] = {".pcap", ".pcapng", ".cap", ".dmp"};
+	size_t len = strlen(n);
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t el = strlen(ext[i]);
+		if (len > el && strcmp(n + len - el, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Append path, or every capture in it when it is a directory, to inputs. */
+static void add_input(const char *path, char **inputs, size_t *n)
+{
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		if (!d)
+			err(2, "%s", path);
+		size_t first = *n;
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.' || !is_capture_name(e->d_name))
+				continue;
+			if (*n >= MAX_INPUTS)
+				errx(2, "%s: more than %d inputs", path, MAX_INPUTS);
+			size_t len = strlen(path) + strlen(e->d_name) + 2;
+			char *p = malloc(len);
+			if (!p)
+				err(2, "malloc");
+			snprintf(p, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+				 e->d_name);
+			inputs[(*n)++] = p;
+		}
+		closedir(d);
+		qsort(inputs + first, *n - first, sizeof *inputs, cmp_str);
+		return;
+	}
+	if (*n >= MAX_INPUTS)
+		errx(2, "more than %d inputs", MAX_INPUTS);
+	inputs[*n] = strdup(path);
+	if (!inputs[*n])
+		err(2, "strdup");
+	(*n)++;
+}
+
+/* The trailing arguments, joined with spaces, as tcpdump does. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = calloc(1, len);
+	if (!s)
+		err(2, "calloc");
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strncat(s, " ", len - strlen(s) - 1);
+		strncat(s, argv[i], len - strlen(s) - 1);
+	}
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "explain") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "usage: smbneg explain CODE\n");
+			return 2;
+		}
+		if (!explain_code(argv[2], stdout)) {
+			fprintf(stderr, "smbneg: %s: not an error code smbneg knows\n", argv[2]);
+			return 2;
+		}
+		return 0;
+	}
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"fail-on", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
+	};
+	char **inputs = calloc(MAX_INPUTS, sizeof *inputs);
+	if (!inputs)
+		err(2, "calloc");
+	size_t ninputs = 0;
+	enum out_format fmt = OUT_TEXT;
+	struct fail_on fail_on = {0, false};
+	bool quiet = false;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "r:o:qhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			add_input(optarg, inputs, &ninputs);
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				fmt = OUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = OUT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = OUT_CSV;
+			else
+				errx(2, "-o %s: expected text, json or csv", optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'F':
+			if (!parse_fail_on(optarg, &fail_on))
+				errx(2, "--fail-on %s: unknown verdict name", optarg);
+			break;
+		case 'V':
+			printf("smbneg %s\n", SMBNEG_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (ninputs == 0) {
+		usage(stderr);
+		return 2;
+	}
+	char *filter = join_args(argc - optind, argv + optind);
+	struct out o;
+	out_init(&o, fmt, stdout);
+	o.quiet = quiet;
+	int status = 0;
+	for (size_t i = 0; i < ninputs; i++) {
+		char msg[1024];
+		if (!analyze_file(&o, inputs[i], filter, msg, sizeof msg)) {
+			fprintf(stderr, "smbneg: %s\n", msg);
+			status = 2;
+		}
+		free(inputs[i]);
+	}
+	out_summary(&o);
+	if (status == 0) {
+		bool hit = false;
+		for (int v = 0; v < V_COUNT; v++) {
+			if ((fail_on.verdicts & (1u << v)) && o.verdicts[v]) {
+				fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
+					(unsigned long long)o.verdicts[v], verdict_names[v]);
+				hit = true;
+			}
+		}
+		if (fail_on.smb1 && o.smb1_conversations) {
+			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
+				(unsigned long long)o.smb1_conversations);
+			hit = true;
+		}
+		if (hit)
+			status = 1;
+	}
+	out_free(&o);
+	free(filter);
+	free(inputs);
+	return status;
+}

@@ -1,0 +1,233 @@
+/* out: dispatch to the renderers, and helpers they share. */
+#include "smbneg/out.h"
+
+#include "smbneg/smb_const.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void out_init(struct out *o, enum out_format fmt, FILE *f)
+{
+	memset(o, 0, sizeof *o);
+	o->format = fmt;
+	o->f = f;
+}
+
+void out_begin_file(struct out *o, const char *file)
+{
+	o->file = file;
+	o->files++;
+}
+
+void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
+{
+	if (o->format == OUT_JSON && !o->quiet)
+		out_json_negotiate(o, c, sender, e);
+}
+
+static void keep_reason(struct out *o, const struct verdict *v)
+{
+	if (o->nreasons >= OUT_MAX_REASONS) {
+		o->reasons_dropped++;
+		return;
+	}
+	size_t n = strlen(v->reason) + 1;
+	struct out_reason *r = malloc(sizeof *r + n);
+	if (!r)
+		return;
+	r->next = NULL;
+	r->row = o->row;
+	r->verdict = v->verdict;
+	memcpy(r->text, v->reason, n);
+	if (o->reasons_tail)
+		o->reasons_tail->next = r;
+	else
+		o->reasons = r;
+	o->reasons_tail = r;
+	o->nreasons++;
+}
+
+void out_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+{
+	o->row++;
+	o->verdicts[v->verdict]++;
+	if (v->smb_version == 1)
+		o->smb1_conversations++;
+	switch (o->format) {
+	case OUT_TEXT:
+		if (v->verdict != V_SIGNED)
+			keep_reason(o, v);
+		if (!o->quiet)
+			out_text_conversation(o, c, v);
+		break;
+	case OUT_JSON:
+		if (!o->quiet)
+			out_json_conversation(o, c, v);
+		break;
+	case OUT_CSV:
+		out_csv_conversation(o, c, v);
+		break;
+	}
+}
+
+void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
+{
+	if (error)
+		o->files_failed++;
+	o->totals.frames += st->frames;
+	o->totals.tcp_segments += st->tcp_segments;
+	o->totals.not_tcp += st->not_tcp;
+	o->totals.fragments += st->fragments;
+	o->totals.truncated += st->truncated;
+	o->totals.malformed += st->malformed;
+	o->totals.connections += st->connections;
+	o->totals.smb_connections += st->smb_connections;
+	o->totals.evicted += st->evicted;
+	if (o->format == OUT_JSON)
+		out_json_file(o, st, error);
+	fflush(o->f);
+}
+
+void out_summary(struct out *o)
+{
+	if (o->format == OUT_TEXT)
+		out_text_summary(o);
+	else if (o->format == OUT_JSON)
+		out_json_summary(o);
+	fflush(o->f);
+}
+
+void out_free(struct out *o)
+{
+	while (o->reasons) {
+		struct out_reason *r = o->reasons;
+		o->reasons = r->next;
+		free(r);
+	}
+	o->reasons_tail = NULL;
+}
+
+const char *out_endpoint(const struct endpoint *e, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (e->family == 4) {
+		inet_ntop(AF_INET, e->addr, a, sizeof a);
+		snprintf(buf, size, "%s:%u", a, (unsigned)e->port);
+	} else {
+		inet_ntop(AF_INET6, e->addr, a, sizeof a);
+		snprintf(buf, size, "[%s]:%u", a, (unsigned)e->port);
+	}
+	return buf;
+}
+
+const char *out_dialect(const struct conv *c, char *buf, size_t size)
+{
+	const struct conv_smb *s = c->smb;
+	buf[0] = '\0';
+	if (!s)
+		return NULL;
+	if (s->smb2_resp_seen && s->smb2_resp_status == NT_STATUS_SUCCESS) {
+		const char *n = tok_name(smb2_dialect_names, s->smb2_resp.dialect);
+		if (n)
+			snprintf(buf, size, "%s", n);
+		else
+			snprintf(buf, size, "0x%04x", (unsigned)s->smb2_resp.dialect);
+		return buf;
+	}
+	if (s->smb1_resp_seen && s->smb1_dialect[0]) {
+		snprintf(buf, size, "%s", s->smb1_dialect);
+		return buf;
+	}
+	return NULL;
+}
+
+/* MS-DTYP 2.3.4.2: Data1..Data3 little-endian, Data4 as bytes. */
+const char *out_guid(const uint8_t g[16], char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13],
+		 g[14], g[15]);
+	return buf;
+}
+
+const char *out_time(const struct timeval *tv, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, size, "%lld", (long long)tv->tv_sec);
+		return buf;
+	}
+	char base[32];
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06ldZ", base, (long)tv->tv_usec);
+	return buf;
+}
+
+const char *out_filetime(uint64_t ft, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	/* 11644473600 s between 1601-01-01 and 1970-01-01 */
+	if (ft == 0 || ft / 10000000u < UINT64_C(11644473600) ||
+	    ft / 10000000u - UINT64_C(11644473600) > UINT64_C(253402300799))
+		return buf;
+	struct timeval tv;
+	tv.tv_sec = (time_t)(ft / 10000000u - UINT64_C(11644473600));
+	tv.tv_usec = (suseconds_t)(ft % 10000000u / 10);
+	return out_time(&tv, buf, size);
+}
+
+/* Length of a valid UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || (n == 2 && s[0] < 0xC2))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+void out_json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	fputc('"', f);
+	while (*s) {
+		if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			size_t n = utf8_len(s);
+			if (n == 0) { /* not UTF-8: the byte as Latin-1 */
+				fprintf(f, "\\u%04x", *s++);
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+void out_text_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		size_t n = utf8_len(s);
+		if (*s < 0x20 || *s == 0x7f || *s == '\\' || n == 0) {
+			fprintf(f, "\\x%02x", *s++);
+		} else {
+			fwrite(s, 1, n, f);
+			s += n;
+		}
+	}
+}

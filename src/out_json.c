@@ -1,0 +1,454 @@
+/* out_json: one JSON object per line per event (README "JSON schema"). */
+#include "smbneg/out.h"
+
+#include "smbneg/explain.h"
+#include "smbneg/smb_const.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* A tiny writer that places the commas. */
+struct jw {
+	FILE *f;
+	bool first;
+};
+
+static void j_key(struct jw *w, const char *k)
+{
+	if (!w->first)
+		fputc(',', w->f);
+	w->first = false;
+	out_json_string(w->f, k);
+	fputc(':', w->f);
+}
+
+static void j_str(struct jw *w, const char *k, const char *v)
+{
+	j_key(w, k);
+	if (v)
+		out_json_string(w->f, v);
+	else
+		fputs("null", w->f);
+}
+
+static void j_u64(struct jw *w, const char *k, uint64_t v)
+{
+	j_key(w, k);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+static void j_i64(struct jw *w, const char *k, int64_t v)
+{
+	j_key(w, k);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+static void j_bool(struct jw *w, const char *k, bool v)
+{
+	j_key(w, k);
+	fputs(v ? "true" : "false", w->f);
+}
+
+static void j_null(struct jw *w, const char *k)
+{
+	j_key(w, k);
+	fputs("null", w->f);
+}
+
+static void j_open(struct jw *w, const char *k, char bracket)
+{
+	if (k)
+		j_key(w, k);
+	else if (!w->first)
+		fputc(',', w->f);
+	fputc(bracket, w->f);
+	w->first = true;
+}
+
+static void j_close(struct jw *w, char bracket)
+{
+	fputc(bracket, w->f);
+	w->first = false;
+}
+
+static void name_cb(const char *name, void *arg)
+{
+	struct jw *w = arg;
+	if (!w->first)
+		fputc(',', w->f);
+	w->first = false;
+	out_json_string(w->f, name);
+}
+
+/* "k": raw, "k_names": [flag names] */
+static void j_flags(struct jw *w, const char *k, uint32_t v, const struct tok *t)
+{
+	char nk[64];
+	j_u64(w, k, v);
+	snprintf(nk, sizeof nk, "%s_names", k);
+	j_open(w, nk, '[');
+	uint32_t rest = tok_each_bit(t, v, name_cb, w);
+	if (rest) {
+		char hex[16];
+		snprintf(hex, sizeof hex, "0x%x", (unsigned)rest);
+		name_cb(hex, w);
+	}
+	j_close(w, ']');
+}
+
+static void j_guid(struct jw *w, const char *k, const uint8_t g[16])
+{
+	char buf[40];
+	j_str(w, k, out_guid(g, buf, sizeof buf));
+}
+
+static void j_filetime(struct jw *w, const char *k, uint64_t ft)
+{
+	char buf[48], nk[64];
+	j_u64(w, k, ft);
+	snprintf(nk, sizeof nk, "%s_utc", k);
+	out_filetime(ft, buf, sizeof buf);
+	j_str(w, nk, buf[0] ? buf : NULL);
+}
+
+static void j_dialect_list(struct jw *w, const uint16_t *d, unsigned n)
+{
+	j_open(w, "dialects", '[');
+	for (unsigned i = 0; i < n; i++) {
+		if (!w->first)
+			fputc(',', w->f);
+		w->first = false;
+		fprintf(w->f, "%u", (unsigned)d[i]);
+	}
+	j_close(w, ']');
+	j_open(w, "dialect_names", '[');
+	for (unsigned i = 0; i < n; i++) {
+		char hex[8];
+		snprintf(hex, sizeof hex, "0x%04x", (unsigned)d[i]);
+		const char *name = tok_name(smb2_dialect_names, d[i]);
+		name_cb(name ? name : hex, w);
+	}
+	j_close(w, ']');
+}
+
+static void j_ids(struct jw *w, const char *k, const struct smb2_context *c, const struct tok *t)
+{
+	char nk[64];
+	j_open(w, k, '[');
+	for (unsigned i = 0; i < c->ids_kept; i++) {
+		if (!w->first)
+			fputc(',', w->f);
+		w->first = false;
+		fprintf(w->f, "%u", (unsigned)c->ids[i]);
+	}
+	j_close(w, ']');
+	if (!t)
+		return;
+	snprintf(nk, sizeof nk, "%s_names", k);
+	j_open(w, nk, '[');
+	for (unsigned i = 0; i < c->ids_kept; i++) {
+		char hex[8];
+		snprintf(hex, sizeof hex, "0x%04x", (unsigned)c->ids[i]);
+		const char *name = tok_name(t, c->ids[i]);
+		name_cb(name ? name : hex, w);
+	}
+	j_close(w, ']');
+}
+
+/* MS-SMB2 2.2.3.1: every context, decoded by type. */
+static void j_contexts(struct jw *w, const struct smb2_contexts *cs)
+{
+	j_u64(w, "negotiate_context_count", cs->count);
+	j_open(w, "negotiate_contexts", '[');
+	for (unsigned i = 0; i < cs->kept; i++) {
+		const struct smb2_context *c = &cs->c[i];
+		j_open(w, NULL, '{');
+		j_u64(w, "type", c->type);
+		j_str(w, "type_name", tok_name(smb2_context_names, c->type));
+		j_u64(w, "length", c->length);
+		switch (c->type) {
+		case SMB2_PREAUTH_INTEGRITY_CAPABILITIES:
+			j_ids(w, "hash_algorithms", c, smb2_hash_names);
+			j_u64(w, "salt_length", c->salt_length);
+			break;
+		case SMB2_ENCRYPTION_CAPABILITIES:
+			j_ids(w, "ciphers", c, smb2_cipher_names);
+			break;
+		case SMB2_SIGNING_CAPABILITIES:
+			j_ids(w, "signing_algorithms", c, smb2_signing_alg_names);
+			break;
+		case SMB2_COMPRESSION_CAPABILITIES:
+			j_ids(w, "compression_algorithms", c, smb2_compression_names);
+			j_u64(w, "flags", c->flags);
+			break;
+		case SMB2_RDMA_TRANSFORM_CAPABILITIES:
+			j_ids(w, "rdma_transforms", c, NULL);
+			break;
+		case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID:
+			j_str(w, "netname", c->netname);
+			break;
+		case SMB2_TRANSPORT_CAPABILITIES:
+			j_u64(w, "flags", c->flags);
+			break;
+		default:
+			break;
+		}
+		j_close(w, '}');
+	}
+	j_close(w, ']');
+}
+
+static void j_common(struct jw *w, struct out *o, const struct conv *c, const char *event)
+{
+	char cl[64], sv[64];
+	j_str(w, "event", event);
+	j_str(w, "file", o->file);
+	j_str(w, "client", out_endpoint(conv_client(c), cl, sizeof cl));
+	j_str(w, "server", out_endpoint(conv_server(c), sv, sizeof sv));
+}
+
+static void j_status(struct jw *w, uint32_t st)
+{
+	j_u64(w, "status", st);
+	j_str(w, "status_name", tok_name(ntstatus_names, st));
+}
+
+static void j_anomalies(struct jw *w, anomaly_mask m)
+{
+	j_open(w, "anomalies", '[');
+	for (int i = 0; i < ANOM_COUNT; i++)
+		if (m & ANOM_BIT(i))
+			name_cb(anomaly_names[i], w);
+	j_close(w, ']');
+}
+
+void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
+{
+	char ts[48];
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_common(&w, o, c, "negotiate");
+	j_u64(&w, "frame", e->frame);
+	j_str(&w, "time", out_time(&e->ts, ts, sizeof ts));
+	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	j_str(&w, "direction", request ? "request" : "response");
+	j_u64(&w, "smb_version", e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2);
+	(void)sender;
+	switch (e->kind) {
+	case NEG_SMB1_REQUEST: {
+		const struct smb1_negotiate_request *q = e->smb1_req;
+		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
+		j_u64(&w, "dialect_count", q->dialect_count);
+		j_open(&w, "dialects", '[');
+		for (unsigned i = 0; i < q->dialects_kept; i++) {
+			if (!w.first)
+				fputc(',', w.f);
+			w.first = false;
+			out_json_string(w.f, q->dialects[i]);
+		}
+		j_close(&w, ']');
+		j_anomalies(&w, q->anomalies);
+		break;
+	}
+	case NEG_SMB1_RESPONSE: {
+		const struct smb1_negotiate_response *p = e->smb1_resp;
+		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
+		j_status(&w, e->h1->status);
+		j_u64(&w, "word_count", p->word_count);
+		if (p->word_count >= 1)
+			j_u64(&w, "dialect_index", p->dialect_index);
+		j_str(&w, "dialect", e->smb1_dialect);
+		if (p->has_security_mode)
+			j_flags(&w, "security_mode", p->security_mode, smb1_secmode_bits);
+		else
+			j_null(&w, "security_mode");
+		if (p->word_count == 17 || p->word_count == 13) {
+			j_u64(&w, "max_mpx_count", p->max_mpx_count);
+			j_u64(&w, "max_number_vcs", p->max_number_vcs);
+			j_u64(&w, "max_buffer_size", p->max_buffer_size);
+			j_u64(&w, "session_key", p->session_key);
+			j_i64(&w, "server_time_zone", p->server_time_zone);
+			j_u64(&w, "challenge_length", p->challenge_length);
+		}
+		if (p->word_count == 17) {
+			j_u64(&w, "max_raw_size", p->max_raw_size);
+			j_flags(&w, "capabilities", p->capabilities, smb1_cap_bits);
+			j_filetime(&w, "system_time", p->system_time);
+			j_bool(&w, "extended_security", p->extended_security);
+			if (p->extended_security) {
+				j_guid(&w, "server_guid", p->server_guid);
+				j_u64(&w, "security_blob_length", p->security_blob_length);
+			} else {
+				char hex[20] = "";
+				size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
+				for (size_t i = 0; i < n; i++)
+					snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
+				j_str(&w, "challenge", hex);
+				j_str(&w, "domain_name", p->domain_name);
+			}
+		}
+		j_anomalies(&w, p->anomalies);
+		break;
+	}
+	case NEG_SMB2_REQUEST: {
+		const struct smb2_negotiate_request *q = e->smb2_req;
+		j_u64(&w, "message_id", e->h2->message_id);
+		j_flags(&w, "security_mode", q->security_mode, smb2_secmode_bits);
+		j_flags(&w, "capabilities", q->capabilities, smb2_cap_bits);
+		j_guid(&w, "client_guid", q->client_guid);
+		j_u64(&w, "dialect_count", q->dialect_count);
+		j_dialect_list(&w, q->dialects, q->dialects_kept);
+		j_contexts(&w, &q->contexts);
+		j_anomalies(&w, q->anomalies);
+		break;
+	}
+	case NEG_SMB2_RESPONSE: {
+		const struct smb2_negotiate_response *p = e->smb2_resp;
+		char hex[8];
+		j_u64(&w, "message_id", e->h2->message_id);
+		j_status(&w, e->h2->status);
+		j_flags(&w, "security_mode", p->security_mode, smb2_secmode_bits);
+		j_u64(&w, "dialect", p->dialect);
+		snprintf(hex, sizeof hex, "0x%04x", (unsigned)p->dialect);
+		const char *dn = tok_name(smb2_dialect_names, p->dialect);
+		j_str(&w, "dialect_name", e->h2->status ? NULL : dn ? dn : hex);
+		j_guid(&w, "server_guid", p->server_guid);
+		j_flags(&w, "capabilities", p->capabilities, smb2_cap_bits);
+		j_u64(&w, "max_transact_size", p->max_transact_size);
+		j_u64(&w, "max_read_size", p->max_read_size);
+		j_u64(&w, "max_write_size", p->max_write_size);
+		j_filetime(&w, "system_time", p->system_time);
+		j_filetime(&w, "server_start_time", p->server_start_time);
+		j_u64(&w, "security_buffer_offset", p->security_buffer_offset);
+		j_u64(&w, "security_buffer_length", p->security_buffer_length);
+		j_contexts(&w, &p->contexts);
+		j_anomalies(&w, p->anomalies);
+		break;
+	}
+	}
+	j_close(&w, '}');
+	fputc('\n', o->f);
+	fflush(o->f);
+}
+
+static void j_counts(struct jw *w, const char *k, const struct conv_counts k2[2])
+{
+	j_open(w, k, '{');
+	j_u64(w, "client_signed", k2[0].signed_msgs);
+	j_u64(w, "client_unsigned", k2[0].unsigned_msgs);
+	j_u64(w, "server_signed", k2[1].signed_msgs);
+	j_u64(w, "server_unsigned", k2[1].unsigned_msgs);
+	j_close(w, '}');
+}
+
+static void j_side(struct jw *w, const char *who, const struct side_signing *sd)
+{
+	char k[64];
+	snprintf(k, sizeof k, "%s_signing_source", who);
+	j_str(w, k, sd->source);
+	snprintf(k, sizeof k, "%s_signing_confidence", who);
+	j_str(w, k, confidence_names[sd->confidence]);
+}
+
+void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+{
+	char buf[64];
+	const struct conv_smb *s = c->smb;
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_common(&w, o, c, "conversation");
+	if (v->smb_version)
+		j_u64(&w, "smb_version", (uint64_t)v->smb_version);
+	else
+		j_null(&w, "smb_version");
+	j_str(&w, "dialect", out_dialect(c, buf, sizeof buf));
+	if (v->client.raw >= 0)
+		j_u64(&w, "client_security_mode", (uint64_t)v->client.raw);
+	else
+		j_null(&w, "client_security_mode");
+	if (v->server.raw >= 0)
+		j_u64(&w, "server_security_mode", (uint64_t)v->server.raw);
+	else
+		j_null(&w, "server_security_mode");
+	j_str(&w, "client_signing", signing_names[v->client.setting]);
+	j_str(&w, "server_signing", signing_names[v->server.setting]);
+	j_u64(&w, "signed_messages", s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs);
+	j_u64(&w, "unsigned_messages",
+	      s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs);
+	j_str(&w, "verdict", verdict_names[v->verdict]);
+	j_anomalies(&w, c->anomalies);
+	/* extensions */
+	j_u64(&w, "id", o->row);
+	j_u64(&w, "first_frame", c->first_frame);
+	j_u64(&w, "last_frame", c->last_frame);
+	j_str(&w, "start", out_time(&c->first_ts, buf, sizeof buf));
+	j_str(&w, "end", out_time(&c->last_ts, buf, sizeof buf));
+	j_side(&w, "client", &v->client);
+	j_side(&w, "server", &v->server);
+	j_open(&w, "predicted", '[');
+	for (int i = 0; i < 3; i++)
+		if (v->predicted & (1u << i))
+			name_cb(kb_outcome_names[i], &w);
+	j_close(&w, ']');
+	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
+	j_str(&w, "note", v->note[0] ? v->note : NULL);
+	j_str(&w, "fix", explain_fix(v->verdict));
+	j_counts(&w, "messages_after_negotiate", s->after_negotiate);
+	j_counts(&w, "messages_after_session_setup", s->ordinary);
+	j_u64(&w, "encrypted_messages", s->encrypted[0] + s->encrypted[1]);
+	j_u64(&w, "compressed_messages", s->compressed[0] + s->compressed[1]);
+	j_bool(&w, "session_established", s->session_ok);
+	j_bool(&w, "guest", s->session_guest);
+	j_bool(&w, "anonymous", s->session_null);
+	if (s->session_fail_status)
+		j_u64(&w, "session_setup_status", s->session_fail_status);
+	j_bool(&w, "tree_connect_ok", s->tree_connect_ok);
+	if (s->tree_connect_status)
+		j_u64(&w, "tree_connect_status", s->tree_connect_status);
+	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
+	j_close(&w, '}');
+	fputc('\n', o->f);
+	fflush(o->f);
+}
+
+static void j_stats(struct jw *w, const struct conv_stats *st)
+{
+	j_u64(w, "frames", st->frames);
+	j_u64(w, "tcp_segments", st->tcp_segments);
+	j_u64(w, "ip_fragments_skipped", st->fragments);
+	j_u64(w, "frames_truncated", st->truncated);
+	j_u64(w, "frames_malformed", st->malformed);
+	j_u64(w, "tcp_connections", st->connections);
+	j_u64(w, "smb_connections", st->smb_connections);
+	j_u64(w, "evicted", st->evicted);
+}
+
+void out_json_file(struct out *o, const struct conv_stats *st, const char *error)
+{
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_str(&w, "event", "file");
+	j_str(&w, "file", o->file);
+	j_str(&w, "error", error);
+	j_stats(&w, st);
+	j_close(&w, '}');
+	fputc('\n', o->f);
+}
+
+void out_json_summary(struct out *o)
+{
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_str(&w, "event", "summary");
+	j_u64(&w, "files", o->files);
+	j_u64(&w, "files_failed", o->files_failed);
+	j_u64(&w, "conversations", o->row);
+	j_u64(&w, "smb1_conversations", o->smb1_conversations);
+	j_open(&w, "verdicts", '{');
+	for (int i = 0; i < V_COUNT; i++)
+		j_u64(&w, verdict_names[i], o->verdicts[i]);
+	j_close(&w, '}');
+	j_stats(&w, &o->totals);
+	j_close(&w, '}');
+	fputc('\n', o->f);
+}

@@ -1,0 +1,188 @@
+/* rd: bounds-checked reader (see include/smbneg/rd.h). */
+#include "smbneg/rd.h"
+
+#include <string.h>
+
+struct rd rd_init(const uint8_t *p, size_t len)
+{
+	static const uint8_t empty[1];
+	struct rd r = {p ? p : empty, p ? len : 0, 0, false};
+	return r;
+}
+
+/* Reserve n bytes: NULL (and sticky error) when they are not there. */
+static const uint8_t *take(struct rd *r, size_t n)
+{
+	if (r->err || n > r->len - r->pos) {
+		r->err = true;
+		return NULL;
+	}
+	const uint8_t *q = r->p + r->pos;
+	r->pos += n;
+	return q;
+}
+
+uint8_t rd_u8(struct rd *r)
+{
+	const uint8_t *q = take(r, 1);
+	return q ? q[0] : 0;
+}
+
+uint16_t rd_le16(struct rd *r)
+{
+	const uint8_t *q = take(r, 2);
+	return q ? (uint16_t)(q[0] | q[1] << 8) : 0;
+}
+
+uint32_t rd_le32(struct rd *r)
+{
+	const uint8_t *q = take(r, 4);
+	return q ? (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
+			   (uint32_t)q[3] << 24
+		 : 0;
+}
+
+uint64_t rd_le64(struct rd *r)
+{
+	uint64_t lo = rd_le32(r);
+	uint64_t hi = rd_le32(r);
+	return r->err ? 0 : lo | hi << 32;
+}
+
+uint16_t rd_be16(struct rd *r)
+{
+	const uint8_t *q = take(r, 2);
+	return q ? (uint16_t)(q[0] << 8 | q[1]) : 0;
+}
+
+uint32_t rd_be32(struct rd *r)
+{
+	const uint8_t *q = take(r, 4);
+	return q ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
+			   (uint32_t)q[3]
+		 : 0;
+}
+
+bool rd_bytes(struct rd *r, void *dst, size_t n)
+{
+	const uint8_t *q = take(r, n);
+	if (!q) {
+		memset(dst, 0, n);
+		return false;
+	}
+	memcpy(dst, q, n);
+	return true;
+}
+
+bool rd_skip(struct rd *r, size_t n)
+{
+	return take(r, n) != NULL;
+}
+
+struct rd rd_sub(struct rd *r, size_t n)
+{
+	const uint8_t *q = take(r, n);
+	struct rd c = rd_init(q, q ? n : 0);
+	c.err = q == NULL;
+	return c;
+}
+
+struct rd rd_at(const struct rd *r, size_t off, size_t n)
+{
+	struct rd c = rd_init(NULL, 0);
+	if (off > r->len || n > r->len - off) {
+		c.err = true;
+		return c;
+	}
+	return rd_init(r->p + off, n);
+}
+
+const uint8_t *rd_peek(const struct rd *r, size_t n)
+{
+	if (r->err || n > r->len - r->pos)
+		return NULL;
+	return r->p + r->pos;
+}
+
+static size_t put_utf8(char *dst, size_t size, size_t at, uint32_t cp)
+{
+	char tmp[4];
+	size_t n;
+	if (cp < 0x80) {
+		tmp[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xC0 | cp >> 6);
+		tmp[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		tmp[0] = (char)(0xE0 | cp >> 12);
+		tmp[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		tmp[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		tmp[0] = (char)(0xF0 | cp >> 18);
+		tmp[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		tmp[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		tmp[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	if (n >= size - at) /* keep room for the NUL */
+		return 0;
+	memcpy(dst + at, tmp, n);
+	return n;
+}
+
+bool rd_utf16le(struct rd *r, size_t n, char *dst, size_t size)
+{
+	struct rd s = rd_sub(r, n);
+	size_t at = 0;
+	bool done = false;
+	if (size == 0)
+		return false;
+	while (!done && rd_left(&s) >= 2) {
+		uint32_t cp = rd_le16(&s);
+		if (cp == 0)
+			break;
+		if (cp >= 0xD800 && cp < 0xDC00 && rd_left(&s) >= 2) {
+			const uint8_t *q = rd_peek(&s, 2);
+			uint32_t lo = (uint32_t)(q[0] | q[1] << 8);
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				rd_skip(&s, 2);
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			} else {
+				cp = 0xFFFD;
+			}
+		} else if (cp >= 0xD800 && cp < 0xE000) {
+			cp = 0xFFFD;
+		}
+		size_t w = put_utf8(dst, size, at, cp);
+		if (w == 0)
+			done = true;
+		at += w;
+	}
+	dst[at] = '\0';
+	return rd_ok(r);
+}
+
+size_t rd_strlen(const struct rd *r, bool wide, bool *terminated)
+{
+	size_t left = r->err ? 0 : rd_left(r);
+	const uint8_t *q = r->p + r->pos;
+	*terminated = false;
+	if (!wide) {
+		const uint8_t *z = memchr(q, 0, left);
+		if (z) {
+			*terminated = true;
+			return (size_t)(z - q);
+		}
+		return left;
+	}
+	for (size_t i = 0; i + 1 < left; i += 2) {
+		if (q[i] == 0 && q[i + 1] == 0) {
+			*terminated = true;
+			return i;
+		}
+	}
+	return left & ~(size_t)1;
+}

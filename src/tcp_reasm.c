@@ -1,0 +1,156 @@
+/* tcp_reasm: per-direction reassembly (see include/smbneg/tcp_reasm.h). */
+#include "smbneg/tcp_reasm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct reasm_queued {
+	struct reasm_queued *next;
+	uint32_t seq;
+	size_t caplen; /* bytes stored */
+	size_t seglen; /* bytes on the wire; the rest was cut by the snaplen */
+	uint8_t data[];
+};
+
+/* Signed distance from b to a in sequence space (RFC 9293 3.4, modulo 2^32). */
+static int64_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* Deliver [seq, seq+seglen) of which the first caplen bytes were captured,
+ * dropping what precedes next_seq. */
+static void deliver(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t caplen,
+		    size_t seglen, const struct reasm_sink *sink)
+{
+	int64_t rel = seq_diff(seq, d->next_seq);
+	if (rel > 0) { /* a hole we give up waiting for */
+		d->gap_bytes += (uint64_t)rel;
+		sink->gap(sink->arg, (uint64_t)rel);
+		d->next_seq = seq;
+		rel = 0;
+	}
+	size_t skip = (size_t)-rel;
+	if (skip >= seglen)
+		return;
+	if (skip < caplen) {
+		sink->data(sink->arg, p + skip, caplen - skip);
+		d->bytes += caplen - skip;
+	}
+	size_t lost = seglen - (skip > caplen ? skip : caplen);
+	if (lost) {
+		d->gap_bytes += lost;
+		sink->gap(sink->arg, lost);
+	}
+	d->next_seq = seq + (uint32_t)seglen;
+}
+
+/* Deliver and free the head of the queue. */
+static void pop_deliver(struct reasm_dir *d, const struct reasm_sink *sink)
+{
+	struct reasm_queued *q = d->queue;
+	d->queue = q->next;
+	d->queued_bytes -= q->caplen;
+	d->queued_segs--;
+	deliver(d, q->seq, q->data, q->caplen, q->seglen, sink);
+	free(q);
+}
+
+/* Deliver queued segments that have become contiguous. */
+static void drain(struct reasm_dir *d, const struct reasm_sink *sink)
+{
+	while (d->queue && seq_diff(d->queue->seq, d->next_seq) <= 0)
+		pop_deliver(d, sink);
+}
+
+/* Queue an out-of-order segment; false when the caps say no. */
+static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
+{
+	if (d->queued_segs >= REASM_MAX_QUEUED_SEGS ||
+	    seg->caplen > REASM_MAX_QUEUED_BYTES - d->queued_bytes)
+		return false;
+	struct reasm_queued **pp = &d->queue;
+	while (*pp && seq_diff((*pp)->seq, seg->seq) < 0)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->seq == seg->seq && (*pp)->seglen >= seg->seglen) {
+		size_t n = (*pp)->caplen < seg->caplen ? (*pp)->caplen : seg->caplen;
+		if (n && memcmp((*pp)->data, seg->data, n) != 0)
+			d->overlap_conflicts++;
+		d->retransmits++;
+		return true; /* already queued */
+	}
+	struct reasm_queued *q = malloc(sizeof *q + seg->caplen);
+	if (!q)
+		return false;
+	q->seq = seg->seq;
+	q->caplen = seg->caplen;
+	q->seglen = seg->seglen;
+	if (seg->caplen)
+		memcpy(q->data, seg->data, seg->caplen);
+	q->next = *pp;
+	*pp = q;
+	d->queued_bytes += seg->caplen;
+	d->queued_segs++;
+	d->out_of_order++;
+	return true;
+}
+
+void reasm_push(struct reasm_dir *d, const struct tcp_seg *seg, const struct reasm_sink *sink)
+{
+	if (d->closed && (seg->flags & TCP_SYN) == 0 && seg->seglen == 0)
+		return;
+	if (seg->flags & TCP_SYN) {
+		if (!d->started || d->closed) { /* a new connection on the same tuple */
+			reasm_free(d);
+			d->started = true;
+			d->closed = false;
+			d->next_seq = seg->seq + 1;
+		}
+		return;
+	}
+	if (!d->started) {
+		d->started = true;
+		d->next_seq = seg->seq;
+		sink->gap(sink->arg, 0); /* mid-stream: the receiver must resynchronise */
+	}
+	if (seg->seglen > 0) {
+		int64_t rel = seq_diff(seg->seq, d->next_seq);
+		if (rel + (int64_t)seg->seglen <= 0) {
+			d->retransmits++;
+		} else if (rel <= 0) {
+			if (rel < 0)
+				d->overlaps++;
+			deliver(d, seg->seq, seg->data, seg->caplen, seg->seglen, sink);
+			drain(d, sink);
+		} else if (!enqueue(d, seg)) {
+			/* Queue full: give up on the hole; hand on in sequence order
+			 * what waits before this segment, the segment, then the rest. */
+			while (d->queue && seq_diff(d->queue->seq, seg->seq) < 0)
+				pop_deliver(d, sink);
+			deliver(d, seg->seq, seg->data, seg->caplen, seg->seglen, sink);
+			drain(d, sink);
+		}
+	}
+	if (seg->flags & (TCP_FIN | TCP_RST)) {
+		if (seg->flags & TCP_RST)
+			reasm_flush(d, sink);
+		d->closed = true;
+	}
+}
+
+void reasm_flush(struct reasm_dir *d, const struct reasm_sink *sink)
+{
+	while (d->queue)
+		pop_deliver(d, sink);
+}
+
+void reasm_free(struct reasm_dir *d)
+{
+	while (d->queue) {
+		struct reasm_queued *q = d->queue;
+		d->queue = q->next;
+		free(q);
+	}
+	d->queued_bytes = 0;
+	d->queued_segs = 0;
+}
