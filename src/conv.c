@@ -446,17 +446,20 @@ static void smb2_one(struct conv *c, int dir, struct conv_smb *s, const struct r
 		if (smb2_parse_ioctl(msg, !reply, &v) != SMB_PARSE_OK)
 			break;
 		if (!reply && v.is_validate) {
-			s->vn_req = v;
+			if (!s->vn_req_seen)
+				s->vn_req = v;
 			s->vn_req_seen = true;
+			s->vn_pending_mid = h.message_id;
 			validate = true;
-		} else if (reply && s->vn_req_seen && !s->vn_resp_seen &&
-			   (v.ctl_code == SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO || h.status != 0)) {
-			/* An error response carries no CtlCode: take the first IOCTL
-			 * response after the request. */
-			s->vn_resp = v;
-			s->vn_resp_seen = true;
-			s->vn_resp_signed = is_signed;
-			s->vn_status = h.status;
+		} else if (reply && s->vn_req_seen && h.message_id == s->vn_pending_mid) {
+			/* Matched by MessageId: an error response carries no CtlCode.
+			 * The first response is the one judged. */
+			if (!s->vn_resp_seen) {
+				s->vn_resp = v;
+				s->vn_resp_seen = true;
+				s->vn_resp_signed = is_signed;
+				s->vn_status = h.status;
+			}
 			validate = true;
 		}
 		break;

@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-10s %-17s %-17s %-9s %s\n"
+#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
 {
@@ -41,7 +41,7 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 	/* The dialect may be a wire string: escape it. */
 	out_text_string(o->f, dia);
 	size_t dl = strlen(dia);
-	fprintf(o->f, "%*s %-17s %-17s %-9s %s\n", dl < 10 ? (int)(10 - dl) : 0, "",
+	fprintf(o->f, "%*s %-17s %-17s %-9s %s\n", dl < 13 ? (int)(13 - dl) : 0, "",
 		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt,
 		verdict_names[v->verdict]);
 }

@@ -35,8 +35,10 @@ enum smb_parse smb1_parse_header(struct rd *r, struct smb1_header *h)
 bool smb1_is_signed(const struct smb1_header *h)
 {
 	static const uint8_t zero[8];
-	return (h->flags2 & SMB1_FLAGS2_SECURITY_SIGNATURE) &&
-	       memcmp(h->signature, zero, sizeof zero) != 0;
+	/* MS-CIFS 3.2.4.2.4: the first Session Setup carries this placeholder. */
+	static const uint8_t placeholder[8] = {'B', 'S', 'R', 'S', 'P', 'Y', 'L', ' '};
+	return memcmp(h->signature, zero, sizeof zero) != 0 &&
+	       memcmp(h->signature, placeholder, sizeof placeholder) != 0;
 }
 
 /* The Bytes of a message: ByteCount, clipped (with an anomaly) to what is there. */

@@ -272,7 +272,10 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 			 s->session_null ? "null (anonymous)" : "guest",
 			 s->guest_blocked_status ? ": status " : "",
 			 s->guest_blocked_status ? status_name(s->guest_blocked_code, st, sizeof st) : "");
-	} else if (ord_signed > 0 || (v->encrypted && ord_unsigned == 0)) {
+	} else if ((ord_signed > 0 && (ord_unsigned == 0 || client_req || server_req)) ||
+		   (v->encrypted && ord_unsigned == 0)) {
+		/* Signed traffic; unsigned messages beside it are tolerated only
+		 * where a side required signing (they are then the exception). */
 		v->verdict = V_SIGNED;
 		if (ord_signed == 0)
 			snprintf(v->note, sizeof v->note,
@@ -290,11 +293,25 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 	} else if (s->tree_connect_status == NT_STATUS_ACCESS_DENIED && !s->tree_connect_ok &&
 		   server_req && !client_req) {
 		v->verdict = V_MISMATCH_ACCESS_DENIED;
+		if (s->session_guest || s->session_null)
+			snprintf(v->reason, sizeof v->reason,
+				 "the server requires signing and granted a %s session, which cannot be "
+				 "signed: Tree Connect failed with STATUS_ACCESS_DENIED (0xC0000022); Windows "
+				 "shows System error 5 \"Access is denied.\"",
+				 s->session_null ? "null (anonymous)" : "guest");
+		else
+			snprintf(v->reason, sizeof v->reason,
+				 "the server requires signing and the client did not sign (client %s): Tree "
+				 "Connect failed with STATUS_ACCESS_DENIED (0xC0000022); Windows shows System "
+				 "error 5 \"Access is denied.\"",
+				 signing_names[v->client.setting]);
+	} else if (negotiated && !s->sess_req_seen && closed && server_req &&
+		   v->client.setting == SIGNING_DISABLED) {
+		v->verdict = V_MISMATCH_ACCESS_DENIED;
 		snprintf(v->reason, sizeof v->reason,
-			 "the server requires signing and the client does not sign (client %s): Tree Connect "
-			 "failed with STATUS_ACCESS_DENIED (0xC0000022); Windows shows System error 5 "
-			 "\"Access is denied.\"",
-			 signing_names[v->client.setting]);
+			 "the server requires signing and the client has it disabled: the client gave up "
+			 "after Negotiate (Samba's smbclient prints NT_STATUS_ACCESS_DENIED; Windows clients "
+			 "fail Tree Connect with STATUS_ACCESS_DENIED, System error 5 \"Access is denied.\")");
 	} else if (negotiated && !s->sess_req_seen && closed) {
 		if (client_req && v->server.setting == SIGNING_DISABLED && v->smb_version == 1) {
 			v->verdict = V_MISMATCH_NO_COMMUNICATION;

@@ -92,6 +92,7 @@ struct conv_smb {
 
 	/* Secure Negotiate (MS-SMB2 3.3.5.15.12) */
 	bool vn_req_seen, vn_resp_seen, vn_resp_signed;
+	uint64_t vn_pending_mid;       /* MessageId of the last VALIDATE_NEGOTIATE request */
 	uint32_t vn_status;
 	struct smb2_validate_negotiate vn_req, vn_resp;
 };
