@@ -48,7 +48,7 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 
 void out_text_summary(struct out *o)
 {
-	if (o->nreasons) {
+	if (o->nreasons && !o->quiet) {
 		fprintf(o->f, "\nReasons:\n");
 		for (const struct out_reason *r = o->reasons; r; r = r->next)
 			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row, verdict_names[r->verdict], r->text);
@@ -80,7 +80,7 @@ void out_text_summary(struct out *o)
 			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64 " truncated, %" PRIu64
 			" malformed; %" PRIu64 " conversations evicted at the cap\n",
 			o->totals.fragments, o->totals.truncated, o->totals.malformed, o->totals.evicted);
-	if (o->row)
+	if (o->row && !o->quiet)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
 }

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#define CONV_MAX_ACTIVE 65536 /* least recently used is concluded beyond this */
+#define CONV_MAX_ACTIVE 32768 /* least recently used is concluded beyond this */
 
 struct endpoint {
 	uint8_t family; /* 4 or 6 */

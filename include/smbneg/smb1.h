@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SMB1_MAX_DIALECTS 32      /* dialect names kept; more are counted */
-#define SMB1_DIALECT_NAME_MAX 48  /* bytes kept of each name */
+#define SMB1_MAX_DIALECTS 24      /* dialect names kept; more are counted */
+#define SMB1_DIALECT_NAME_MAX 40  /* bytes kept of each name */
 
 enum smb_parse {
 	SMB_PARSE_OK,

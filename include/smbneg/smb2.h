@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #define SMB2_MAX_DIALECTS 32     /* dialects kept; more are counted */
-#define SMB2_MAX_CONTEXTS 16     /* negotiate contexts kept; more are counted */
-#define SMB2_MAX_CONTEXT_IDS 16  /* algorithm ids kept per context */
+#define SMB2_MAX_CONTEXTS 8      /* negotiate contexts kept; more are counted */
+#define SMB2_MAX_CONTEXT_IDS 8   /* algorithm ids kept per context */
 
 /* MS-SMB2 2.2.1 */
 struct smb2_header {
@@ -36,7 +36,7 @@ struct smb2_context {
 	uint16_t ids[SMB2_MAX_CONTEXT_IDS];
 	uint16_t salt_length; /* PREAUTH_INTEGRITY */
 	uint32_t flags;       /* COMPRESSION, TRANSPORT */
-	char netname[128];    /* NETNAME, UTF-8 */
+	char netname[64];     /* NETNAME, UTF-8 (cut) */
 };
 
 struct smb2_contexts {
