@@ -77,7 +77,7 @@ stop_pid() {
 pids_using_conf() {
     local conf=$1 p c
     for p in /proc/[0-9]*; do
-        c=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+        c=$( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null ) || continue
         [[ -n $c && $c == *"$conf"* ]] && echo "${p#/proc/}"
     done
     return 0
@@ -132,6 +132,7 @@ ensure_packages() {
     command -v tshark    >/dev/null || missing+=(tshark)
     command -v editcap   >/dev/null || missing+=(wireshark-common)
     command -v ss        >/dev/null || missing+=(iproute2)
+    command -v ps        >/dev/null || missing+=(procps)
     "$PY" -c 'import impacket.smbconnection' 2>/dev/null || missing+=(python3-impacket)
     if (( ${#missing[@]} )); then
         log "installing: ${missing[*]}"
@@ -271,16 +272,22 @@ start_all_servers() {
 # Captures
 # --------------------------------------------------------------------------------
 CAP_PID=""
+CAP_FILE=""
+CAP_ERR=""
 # cap_start FILE FILTER [tcpdump options...]   (default interface: lo)
 cap_start() {
     local file=$1 filter=$2; shift 2
     local err="$WORK/tcpdump.$(basename "$file").err"
+    CAP_FILE=$file CAP_ERR=$err
     local -a opts=(-i lo)
     [[ " $* " == *" -i "* ]] && opts=()
     : > "$err"
     # --immediate-mode: without it libpcap (TPACKET_V3) hands packets over in blocks
     # and the last block of a short session is lost when tcpdump is stopped.
-    tcpdump "${opts[@]}" "$@" -n -U --immediate-mode -Z root -w "$OUT/$file" "$filter" 2>"$err" &
+    # -B 65536: in immediate mode the ring has fixed slots of snaplen bytes (256 KiB
+    # on lo), so the default 2 MiB buffer holds only 8 packets and bursts get dropped.
+    tcpdump "${opts[@]}" "$@" -n -U --immediate-mode -B 65536 -Z root \
+        -w "$OUT/$file" "$filter" 2>"$err" &
     CAP_PID=$!
     CAPTURE_PIDS+=("$CAP_PID")
     local i
@@ -297,6 +304,12 @@ cap_stop() {
     sleep 0.5                 # let the last FIN/ACKs land
     stop_pid "$CAP_PID"
     CAP_PID=""
+    # tcpdump reports "N packets dropped by kernel" when it exits: a capture with
+    # holes would be a false test case, so refuse it.
+    local dropped
+    dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$CAP_ERR")
+    [[ -n $dropped ]] || { cat "$CAP_ERR" >&2; die "no tcpdump statistics for $CAP_FILE"; }
+    (( dropped == 0 )) || { cat "$CAP_ERR" >&2; die "$CAP_FILE: tcpdump dropped $dropped packets"; }
 }
 
 # --------------------------------------------------------------------------------
@@ -391,6 +404,7 @@ write_client_conf() {
 # client-side config: keeps smbclient away from /etc/samba and /var/lib/samba
 [global]
     workgroup = SMBNEG
+    netbios name = SMBNEGCLIENT
     lock directory = $WORK/client/lock
     state directory = $WORK/client/state
     cache directory = $WORK/client/cache
@@ -584,7 +598,7 @@ scenario_nmap() {
             disabled)      ip=$IP_DISABLED
                 exp="incomplete|(?) Negotiate-only probes, no session; per server: signing enabled but not required (0x01) - relay target; SMB1 refused (0xFFFF)" ;;
             smb1_disabled) ip=$IP_SMB1_DISABLED
-                exp="not-signed|(?) smb-security-mode logs on as guest over SMB1 (SecurityMode 0x03, Action guest); other conversations are Negotiate-only (SMB2 Negotiate requests get no answer); per server: SMB1 with signing disabled" ;;
+                exp="incomplete|(?) Negotiate-only probes, no session (nmap prints 'account_used: guest' but sends no Session Setup); SMB1 Negotiate answered with SecurityMode 0x03, SMB2 Negotiate requests get no answer; per server: SMB1 only, signing disabled" ;;
         esac
         file="nmap-srv_$name.pcap"; txt="$OUT/nmap-srv_$name.nmap.txt"
         local -a cmd=(nmap -n -Pn -p445 --script smb2-security-mode,smb-security-mode,smb-protocols "$ip")
@@ -596,7 +610,7 @@ scenario_nmap() {
         grep -v '^# Nmap' "$txt.tmp" > "$txt" || true
         rm -f "$txt.tmp"
         summary=$(sed -n '/^Host script results:/,$p' "$txt" | tail -n +2 |
-                  sed -E 's/^\|_?[[:space:]]*//' | grep -v '^$' | paste -sd ' ' - || true)
+                  sed -E 's/^\|_?[[:space:]]*//' | grep -v '^$' | paste -sd ' ' - | tr -s ' ' || true)
         add_row "$file" "nmap security-mode/protocol scripts vs server $name" \
             "$(cmd_text "${cmd[@]}")" "$rc" "nmap: ${summary:-no script output}" "$exp"
     done
@@ -652,11 +666,11 @@ scenario_impacket() {
 # 6. Transports: NetBIOS over TCP 139 (session request), and IPv6 ::1.
 scenario_transports() {
     smb_session "transport-tcp139-srv_auto-user.pcap" "$IP_AUTO" \
-        "TCP 139 with NetBIOS session request (*SMBSERVER); server signing=auto; default client" \
+        "TCP 139 with NetBIOS session request; server signing=auto; default client" \
         "not-signed|3.1.1: only the last SESSION_SETUP response and TREE_CONNECTs are signed" \
         "//$IP_AUTO/private" "${USER_CRED[@]}" -p 139
     smb_session "transport-tcp139-srv_mandatory-user.pcap" "$IP_MANDATORY" \
-        "TCP 139 with NetBIOS session request (*SMBSERVER); server signing=mandatory; default client" \
+        "TCP 139 with NetBIOS session request; server signing=mandatory; default client" \
         "signed|every message after SESSION_SETUP is signed" \
         "//$IP_MANDATORY/private" "${USER_CRED[@]}" -p 139
     smb_session "transport-ipv6-srv_auto-user.pcap" "$IP6_AUTO" \
