@@ -16,7 +16,7 @@
 #     printed, what smbneg should conclude);
 #   * stops only the processes it started, by PID, from an EXIT trap.
 #
-# Nothing is ever sent outside 127.0.0.0/8 and ::1.  Takes about two minutes.
+# Nothing is ever sent outside 127.0.0.0/8 and ::1.  Takes one to two minutes.
 #
 # Environment:
 #   KEEP_WORK=1   keep the temporary folder (server logs, configs) for debugging
@@ -284,8 +284,9 @@ cap_start() {
     : > "$err"
     # --immediate-mode: without it libpcap (TPACKET_V3) hands packets over in blocks
     # and the last block of a short session is lost when tcpdump is stopped.
-    # -B 65536: in immediate mode the ring has fixed slots of snaplen bytes (256 KiB
-    # on lo), so the default 2 MiB buffer holds only 8 packets and bursts get dropped.
+    # -B 65536 (KiB): in immediate mode libpcap uses a ring of fixed-size slots sized
+    # for lo's 64 KiB MTU, so the default 2 MiB buffer holds only a few dozen packets
+    # and the burst at the end of a session got dropped (seen: holes in captures).
     tcpdump "${opts[@]}" "$@" -n -U --immediate-mode -B 65536 -Z root \
         -w "$OUT/$file" "$filter" 2>"$err" &
     CAP_PID=$!
