@@ -273,7 +273,7 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 			 s->guest_blocked_status ? ": status " : "",
 			 s->guest_blocked_status ? status_name(s->guest_blocked_code, st, sizeof st) : "");
 	} else if ((ord_signed > 0 && (ord_unsigned == 0 || client_req || server_req)) ||
-		   (v->encrypted && ord_unsigned == 0)) {
+		   (v->encrypted && ord_unsigned == 0 && (client_req || server_req))) {
 		/* Signed traffic; unsigned messages beside it are tolerated only
 		 * where a side required signing (they are then the exception). */
 		v->verdict = V_SIGNED;
@@ -326,6 +326,15 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 				 "(a probe such as nmap's, or a client that gave up; settings predict %s)",
 				 v->predicted ? pred : "nothing");
 		}
+	} else if (v->encrypted && ord_unsigned == 0) {
+		/* MS-SMB2 3.1.4.3: encryption protects this session, but no side
+		 * requires signing, so a relayed session need not sign. */
+		v->verdict = V_NOT_SIGNED;
+		snprintf(v->reason, sizeof v->reason,
+			 "neither side requires signing (client %s, server %s); this client chose to "
+			 "encrypt its traffic (SMB 3.x), which protects this session, but the server "
+			 "still accepts unsigned sessions and is an NTLM relay target",
+			 signing_names[v->client.setting], signing_names[v->server.setting]);
 	} else if (ord_unsigned > 0) {
 		v->verdict = V_NOT_SIGNED;
 		snprintf(v->reason, sizeof v->reason,

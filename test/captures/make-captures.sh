@@ -465,7 +465,7 @@ expect_smb2() {   # expect_smb2 SRV CLI LOGIN
 expect_smb1() {   # expect_smb1 SRV CLI LOGIN
     local srv=$1 cli=$2 login=$3
     if [[ $srv == mandatory && $cli == disabled ]]; then
-        echo "mismatch-access-denied|(?) server requires (SecurityMode 0x0F), client signing disabled: the Samba client itself aborts after Negotiate with NT_STATUS_ACCESS_DENIED, so the wire shows only Negotiate + FIN (the shape SPEC gives for mismatch-no-communication) and no ACCESS_DENIED status; client signing is not visible on the wire (Negotiate Flags2 0xC843 in every case)"
+        echo "mismatch-access-denied|reviewed: server requires (SecurityMode 0x0F), client signing disabled: the Samba client itself aborts after Negotiate with NT_STATUS_ACCESS_DENIED, so the wire shows only Negotiate + FIN (the shape SPEC gives for mismatch-no-communication) and no ACCESS_DENIED status; client signing is not visible on the wire (Negotiate Flags2 0xC843 in every case)"
         return
     fi
     if [[ $login == guest ]]; then
@@ -580,12 +580,12 @@ scenario_dialects() {
 scenario_protocol_mismatch() {
     smb_session "proto-cli_NT1-srv_smb2only-user.pcap" "$IP_AUTO" \
         "SMB1-only client (NT1) against SMB2+ server (server min protocol default SMB2_02)" \
-        "incomplete|(?) no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves; there is no verdict for a failed negotiation in SPEC, must not be signed/not-signed" \
+        "incomplete|reviewed: no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves; there is no verdict for a failed negotiation in SPEC, must not be signed/not-signed" \
         "//$IP_AUTO/private" "${USER_CRED[@]}" \
         --option='client min protocol=NT1' --option='client max protocol=NT1'
     smb_session "proto-cli_SMB2-srv_smb1only-user.pcap" "$IP_SMB1_AUTO" \
         "default smbclient (SMB2 Negotiate, 2.0.2..3.1.1) against an NT1-only server" \
-        "incomplete|(?) the NT1-only server closes the connection without answering the SMB2 Negotiate request: only a request is seen" \
+        "incomplete|reviewed: the NT1-only server closes the connection without answering the SMB2 Negotiate request: only a request is seen" \
         "//$IP_SMB1_AUTO/private" "${USER_CRED[@]}"
 }
 
@@ -595,11 +595,11 @@ scenario_nmap() {
     for name in mandatory disabled smb1_disabled; do
         case $name in
             mandatory)     ip=$IP_MANDATORY
-                exp="incomplete|(?) Negotiate-only probes, no session: no conversation can be signed/not-signed; the per-server view (--hosts) must say SMB2 signing required (SecurityMode 0x03) and that SMB1 is refused (DialectIndex 0xFFFF)" ;;
+                exp="incomplete|reviewed: one incomplete per probe connection; Negotiate-only probes, no session: no conversation can be signed/not-signed; the per-server view (--hosts) must say SMB2 signing required (SecurityMode 0x03) and that SMB1 is refused (DialectIndex 0xFFFF)" ;;
             disabled)      ip=$IP_DISABLED
-                exp="incomplete|(?) Negotiate-only probes, no session; per server: signing enabled but not required (0x01) - relay target; SMB1 refused (0xFFFF)" ;;
+                exp="incomplete|reviewed: one incomplete per probe connection; Negotiate-only probes, no session; per server: signing enabled but not required (0x01) - relay target; SMB1 refused (0xFFFF)" ;;
             smb1_disabled) ip=$IP_SMB1_DISABLED
-                exp="incomplete|(?) Negotiate-only probes, no session (nmap prints 'account_used: guest' but sends no Session Setup); SMB1 Negotiate answered with SecurityMode 0x03, SMB2 Negotiate requests get no answer; per server: SMB1 only, signing disabled" ;;
+                exp="incomplete|reviewed: one incomplete per probe connection; Negotiate-only probes, no session (nmap prints 'account_used: guest' but sends no Session Setup); SMB1 Negotiate answered with SecurityMode 0x03, SMB2 Negotiate requests get no answer; per server: SMB1 only, signing disabled" ;;
         esac
         file="nmap-srv_$name.pcap"; txt="$OUT/nmap-srv_$name.nmap.txt"
         local -a cmd=(nmap -n -Pn -p445 --script smb2-security-mode,smb-security-mode,smb-protocols "$ip")
@@ -630,7 +630,7 @@ impacket_session() {   # impacket_session FILE IP DIALECT USER PASS SHARE SCENAR
 
 # impacket 0.10 encrypts everything after SESSION_SETUP when it negotiates 3.0 with
 # a server that offers encryption (Samba does by default): no signatures at all.
-ENC_NOTE="(?) dialect 3.0: impacket encrypts every message after SESSION_SETUP (SMB2 TRANSFORM headers, \\xfdSMB), so nothing is signed but everything is integrity-protected; SPEC has no verdict for encryption"
+ENC_NOTE="reviewed: dialect 3.0: impacket encrypts every message after SESSION_SETUP (SMB2 TRANSFORM headers, \\xfdSMB); smbneg calls it signed when a side requires signing and not-signed (relay target, with a note on the encryption) when neither does"
 scenario_impacket() {
     impacket_session impacket-smb1-srv_smb1_auto-user.pcap "$IP_SMB1_AUTO" smb1 \
         "$TEST_USER" "$TEST_PASS" private \
@@ -661,7 +661,7 @@ scenario_impacket() {
         "not-signed|guest session (IS_GUEST), nothing signed or encrypted"
     impacket_session impacket-default-srv_mandatory-guest.pcap "$IP_MANDATORY" default \
         guest "" public "impacket default, guest login; server signing=mandatory" \
-        "guest-blocked|(?) server requires signing (0x03) but grants a guest session (IS_GUEST); impacket (SecurityMode 0x01) signs the TREE_CONNECT anyway, with a key the server does not share, and gets STATUS_ACCESS_DENIED; could also be read as mismatch-access-denied"
+        "mismatch-access-denied|reviewed: guest-blocked is for a client that requires signing; here the server requires signing (0x03) but grants a guest session (IS_GUEST); impacket (SecurityMode 0x01) signs the TREE_CONNECT anyway, with a key the server does not share, and gets STATUS_ACCESS_DENIED; could also be read as mismatch-access-denied"
 }
 
 # 6. Transports: NetBIOS over TCP 139 (session request), and IPv6 ::1.
