@@ -45,6 +45,9 @@ static enum capture_result run(pcap_t *p, const char *filter, struct conv_table 
 		t->stats.frames++;
 		t->ts = h->ts;
 		struct tcp_seg seg;
+		bool snapped = h->caplen < h->len; /* cut by the snaplen */
+		if (snapped)
+			t->stats.truncated++;
 		switch (decode_frame(dlt, data, h->caplen, &seg)) {
 		case DECODE_TCP:
 			conv_table_segment(t, &seg);
@@ -53,7 +56,8 @@ static enum capture_result run(pcap_t *p, const char *filter, struct conv_table 
 			t->stats.fragments++;
 			break;
 		case DECODE_TRUNCATED:
-			t->stats.truncated++;
+			if (!snapped)
+				t->stats.truncated++;
 			break;
 		case DECODE_MALFORMED:
 			t->stats.malformed++;

@@ -158,7 +158,8 @@ static void count_signed(struct conv_counts *k, bool is_signed)
 
 static void emit_negotiate(struct conv *c, int dir, struct neg_event *e)
 {
-	e->frame = c->table->frame;
+	e->frame = c->msg_frame;
+	e->truncated = c->msg_truncated;
 	e->ts = c->table->ts;
 	if (c->table->sink.negotiate)
 		c->table->sink.negotiate(c->table->sink.arg, c, dir, e);
@@ -218,7 +219,7 @@ static void smb1_negotiate(struct conv *c, int dir, struct conv_smb *s, const st
 	s->smb1_resp = p;
 	s->smb1_resp_seen = true;
 	s->smb1_resp_status = smb1_status(h);
-	s->negotiate_frame = c->table->frame;
+	s->negotiate_frame = c->msg_frame;
 	s->smb1_dialect[0] = '\0';
 	if (p.word_count >= 1 && p.dialect_index != 0xFFFF) {
 		if (s->smb1_req_seen && p.dialect_index < s->smb1_req.dialects_kept)
@@ -262,7 +263,7 @@ static void smb1_message(struct conv *c, int dir, const uint8_t *p, size_t n)
 	count_signed(&s->after_negotiate[role], is_signed);
 	if (reply && status == NT_STATUS_INVALID_SIGNATURE && !s->invalid_signature) {
 		s->invalid_signature = true;
-		s->invalid_signature_frame = c->table->frame;
+		s->invalid_signature_frame = c->msg_frame;
 	}
 	switch (h.command) {
 	case SMB1_CMD_SESSION_SETUP_ANDX:
@@ -356,7 +357,7 @@ static void smb2_negotiate(struct conv *c, int dir, struct conv_smb *s, const st
 	s->smb2_resp = p;
 	s->smb2_resp_seen = true;
 	s->smb2_resp_status = h->status;
-	s->negotiate_frame = c->table->frame;
+	s->negotiate_frame = c->msg_frame;
 	if (c->client < 0)
 		c->client = 1 - dir;
 	e.kind = NEG_SMB2_RESPONSE;
@@ -407,7 +408,7 @@ static void smb2_one(struct conv *c, int dir, struct conv_smb *s, const struct r
 	count_signed(&s->after_negotiate[role], is_signed);
 	if (reply && h.status == NT_STATUS_INVALID_SIGNATURE && !s->invalid_signature) {
 		s->invalid_signature = true;
-		s->invalid_signature_frame = c->table->frame;
+		s->invalid_signature_frame = c->msg_frame;
 	}
 	if (reply && (h.status == NT_STATUS_SMB_GUEST_LOGON_BLOCKED ||
 		      h.status == NT_STATUS_SMB_NO_SIGNING_ALGORITHM_OVERLAP)) {
@@ -513,6 +514,10 @@ static void on_message(void *arg, const struct nbss_msg *m)
 		c->anomalies |= ANOM_BIT(ANOM_NBSS_NEGATIVE_RESPONSE);
 	if (m->type != NBSS_SESSION_MESSAGE || m->length == 0)
 		return;
+	/* A message cut short is handed on at the gap or at the end: its frame is
+	 * the one that brought its last byte, not the frame being read now. */
+	c->msg_frame = c->data_frame[dir] ? c->data_frame[dir] : c->table->frame;
+	c->msg_truncated = m->truncated;
 	if (m->truncated)
 		c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);
 	if (m->kept < 4) {
@@ -556,6 +561,7 @@ static void on_data(void *arg, const uint8_t *p, size_t n)
 	struct conv *c = l->c;
 	int dir = l->dir;
 	struct nbss_sink sink = {on_message, arg};
+	c->data_frame[dir] = c->table->frame;
 	nbss_feed(&c->nbss[dir], p, n, &sink);
 }
 

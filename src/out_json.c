@@ -234,6 +234,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 	j_str(&w, "direction", request ? "request" : "response");
 	j_u64(&w, "smb_version", e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2);
 	(void)sender;
+	anomaly_mask trunc = e->truncated ? ANOM_BIT(ANOM_TRUNCATED_MESSAGE) : 0;
 	switch (e->kind) {
 	case NEG_SMB1_REQUEST: {
 		const struct smb1_negotiate_request *q = e->smb1_req;
@@ -247,7 +248,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 			out_json_string(w.f, q->dialects[i]);
 		}
 		j_close(&w, ']');
-		j_anomalies(&w, q->anomalies);
+		j_anomalies(&w, q->anomalies | trunc);
 		break;
 	}
 	case NEG_SMB1_RESPONSE: {
@@ -270,6 +271,14 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 			j_i64(&w, "server_time_zone", p->server_time_zone);
 			j_u64(&w, "challenge_length", p->challenge_length);
 		}
+		if (p->word_count == 13 || (p->word_count == 17 && !p->extended_security)) {
+			char hex[20] = "";
+			size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
+			for (size_t i = 0; i < n; i++)
+				snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
+			j_str(&w, "challenge", hex);
+			j_str(&w, "domain_name", p->domain_name);
+		}
 		if (p->word_count == 17) {
 			j_u64(&w, "max_raw_size", p->max_raw_size);
 			j_flags(&w, "capabilities", p->capabilities, smb1_cap_bits);
@@ -278,16 +287,9 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 			if (p->extended_security) {
 				j_guid(&w, "server_guid", p->server_guid);
 				j_u64(&w, "security_blob_length", p->security_blob_length);
-			} else {
-				char hex[20] = "";
-				size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
-				for (size_t i = 0; i < n; i++)
-					snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
-				j_str(&w, "challenge", hex);
-				j_str(&w, "domain_name", p->domain_name);
 			}
 		}
-		j_anomalies(&w, p->anomalies);
+		j_anomalies(&w, p->anomalies | trunc);
 		break;
 	}
 	case NEG_SMB2_REQUEST: {
@@ -299,7 +301,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_u64(&w, "dialect_count", q->dialect_count);
 		j_dialect_list(&w, q->dialects, q->dialects_kept);
 		j_contexts(&w, &q->contexts);
-		j_anomalies(&w, q->anomalies);
+		j_anomalies(&w, q->anomalies | trunc);
 		break;
 	}
 	case NEG_SMB2_RESPONSE: {
@@ -322,7 +324,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_u64(&w, "security_buffer_offset", p->security_buffer_offset);
 		j_u64(&w, "security_buffer_length", p->security_buffer_length);
 		j_contexts(&w, &p->contexts);
-		j_anomalies(&w, p->anomalies);
+		j_anomalies(&w, p->anomalies | trunc);
 		break;
 	}
 	}

@@ -84,6 +84,40 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 	return SMB_PARSE_OK;
 }
 
+/* MS-CIFS 2.2.4.52.2 Bytes: Challenge (EncryptionKeyLength bytes), then the
+ * DomainName (then ServerName, not kept). r is positioned at ByteCount for
+ * LANMAN (WordCount 13), or is the Bytes reader itself for NT LM. */
+static enum smb_parse parse_challenge_domain(struct rd *r, bool wide, struct smb1_negotiate_response *s)
+{
+	struct rd bytes;
+	struct rd *b = r;
+	if (s->word_count == 13) {
+		/* LANMAN: OEM strings only (MS-CIFS 2.2.1.1). */
+		bytes = smb1_bytes(r, &s->anomalies);
+		if (!rd_ok(r))
+			return SMB_PARSE_TRUNCATED;
+		b = &bytes;
+	}
+	size_t clen = s->challenge_length;
+	if (clen > rd_left(b)) {
+		s->anomalies |= ANOM_BIT(ANOM_SMB1_BYTECOUNT);
+		clen = rd_left(b);
+	}
+	rd_bytes(b, s->challenge, clen < sizeof s->challenge ? clen : sizeof s->challenge);
+	if (clen > sizeof s->challenge)
+		rd_skip(b, clen - sizeof s->challenge);
+	bool terminated;
+	size_t len = rd_strlen(b, wide, &terminated);
+	if (wide) {
+		rd_utf16le(b, len, s->domain_name, sizeof s->domain_name);
+	} else {
+		size_t keep = len < sizeof s->domain_name - 1 ? len : sizeof s->domain_name - 1;
+		memcpy(s->domain_name, rd_cur(b), keep);
+		s->domain_name[keep] = '\0';
+	}
+	return SMB_PARSE_OK;
+}
+
 /* MS-CIFS 2.2.4.52.2, WordCount 17 (NT LM 0.12). */
 static enum smb_parse parse_nt_lm(struct rd *r, uint16_t flags2, struct smb1_negotiate_response *s)
 {
@@ -111,27 +145,8 @@ static enum smb_parse parse_nt_lm(struct rd *r, uint16_t flags2, struct smb1_neg
 			s->security_blob_length = (uint16_t)rd_left(&b);
 		return SMB_PARSE_OK;
 	}
-	/* MS-CIFS: Challenge then DomainName (then ServerName, not kept). */
-	size_t clen = s->challenge_length;
-	if (clen > rd_left(&b)) {
-		s->anomalies |= ANOM_BIT(ANOM_SMB1_BYTECOUNT);
-		clen = rd_left(&b);
-	}
-	rd_bytes(&b, s->challenge, clen < sizeof s->challenge ? clen : sizeof s->challenge);
-	if (clen > sizeof s->challenge)
-		rd_skip(&b, clen - sizeof s->challenge);
-	bool wide = (flags2 & SMB1_FLAGS2_UNICODE) != 0;
-	/* No alignment pad here: the DomainName follows the challenge directly. */
-	bool terminated;
-	size_t len = rd_strlen(&b, wide, &terminated);
-	if (wide) {
-		rd_utf16le(&b, len, s->domain_name, sizeof s->domain_name);
-	} else {
-		size_t keep = len < sizeof s->domain_name - 1 ? len : sizeof s->domain_name - 1;
-		memcpy(s->domain_name, rd_cur(&b), keep);
-		s->domain_name[keep] = '\0';
-	}
-	return SMB_PARSE_OK;
+	bool wide = (flags2 & SMB1_FLAGS2_UNICODE) || (s->capabilities & SMB1_CAP_UNICODE);
+	return parse_challenge_domain(&b, wide, s);
 }
 
 enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
@@ -161,7 +176,9 @@ enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 		s->server_time_zone = (int16_t)rd_le16(r);
 		s->challenge_length = (uint8_t)rd_le16(r);
 		rd_skip(r, 2);
-		return rd_ok(r) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
+		if (!rd_ok(r))
+			return SMB_PARSE_TRUNCATED;
+		return parse_challenge_domain(r, false, s);
 	case 17:
 		return parse_nt_lm(r, flags2, s);
 	default:

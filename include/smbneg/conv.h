@@ -36,7 +36,8 @@ enum neg_kind {
 
 struct neg_event {
 	enum neg_kind kind;
-	uint64_t frame;
+	uint64_t frame;     /* the frame that brought the message's last captured byte */
+	bool truncated;     /* bytes of the message were not captured */
 	struct timeval ts;
 	const struct smb1_header *h1; /* SMB1 kinds */
 	const struct smb2_header *h2; /* SMB2 kinds */
@@ -120,6 +121,9 @@ struct conv {
 	struct reasm_dir tcp[2];
 	struct nbss_dir nbss[2];
 	struct conv_link link[2];       /* callback arguments per direction */
+	uint64_t data_frame[2];         /* frame of the last byte handed on, per direction */
+	uint64_t msg_frame;             /* frame of the message being parsed */
+	bool msg_truncated;             /* the message being parsed lost bytes */
 	anomaly_mask anomalies;
 	struct conv_smb *smb;           /* NULL until an SMB message */
 };
