@@ -1,52 +1,151 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
-#include "smbneg/capture.h"
 #include "smbneg/verdict.h"
 
 #include <string.h>
 
+void analyze_init(struct analyzer *a, struct out *out)
+{
+	memset(a, 0, sizeof *a);
+	a->out = out;
+	a->dumper_dlt = -1;
+	a->last_dlt = -1;
+}
+
 static void on_negotiate(void *arg, const struct conv *c, int sender, const struct neg_event *e)
 {
-	out_negotiate(arg, c, sender, e);
+	struct analyzer *a = arg;
+	out_negotiate(a->out, c, sender, e);
+}
+
+/* Open the -w file for link type dlt; false (reported once) on failure. */
+static bool open_dumper(struct analyzer *a, int dlt)
+{
+	a->dead = pcap_open_dead(dlt, 262144);
+	if (!a->dead)
+		return false;
+	a->dumper = pcap_dump_open(a->dead, a->write_path);
+	if (!a->dumper) {
+		fprintf(stderr, "smbneg: -w %s: %s\n", a->write_path, pcap_geterr(a->dead));
+		pcap_close(a->dead);
+		a->dead = NULL;
+		a->write_path = NULL;
+		return false;
+	}
+	a->dumper_dlt = dlt;
+	return true;
+}
+
+/* -w: append the conversation's kept frames to the evidence file. */
+static void write_evidence(struct analyzer *a, const struct conv *c)
+{
+	int dlt = c->table->dlt;
+	if (!a->dumper && !open_dumper(a, dlt))
+		return;
+	if (dlt != a->dumper_dlt) {
+		if (!a->dlt_warned)
+			fprintf(stderr, "smbneg: -w: inputs have different link types; frames of link "
+				"type %d are not written\n", dlt);
+		a->dlt_warned = true;
+		return;
+	}
+	for (const struct kept_frame *k = c->kept; k; k = k->next) {
+		struct pcap_pkthdr h;
+		h.ts = k->ts;
+		h.caplen = k->caplen;
+		h.len = k->len;
+		pcap_dump((u_char *)a->dumper, &h, k->data);
+		a->written_frames++;
+	}
+	a->written_conversations++;
+	if (c->kept_incomplete)
+		a->written_incomplete++;
 }
 
 static void on_concluded(void *arg, const struct conv *c)
 {
+	struct analyzer *a = arg;
 	struct verdict v;
 	verdict_compute(c, &v);
-	out_conversation(arg, c, &v);
+	out_conversation(a->out, c, &v);
+	if (a->write_path && c->kept && (a->write_all || v.verdict != V_SIGNED))
+		write_evidence(a, c);
 }
 
-static bool run(struct out *o, const char *path, FILE *fp, const char *name, const char *filter,
-		char *err, size_t errsize)
+static bool done(void *arg)
+{
+	const struct analyzer *a = arg;
+	return a->max_conversations && a->out->row >= a->max_conversations;
+}
+
+/* Set up a table, run one of the capture functions, conclude and report. */
+static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_live *live,
+		const char *name, char *err, size_t errsize)
 {
 	struct conv_table t;
-	struct conv_sink sink = {on_negotiate, on_concluded, o};
+	struct conv_sink sink = {on_negotiate, on_concluded, a};
 	char why[512] = "";
-	out_begin_file(o, name);
+	out_begin_file(a->out, name);
 	if (!conv_table_init(&t, &sink)) {
 		snprintf(err, errsize, "%s: out of memory", name);
-		out_end_file(o, &t.stats, err);
+		out_end_file(a->out, &t.stats, err);
 		return false;
 	}
-	enum capture_result r = fp ? capture_stream(fp, filter, &t, why, sizeof why)
-				   : capture_file(path, filter, &t, why, sizeof why);
+	t.keep_frames = a->write_path != NULL;
+	enum capture_result r;
+	if (live)
+		r = capture_live(live, &t, why, sizeof why);
+	else if (fp)
+		r = capture_stream(fp, a->filter, &t, why, sizeof why);
+	else
+		r = capture_file(path, a->filter, &t, why, sizeof why);
 	conv_table_flush(&t);
+	if (t.dlt >= 0 && a->last_dlt < 0)
+		a->last_dlt = t.dlt;
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
-	out_end_file(o, &t.stats, r == CAPTURE_OK ? NULL : err);
+	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	conv_table_free(&t);
 	return r == CAPTURE_OK;
 }
 
-bool analyze_file(struct out *o, const char *path, const char *filter, char *err, size_t errsize)
+bool analyze_file(struct analyzer *a, const char *path, char *err, size_t errsize)
 {
-	return run(o, path, NULL, strcmp(path, "-") == 0 ? "(stdin)" : path, filter, err, errsize);
+	return run(a, path, NULL, NULL, strcmp(path, "-") == 0 ? "(stdin)" : path, err, errsize);
 }
 
-bool analyze_stream(struct out *o, FILE *fp, const char *name, const char *filter, char *err,
-		    size_t errsize)
+bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, size_t errsize)
 {
-	return run(o, NULL, fp, name, filter, err, errsize);
+	return run(a, NULL, fp, NULL, name, err, errsize);
+}
+
+bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize)
+{
+	l->filter = a->filter;
+	l->done = done;
+	l->done_arg = a;
+	bool ok = run(a, NULL, NULL, l, l->iface, err, errsize);
+	if (l->stats_valid)
+		out_live_stats(a->out, l->received, l->dropped, l->ifdropped);
+	return ok;
+}
+
+bool analyze_close(struct analyzer *a, char *err, size_t errsize)
+{
+	bool ok = true;
+	if (a->write_path && !a->dumper && a->last_dlt >= 0)
+		open_dumper(a, a->last_dlt); /* nothing to write: an empty, valid file */
+	if (a->dumper) {
+		if (pcap_dump_flush(a->dumper) != 0) {
+			snprintf(err, errsize, "-w: write error");
+			ok = false;
+		}
+		pcap_dump_close(a->dumper);
+		a->dumper = NULL;
+	}
+	if (a->dead)
+		pcap_close(a->dead);
+	a->dead = NULL;
+	return ok;
 }

@@ -4,8 +4,12 @@
 #include "smbneg/decode.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <pcap/pcap.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errsize)
 {
@@ -25,50 +29,66 @@ static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errsize)
 	return true;
 }
 
-static enum capture_result run(pcap_t *p, const char *filter, struct conv_table *t, char *err,
-			       size_t errsize)
+/* One frame from libpcap through decode into the table. */
+static void one_frame(struct conv_table *t, int dlt, const struct pcap_pkthdr *h, const u_char *data)
+{
+	t->frame++;
+	t->stats.frames++;
+	t->ts = h->ts;
+	t->raw = data;
+	t->raw_caplen = h->caplen;
+	t->raw_len = h->len;
+	struct tcp_seg seg;
+	bool snapped = h->caplen < h->len; /* cut by the snaplen */
+	if (snapped)
+		t->stats.truncated++;
+	switch (decode_frame(dlt, data, h->caplen, &seg)) {
+	case DECODE_TCP:
+		conv_table_segment(t, &seg);
+		break;
+	case DECODE_FRAGMENT:
+		t->stats.fragments++;
+		break;
+	case DECODE_TRUNCATED:
+		if (!snapped)
+			t->stats.truncated++;
+		break;
+	case DECODE_MALFORMED:
+		t->stats.malformed++;
+		break;
+	case DECODE_NOT_TCP:
+	case DECODE_BAD_LINK:
+	default:
+		t->stats.not_tcp++;
+		break;
+	}
+	t->raw = NULL; /* invalid after the next pcap_next_ex */
+}
+
+static bool check_link(pcap_t *p, struct conv_table *t, char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
+	t->dlt = dlt;
 	if (!decode_link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
 		snprintf(err, errsize, "unsupported link type %d (%s); smbneg reads Ethernet, Linux "
 			 "cooked (SLL, SLL2), raw IP and BSD loopback", dlt, name ? name : "unknown");
-		return CAPTURE_OPEN_FAILED;
+		return false;
 	}
-	if (!set_filter(p, filter, err, errsize))
+	return true;
+}
+
+static enum capture_result run(pcap_t *p, const char *filter, struct conv_table *t, char *err,
+			       size_t errsize)
+{
+	int dlt = pcap_datalink(p);
+	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
 		return CAPTURE_OPEN_FAILED;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		t->frame++;
-		t->stats.frames++;
-		t->ts = h->ts;
-		struct tcp_seg seg;
-		bool snapped = h->caplen < h->len; /* cut by the snaplen */
-		if (snapped)
-			t->stats.truncated++;
-		switch (decode_frame(dlt, data, h->caplen, &seg)) {
-		case DECODE_TCP:
-			conv_table_segment(t, &seg);
-			break;
-		case DECODE_FRAGMENT:
-			t->stats.fragments++;
-			break;
-		case DECODE_TRUNCATED:
-			if (!snapped)
-				t->stats.truncated++;
-			break;
-		case DECODE_MALFORMED:
-			t->stats.malformed++;
-			break;
-		case DECODE_NOT_TCP:
-		case DECODE_BAD_LINK:
-		default:
-			t->stats.not_tcp++;
-			break;
-		}
-	}
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1)
+		one_frame(t, dlt, h, data);
 	if (rc == PCAP_ERROR) {
 		FILE *fp = pcap_file(p);
 		long off = fp ? ftell(fp) : -1;
@@ -103,4 +123,107 @@ enum capture_result capture_file(const char *path, const char *filter, struct co
 		return CAPTURE_OPEN_FAILED;
 	}
 	return capture_stream(fp, filter, t, err, errsize);
+}
+
+/* -Z: give up root once the capture is open (tcpdump's -Z). */
+static bool drop_privileges(const char *user, char *err, size_t errsize)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		snprintf(err, errsize, "-Z %s: no such user", user);
+		return false;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		snprintf(err, errsize, "-Z %s: cannot change to that user: %s", user, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static long elapsed_secs(const struct timeval *since)
+{
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	return (long)(now.tv_sec - since->tv_sec);
+}
+
+enum capture_result capture_live(struct capture_live *l, struct conv_table *t, char *err,
+				 size_t errsize)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	char filter[4096];
+	enum capture_result r = CAPTURE_OPEN_FAILED;
+	pcap_t *p = pcap_create(l->iface, perr);
+	if (!p) {
+		snprintf(err, errsize, "%s", perr);
+		return CAPTURE_OPEN_FAILED;
+	}
+	/* Immediate mode: events stream as they happen; a short timeout lets the
+	 * loop notice signals, the duration and idle conversations. */
+	pcap_set_snaplen(p, 262144);
+	pcap_set_promisc(p, 1);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_timeout(p, 200);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
+		goto fail;
+	}
+	if (l->filter && *l->filter)
+		snprintf(filter, sizeof filter, "(%s) and (%s)", CAPTURE_LIVE_FILTER, l->filter);
+	else
+		snprintf(filter, sizeof filter, "%s", CAPTURE_LIVE_FILTER);
+	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
+		goto fail;
+	if (l->drop_user && !drop_privileges(l->drop_user, err, errsize))
+		goto fail;
+	struct timeval start, last_sweep;
+	gettimeofday(&start, NULL);
+	last_sweep = start;
+	r = CAPTURE_OK;
+	while (!*l->stop && !(l->done && l->done(l->done_arg))) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		rc = pcap_next_ex(p, &h, &data);
+		if (rc == 1) {
+			one_frame(t, t->dlt, h, data);
+		} else if (rc < 0) {
+			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
+			r = CAPTURE_READ_FAILED;
+			break;
+		}
+		if (l->duration_secs > 0 && elapsed_secs(&start) >= l->duration_secs)
+			break;
+		if (elapsed_secs(&last_sweep) >= 1) {
+			gettimeofday(&last_sweep, NULL);
+			conv_table_expire(t, &last_sweep, l->idle_secs);
+		}
+	}
+	struct pcap_stat ps;
+	if (pcap_stats(p, &ps) == 0) {
+		l->stats_valid = true;
+		l->received = ps.ps_recv;
+		l->dropped = ps.ps_drop;
+		l->ifdropped = ps.ps_ifdrop;
+	}
+fail:
+	pcap_close(p);
+	return r;
+}
+
+bool capture_list_interfaces(FILE *f, char *err, size_t errsize)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all;
+	if (pcap_findalldevs(&all, perr) != 0) {
+		snprintf(err, errsize, "%s", perr);
+		return false;
+	}
+	int i = 1;
+	for (pcap_if_t *d = all; d; d = d->next, i++)
+		fprintf(f, "%d.%s%s%s%s\n", i, d->name, d->description ? " (" : "",
+			d->description ? d->description : "", d->description ? ")" : "");
+	pcap_freealldevs(all);
+	return true;
 }

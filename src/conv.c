@@ -52,6 +52,7 @@ bool conv_table_init(struct conv_table *t, const struct conv_sink *sink)
 	t->max_active = CONV_MAX_ACTIVE;
 	t->sink = *sink;
 	t->next_id = 1;
+	t->dlt = -1;
 	return t->buckets != NULL;
 }
 
@@ -611,8 +612,42 @@ static void conclude(struct conv_table *t, struct conv *c)
 		reasm_free(&c->tcp[d]);
 		nbss_free(&c->nbss[d]);
 	}
+	while (c->kept) {
+		struct kept_frame *k = c->kept;
+		c->kept = k->next;
+		free(k);
+	}
+	t->kept_total -= c->kept_bytes;
 	free(c->smb);
 	free(c);
+}
+
+/* Keep the raw frame being processed as evidence of c, within the caps. */
+static void keep_frame(struct conv_table *t, struct conv *c)
+{
+	size_t n = t->raw_caplen;
+	if (n > CONV_MAX_KEPT_BYTES - c->kept_bytes || n > CONV_MAX_KEPT_TOTAL - t->kept_total) {
+		c->kept_incomplete = true;
+		return;
+	}
+	struct kept_frame *k = malloc(sizeof *k + n);
+	if (!k) {
+		c->kept_incomplete = true;
+		return;
+	}
+	k->next = NULL;
+	k->ts = t->ts;
+	k->caplen = t->raw_caplen;
+	k->len = t->raw_len;
+	if (n)
+		memcpy(k->data, t->raw, n);
+	if (c->kept_tail)
+		c->kept_tail->next = k;
+	else
+		c->kept = k;
+	c->kept_tail = k;
+	c->kept_bytes += n;
+	t->kept_total += n;
 }
 
 static struct conv *lookup(struct conv_table *t, const struct tcp_seg *seg, int *dir)
@@ -687,6 +722,8 @@ void conv_table_segment(struct conv_table *t, const struct tcp_seg *seg)
 	c->last_ts = t->ts;
 	lru_unlink(t, c);
 	lru_append(t, c);
+	if (t->keep_frames && t->raw)
+		keep_frame(t, c);
 	struct reasm_sink sink = {on_data, on_gap, &c->link[dir]};
 	reasm_push(&c->tcp[dir], seg, &sink);
 	if (seg->flags & TCP_FIN)
@@ -697,9 +734,33 @@ void conv_table_segment(struct conv_table *t, const struct tcp_seg *seg)
 		conclude(t, c);
 }
 
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = (*(struct conv *const *)a)->id, y = (*(struct conv *const *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
 void conv_table_flush(struct conv_table *t)
 {
-	while (t->oldest)
+	/* Creation order gives a stable report; the LRU list is by activity. */
+	struct conv **all = t->active ? malloc(t->active * sizeof *all) : NULL;
+	if (all) {
+		size_t n = 0;
+		for (struct conv *c = t->oldest; c; c = c->newer)
+			all[n++] = c;
+		qsort(all, n, sizeof *all, by_id);
+		for (size_t i = 0; i < n; i++)
+			conclude(t, all[i]);
+		free(all);
+	}
+	while (t->oldest) /* no memory for the sort: activity order */
+		conclude(t, t->oldest);
+}
+
+void conv_table_expire(struct conv_table *t, const struct timeval *now, long idle_secs)
+{
+	/* The LRU list is ordered by last activity: stop at the first recent one. */
+	while (t->oldest && now->tv_sec - t->oldest->last_ts.tv_sec > idle_secs)
 		conclude(t, t->oldest);
 }
 

@@ -40,6 +40,8 @@ static enum decode_result decode_tcp(struct rd *r, size_t wire_len, struct tcp_s
 {
 	const uint8_t *start = rd_cur(r);
 	size_t have = rd_left(r);
+	if (wire_len < 20) /* the IP length leaves no room for a TCP header */
+		return DECODE_MALFORMED;
 	seg->sport = rd_be16(r);
 	seg->dport = rd_be16(r);
 	seg->seq = rd_be32(r);
@@ -106,15 +108,15 @@ static enum decode_result decode_ipv6(struct rd *r, struct tcp_seg *seg)
 	if (vtf >> 28 != 6)
 		return DECODE_MALFORMED;
 	size_t wire = plen ? plen : rd_left(r); /* 0: jumbogram, take what is there */
-	size_t avail = rd_left(r) < wire ? rd_left(r) : wire;
-	struct rd p = rd_init(rd_cur(r), avail);
+	struct rd p = rd_init(rd_cur(r), rd_left(r)); /* what was captured */
 	for (int i = 0; i < MAX_IPV6_EXT; i++) {
 		size_t used = p.pos;
 		switch (next) {
 		case IPPROTO_TCP_:
 			seg->family = 6;
 			{
-				struct rd t = rd_init(rd_cur(&p), rd_left(&p));
+				size_t left = rd_left(&p) < wire - used ? rd_left(&p) : wire - used;
+				struct rd t = rd_init(rd_cur(&p), left);
 				return decode_tcp(&t, wire - used, seg);
 			}
 		case 0:  /* hop-by-hop */
@@ -146,10 +148,10 @@ static enum decode_result decode_ipv6(struct rd *r, struct tcp_seg *seg)
 		default:
 			return DECODE_NOT_TCP;
 		}
+		if (p.pos > wire) /* an extension header runs past the payload length */
+			return DECODE_MALFORMED;
 		if (!rd_ok(&p))
 			return DECODE_TRUNCATED;
-		if (p.pos > wire)
-			return DECODE_MALFORMED;
 	}
 	return DECODE_MALFORMED;
 }

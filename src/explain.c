@@ -106,13 +106,18 @@ bool explain_code(const char *code, FILE *f)
 	char *end;
 	errno = 0;
 	long long v;
-	if ((code[0] == '0' && (code[1] == 'x' || code[1] == 'X')))
-		v = (long long)strtoull(code + 2, &end, 16);
-	else
+	if ((code[0] == '0' && (code[1] == 'x' || code[1] == 'X'))) {
+		unsigned long long h = strtoull(code + 2, &end, 16);
+		if (end == code + 2 || h > UINT32_MAX)
+			return false;
+		v = (long long)h;
+	} else {
 		v = strtoll(code, &end, 10);
-	if (errno || *end || end == code)
+	}
+	/* 32 bits, read signed or unsigned: -1073700864 and 3221266432 are one code. */
+	if (errno || *end || end == code || v < INT32_MIN || v > (long long)UINT32_MAX)
 		return false;
-	uint32_t u = (uint32_t)v; /* -1073700864 and 3227320323 are the same 32 bits */
+	uint32_t u = (uint32_t)v;
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		if (codes[i].code != u)
 			continue;

@@ -6,41 +6,75 @@
 #include "smbneg/verdict.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef SMBNEG_VERSION
 #define SMBNEG_VERSION "unknown"
 #endif
 
 #define MAX_INPUTS 4096
+#define DEFAULT_IDLE_SECS 300
+
+/* Set by SIGINT/SIGTERM; the live loop polls it (a signal flag is the one
+ * file-level variable a signal handler can share). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static long parse_count(const char *opt, const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0)
+		errx(2, "%s %s: expected a non-negative number", opt, s);
+	return v;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smbneg -r FILE [-r FILE ...] [-o text|json|csv] [-q] [--fail-on LIST] [BPF]\n"
-		"       smbneg explain CODE\n"
+		"usage: smbneg -r FILE [-r FILE ...] [options] [BPF EXPRESSION]\n"
+		"       smbneg -i IFACE [-c N] [-G SECS] [-Z USER] [options] [BPF EXPRESSION]\n"
+		"       smbneg -D | explain CODE | --help | --version\n"
 		"\n"
-		"  -r FILE          read a pcap or pcapng file ('-' = stdin; a directory = every\n"
+		"  -r FILE          read a pcap/pcapng file ('-' = stdin; a directory = every\n"
 		"                   capture in it, sorted); repeatable\n"
+		"  -i IFACE         capture live (filter: tcp port 445 or 139, and BPF)\n"
+		"  -c N             live: stop after N conversations\n"
+		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
+		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
+		"  -Z USER          live: drop privileges to USER once the capture is open\n"
+		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
+		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
+		"  --write-all      with -w: write every SMB conversation\n"
 		"  -q               summary only\n"
-		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST (comma-separated\n"
-		"                   verdict names, or any-mismatch, not-signed, smb1)\n"
-		"  BPF              an extra filter expression, as tcpdump's\n"
+		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
+		"                   (verdict names, any-mismatch, smb1)\n"
 		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
 		"\n"
 		"examples:\n"
 		"  smbneg -r capture.pcapng\n"
 		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
-		"  smbneg -r samples/ --fail-on any-mismatch,not-signed -q\n"
+		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
+		"  smbneg -i eth0 -o json -Z nobody\n"
+		"  smbneg -r big.pcap -w evidence.pcap\n"
 		"  smbneg explain 3227320323\n"
 		"\n"
-		"verdicts: signed, not-signed, mismatch-no-communication, mismatch-access-denied,\n"
-		"          guest-blocked, secure-negotiate-failed, invalid-signature, incomplete\n"
+		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
+		"          guest-blocked secure-negotiate-failed invalid-signature incomplete\n"
 		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n");
 }
 
@@ -156,10 +190,14 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE };
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
-		{"fail-on", required_argument, NULL, 'F'},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"write-all", no_argument, NULL, OPT_WRITE_ALL},
+		{"duration", required_argument, NULL, 'G'},
+		{"idle", required_argument, NULL, OPT_IDLE},
 		{NULL, 0, NULL, 0},
 	};
 	char **inputs = calloc(MAX_INPUTS, sizeof *inputs);
@@ -168,12 +206,32 @@ int main(int argc, char **argv)
 	size_t ninputs = 0;
 	enum out_format fmt = OUT_TEXT;
 	struct fail_on fail_on = {0, false};
-	bool quiet = false;
+	bool quiet = false, write_all = false, list = false;
+	const char *iface = NULL, *write_path = NULL, *drop_user = NULL;
+	long max_conv = 0, duration = 0, idle = DEFAULT_IDLE_SECS;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "r:o:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:i:c:G:Z:Do:w:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			add_input(optarg, inputs, &ninputs);
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'c':
+			max_conv = parse_count("-c", optarg);
+			break;
+		case 'G':
+			duration = parse_count("-G", optarg);
+			break;
+		case OPT_IDLE:
+			idle = parse_count("--idle", optarg);
+			break;
+		case 'Z':
+			drop_user = optarg;
+			break;
+		case 'D':
+			list = true;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -185,10 +243,16 @@ int main(int argc, char **argv)
 			else
 				errx(2, "-o %s: expected text, json or csv", optarg);
 			break;
+		case 'w':
+			write_path = optarg;
+			break;
+		case OPT_WRITE_ALL:
+			write_all = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
-		case 'F':
+		case OPT_FAIL_ON:
 			if (!parse_fail_on(optarg, &fail_on))
 				errx(2, "--fail-on %s: unknown verdict name", optarg);
 			break;
@@ -203,23 +267,66 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (ninputs == 0) {
+	if (list) {
+		char msg[512];
+		if (!capture_list_interfaces(stdout, msg, sizeof msg))
+			errx(2, "-D: %s", msg);
+		return 0;
+	}
+	if ((ninputs == 0) == (iface == NULL)) {
+		fprintf(stderr, "smbneg: give either -r FILE or -i IFACE\n");
 		usage(stderr);
 		return 2;
 	}
+	if (write_all && !write_path)
+		errx(2, "--write-all needs -w FILE");
 	char *filter = join_args(argc - optind, argv + optind);
 	struct out o;
 	out_init(&o, fmt, stdout);
 	o.quiet = quiet;
+	o.color = fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	struct analyzer a;
+	analyze_init(&a, &o);
+	a.filter = filter;
+	a.write_path = write_path;
+	a.write_all = write_all;
+	a.max_conversations = (uint64_t)max_conv;
 	int status = 0;
+	char msg[1024];
+	if (iface) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		struct capture_live l;
+		memset(&l, 0, sizeof l);
+		l.iface = iface;
+		l.duration_secs = duration;
+		l.idle_secs = idle;
+		l.drop_user = drop_user;
+		l.stop = &stop_requested;
+		if (!analyze_live(&a, &l, msg, sizeof msg)) {
+			fprintf(stderr, "smbneg: %s\n", msg);
+			status = 2;
+		}
+	}
 	for (size_t i = 0; i < ninputs; i++) {
-		char msg[1024];
-		if (!analyze_file(&o, inputs[i], filter, msg, sizeof msg)) {
+		if (!analyze_file(&a, inputs[i], msg, sizeof msg)) {
 			fprintf(stderr, "smbneg: %s\n", msg);
 			status = 2;
 		}
 		free(inputs[i]);
 	}
+	if (!analyze_close(&a, msg, sizeof msg)) {
+		fprintf(stderr, "smbneg: %s\n", msg);
+		status = 2;
+	}
+	if (write_path)
+		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n", write_path,
+			(unsigned long long)a.written_frames, (unsigned long long)a.written_conversations,
+			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o);
 	if (status == 0) {
 		bool hit = false;

@@ -91,6 +91,14 @@ void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
 	fflush(o->f);
 }
 
+void out_live_stats(struct out *o, unsigned received, unsigned dropped, unsigned ifdropped)
+{
+	o->live_stats = true;
+	o->received += received;
+	o->dropped += dropped;
+	o->ifdropped += ifdropped;
+}
+
 void out_summary(struct out *o)
 {
 	if (o->format == OUT_TEXT)
@@ -181,17 +189,21 @@ const char *out_filetime(uint64_t ft, char *buf, size_t size)
 	return out_time(&tv, buf, size);
 }
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0. */
+/* Length of a valid UTF-8 sequence at s (1..4), or 0 (RFC 3629 4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
 static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
 	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2))
+	if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
+	if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+		return 0;
 	return n;
 }
 

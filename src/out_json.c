@@ -451,6 +451,11 @@ void out_json_summary(struct out *o)
 		j_u64(&w, verdict_names[i], o->verdicts[i]);
 	j_close(&w, '}');
 	j_stats(&w, &o->totals);
+	if (o->live_stats) {
+		j_u64(&w, "packets_received", o->received);
+		j_u64(&w, "packets_dropped", o->dropped);
+		j_u64(&w, "packets_ifdropped", o->ifdropped);
+	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
 }

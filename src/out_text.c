@@ -72,6 +72,9 @@ void out_text_summary(struct out *o)
 	if (o->smb1_conversations)
 		fprintf(o->f, "  %" PRIu64 " conversation%s used SMB1\n", o->smb1_conversations,
 			o->smb1_conversations == 1 ? "" : "s");
+	if (o->live_stats)
+		fprintf(o->f, "  capture: %" PRIu64 " packets received, %" PRIu64 " dropped by the kernel, %" PRIu64
+			" by the interface\n", o->received, o->dropped, o->ifdropped);
 	if (o->files_failed)
 		fprintf(o->f, "  %" PRIu64 " file%s could not be read completely (see stderr)\n",
 			o->files_failed, o->files_failed == 1 ? "" : "s");

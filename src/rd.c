@@ -44,6 +44,10 @@ uint32_t rd_le32(struct rd *r)
 
 uint64_t rd_le64(struct rd *r)
 {
+	if (!rd_has(r, 8)) {
+		r->err = true;
+		return 0;
+	}
 	uint64_t lo = rd_le32(r);
 	uint64_t hi = rd_le32(r);
 	return r->err ? 0 : lo | hi << 32;

@@ -163,7 +163,8 @@ enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 		return SMB_PARSE_TRUNCATED;
 	switch (s->word_count) {
 	case 1: /* core protocol, or 0xFFFF: no dialect accepted */
-		return SMB_PARSE_OK;
+		rd_le16(r); /* ByteCount (0) */
+		return rd_ok(r) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
 	case 13: /* LANMAN 2.1, MS-CIFS 2.2.4.52.2 (SecurityMode: bits 0 and 1 only) */
 		s->has_security_mode = true;
 		s->security_mode = rd_le16(r);
@@ -197,5 +198,7 @@ enum smb_parse smb1_parse_session_setup_response(struct rd *r, struct smb1_sessi
 		return SMB_PARSE_OK;
 	rd_skip(r, 4); /* AndXCommand, AndXReserved, AndXOffset */
 	s->action = rd_le16(r);
+	rd_skip(r, (size_t)(s->word_count - 3) * 2); /* SecurityBlobLength (extended) */
+	rd_le16(r);                                  /* ByteCount */
 	return rd_ok(r) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
 }

@@ -1,18 +1,41 @@
 /* analyze: the pipeline for one input, wired end to end: capture -> decode ->
- * conversation table -> verdict -> output. main.c and the fuzz targets use it. */
+ * conversation table -> verdict -> output (and the -w evidence file).
+ * main.c and the fuzz targets use it. */
 #ifndef SMBNEG_ANALYZE_H
 #define SMBNEG_ANALYZE_H
 
+#include "smbneg/capture.h"
 #include "smbneg/out.h"
 
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Process one input ("-" = stdin) and report on o. Returns false when the file
- * could not be read completely; the message (naming the file) is in err. */
-bool analyze_file(struct out *o, const char *path, const char *filter, char *err, size_t errsize);
+struct analyzer {
+	struct out *out;
+	const char *filter;         /* BPF expression or NULL */
+	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
+	/* -w: frames of the conversations that did not get `signed` (all with write_all) */
+	const char *write_path;
+	bool write_all;
+	pcap_t *dead;
+	pcap_dumper_t *dumper;
+	int dumper_dlt;
+	int last_dlt;               /* link type of the inputs read, for an empty -w file */
+	bool dlt_warned;
+	uint64_t written_conversations, written_frames, written_incomplete;
+};
+
+/* Zero an analyzer reporting on out. */
+void analyze_init(struct analyzer *a, struct out *out);
+/* Process one input ("-" = stdin). Returns false when the file could not be
+ * read completely; the message (naming the file) is in err. */
+bool analyze_file(struct analyzer *a, const char *path, char *err, size_t errsize);
 /* The same over an open stream; name is what the output calls it. */
-bool analyze_stream(struct out *o, FILE *fp, const char *name, const char *filter, char *err,
-		    size_t errsize);
+bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, size_t errsize);
+/* Capture live (l->filter is set from a->filter). */
+bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize);
+/* Close the -w file. Returns false (with err) when writing failed. */
+bool analyze_close(struct analyzer *a, char *err, size_t errsize);
 
 #endif

@@ -1,12 +1,15 @@
-/* capture: reads frames with libpcap (a saved file, stdin or, later, a live
+/* capture: reads frames with libpcap (a saved file, stdin or a live
  * interface) and hands each decoded TCP segment to the conversation table. */
 #ifndef SMBNEG_CAPTURE_H
 #define SMBNEG_CAPTURE_H
 
 #include "smbneg/conv.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#define CAPTURE_LIVE_FILTER "tcp port 445 or tcp port 139"
 
 enum capture_result {
 	CAPTURE_OK,
@@ -22,5 +25,25 @@ enum capture_result capture_file(const char *path, const char *filter, struct co
 /* As capture_file, from an already open stream (tests, fuzzing: fmemopen). */
 enum capture_result capture_stream(FILE *fp, const char *filter, struct conv_table *t, char *err,
 				   size_t errsize);
+
+struct capture_live {
+	const char *iface;
+	const char *filter;       /* the user's expression, ANDed with CAPTURE_LIVE_FILTER */
+	long duration_secs;       /* stop after this long; 0 = no limit */
+	long idle_secs;           /* conclude conversations idle this long */
+	const char *drop_user;    /* -Z: become this user once the capture is open */
+	volatile sig_atomic_t *stop;      /* set by SIGINT/SIGTERM */
+	bool (*done)(void *arg);  /* true: enough has been seen (-c) */
+	void *done_arg;
+	/* filled at the end (pcap_stats) */
+	bool stats_valid;
+	unsigned received, dropped, ifdropped;
+};
+
+/* Capture live until stopped; concluded conversations are reported as they end. */
+enum capture_result capture_live(struct capture_live *l, struct conv_table *t, char *err,
+				 size_t errsize);
+/* -D: list the capture interfaces, numbered, as tcpdump does. */
+bool capture_list_interfaces(FILE *f, char *err, size_t errsize);
 
 #endif

@@ -19,6 +19,8 @@
 #include <sys/time.h>
 
 #define CONV_MAX_ACTIVE 32768 /* least recently used is concluded beyond this */
+#define CONV_MAX_KEPT_BYTES (1024 * 1024)          /* evidence frames kept per conversation */
+#define CONV_MAX_KEPT_TOTAL (64 * 1024 * 1024)     /* ... and in all */
 
 struct endpoint {
 	uint8_t family; /* 4 or 6 */
@@ -101,6 +103,14 @@ struct conv_smb {
 struct conv_table;
 struct conv;
 
+/* A raw frame kept as evidence for `-w` (pcap record header and bytes). */
+struct kept_frame {
+	struct kept_frame *next;
+	struct timeval ts;
+	uint32_t caplen, len;
+	uint8_t data[];
+};
+
 /* Callback argument for one direction of a conversation. */
 struct conv_link {
 	struct conv *c;
@@ -126,6 +136,9 @@ struct conv {
 	bool msg_truncated;             /* the message being parsed lost bytes */
 	anomaly_mask anomalies;
 	struct conv_smb *smb;           /* NULL until an SMB message */
+	struct kept_frame *kept, *kept_tail; /* evidence frames, when the table keeps them */
+	size_t kept_bytes;
+	bool kept_incomplete;           /* a frame was not kept (a cap was reached) */
 };
 
 struct conv_sink {
@@ -148,6 +161,12 @@ struct conv_table {
 	uint64_t next_id;
 	uint64_t frame;          /* frame number being processed (1-based) */
 	struct timeval ts;
+	/* The raw frame being processed, kept per conversation when keep_frames. */
+	int dlt;                 /* link type of the input (pcap_datalink) */
+	bool keep_frames;
+	const uint8_t *raw;
+	uint32_t raw_caplen, raw_len;
+	size_t kept_total;
 	struct conv_sink sink;
 	struct conv_stats stats;
 };
@@ -158,6 +177,8 @@ bool conv_table_init(struct conv_table *t, const struct conv_sink *sink);
 void conv_table_segment(struct conv_table *t, const struct tcp_seg *seg);
 /* Conclude every open conversation, in order of creation. */
 void conv_table_flush(struct conv_table *t);
+/* Conclude conversations with no frame for more than idle_secs before now. */
+void conv_table_expire(struct conv_table *t, const struct timeval *now, long idle_secs);
 void conv_table_free(struct conv_table *t);
 
 /* The endpoints as client/server: the client is the Negotiate requester,

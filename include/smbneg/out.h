@@ -35,6 +35,9 @@ struct out {
 	struct out_reason *reasons, *reasons_tail; /* text */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	bool live_stats;      /* a live capture reported pcap_stats */
+	uint64_t received, dropped, ifdropped;
+	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 };
 
 void out_init(struct out *o, enum out_format fmt, FILE *f);
@@ -44,6 +47,8 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct conv_stats *st, const char *error);
 void out_summary(struct out *o);
+/* Live capture counters from pcap_stats, for the summary. */
+void out_live_stats(struct out *o, unsigned received, unsigned dropped, unsigned ifdropped);
 void out_free(struct out *o);
 
 /* Shared by the renderers (out.c). */

@@ -19,9 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct out o;
+	struct analyzer a;
 	char err[512];
 	out_init(&o, OUT_JSON, sink);
-	analyze_stream(&o, in, "fuzz", NULL, err, sizeof err);
+	analyze_init(&a, &o);
+	analyze_stream(&a, in, "fuzz", err, sizeof err);
 	out_summary(&o);
 	out_free(&o);
 	fclose(sink);
