@@ -34,14 +34,17 @@ static void keep_reason(struct out *o, const struct verdict *v)
 		o->reasons_dropped++;
 		return;
 	}
-	size_t n = strlen(v->reason) + 1;
+	/* The reason, with the note after it; for `signed`, the note alone. */
+	const char *first = v->verdict == V_SIGNED ? v->note : v->reason;
+	const char *second = v->verdict == V_SIGNED ? "" : v->note;
+	size_t n = strlen(first) + strlen(second) + 4;
 	struct out_reason *r = malloc(sizeof *r + n);
 	if (!r)
 		return;
 	r->next = NULL;
 	r->row = o->row;
 	r->verdict = v->verdict;
-	memcpy(r->text, v->reason, n);
+	snprintf(r->text, n, "%s%s%s%s", first, *second ? " (" : "", second, *second ? ")" : "");
 	if (o->reasons_tail)
 		o->reasons_tail->next = r;
 	else
@@ -58,7 +61,7 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 		o->smb1_conversations++;
 	switch (o->format) {
 	case OUT_TEXT:
-		if (v->verdict != V_SIGNED)
+		if (v->verdict != V_SIGNED || v->note[0])
 			keep_reason(o, v);
 		if (!o->quiet)
 			out_text_conversation(o, c, v);

@@ -49,15 +49,19 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 void out_text_summary(struct out *o)
 {
 	if (o->nreasons && !o->quiet) {
-		fprintf(o->f, "\nReasons:\n");
+		fprintf(o->f, "\nReasons and notes:\n");
 		for (const struct out_reason *r = o->reasons; r; r = r->next)
 			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row, verdict_names[r->verdict], r->text);
 		if (o->reasons_dropped)
 			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n", o->reasons_dropped);
-		fprintf(o->f, "\nWhat to change:\n");
-		for (int i = 0; i < V_COUNT; i++)
-			if (i != V_SIGNED && o->verdicts[i] && explain_fix((enum verdict_kind)i))
-				fprintf(o->f, "  %s: %s\n", verdict_names[i], explain_fix((enum verdict_kind)i));
+		const char *title = "\nWhat to change:\n";
+		for (int i = 0; i < V_COUNT; i++) {
+			const char *fix = explain_fix((enum verdict_kind)i);
+			if (i == V_SIGNED || !o->verdicts[i] || !fix)
+				continue;
+			fprintf(o->f, "%s  %s: %s\n", title, verdict_names[i], fix);
+			title = "";
+		}
 	}
 	fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s in %" PRIu64 " file%s",
 		o->row, o->row == 1 ? "" : "s", o->files, o->files == 1 ? "" : "s");

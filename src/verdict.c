@@ -337,13 +337,21 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 			 signing_names[v->client.setting], signing_names[v->server.setting]);
 	} else if (ord_unsigned > 0) {
 		v->verdict = V_NOT_SIGNED;
-		snprintf(v->reason, sizeof v->reason,
-			 "%s (client %s, server %s): traffic after Session Setup flowed unsigned; no error "
-			 "is shown, but the session can be tampered with and the server is an NTLM relay target",
-			 client_req || server_req ? "signing was required yet not used"
-						  : "neither side requires signing",
-			 signing_names[v->client.setting], signing_names[v->server.setting]);
-		if (s->session_guest || s->session_null)
+		if (client_req || server_req)
+			snprintf(v->reason, sizeof v->reason,
+				 "signing is required (client %s, server %s) yet traffic after Session Setup "
+				 "flowed unsigned%s; no error is shown, but this session can be tampered with",
+				 signing_names[v->client.setting], signing_names[v->server.setting],
+				 s->session_guest || s->session_null
+					 ? ": the server exempted this guest/anonymous session from signing"
+					 : "");
+		else
+			snprintf(v->reason, sizeof v->reason,
+				 "neither side requires signing (client %s, server %s): traffic after Session "
+				 "Setup flowed unsigned; no error is shown, but the session can be tampered "
+				 "with and the server is an NTLM relay target",
+				 signing_names[v->client.setting], signing_names[v->server.setting]);
+		if ((s->session_guest || s->session_null) && !client_req && !server_req)
 			snprintf(v->note, sizeof v->note, "the session was a %s session",
 				 s->session_null ? "null (anonymous)" : "guest");
 	} else if (s->session_fail_status) {
@@ -355,6 +363,10 @@ void verdict_compute(const struct conv *c, struct verdict *v)
 		snprintf(v->reason, sizeof v->reason,
 			 "Tree Connect failed with %s and no traffic followed (settings predict %s)",
 			 status_name(s->tree_connect_status, st, sizeof st), v->predicted ? pred : "nothing");
+	} else if (!any_negotiate && (c->anomalies & ANOM_BIT(ANOM_TRUNCATED_MESSAGE))) {
+		snprintf(v->reason, sizeof v->reason,
+			 "the capture cut the SMB messages short (a small snaplen, or lost packets), so the "
+			 "Negotiate could not be read; capture with tcpdump -s 0");
 	} else if (!any_negotiate) {
 		uint32_t all_s = s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs;
 		uint32_t all_u = s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs;
