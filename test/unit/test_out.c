@@ -109,12 +109,6 @@ static void test_json_invalid_multibyte(void **state)
 		{"\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\""}, /* U+110000 */
 		{"\xf5\x80\x80\x80", "\"\\u00f5\\u0080\\u0080\\u0080\""},
 	};
-	bool all_escaped = true;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *got = capture(out_json_string, cases[i][0]);
-		all_escaped &= strcmp(got, cases[i][1]) == 0;
-		free(got);
-	}
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_json(cases[i][0], cases[i][1]);
 }
