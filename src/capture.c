@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/time.h>
@@ -125,6 +126,9 @@ enum capture_result capture_file(const char *path, const char *filter, struct co
 	return capture_stream(fp, filter, t, err, errsize);
 }
 
+#define LIVE_POLL_MS 200
+#define LIVE_BATCH 1000
+
 /* -Z: give up root once the capture is open (tcpdump's -Z). */
 static bool drop_privileges(const char *user, char *err, size_t errsize)
 {
@@ -182,13 +186,29 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 	gettimeofday(&start, NULL);
 	last_sweep = start;
 	r = CAPTURE_OK;
+	/* Non-blocking reads after poll(): in immediate mode libpcap may block
+	 * in pcap_next_ex regardless of its timeout, and the loop must notice
+	 * signals, the duration and idle conversations. */
+	int fd = pcap_get_selectable_fd(p);
+	if (fd < 0 || pcap_setnonblock(p, 1, perr) != 0) {
+		snprintf(err, errsize, "%s: cannot poll this capture device", l->iface);
+		r = CAPTURE_OPEN_FAILED;
+		goto fail;
+	}
 	while (!*l->stop && !(l->done && l->done(l->done_arg))) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int ready = poll(&pfd, 1, LIVE_POLL_MS);
+		if (ready < 0 && errno != EINTR) {
+			snprintf(err, errsize, "%s: poll: %s", l->iface, strerror(errno));
+			r = CAPTURE_READ_FAILED;
+			break;
+		}
 		struct pcap_pkthdr *h;
 		const u_char *data;
-		rc = pcap_next_ex(p, &h, &data);
-		if (rc == 1) {
+		/* Drain what is there, a bounded batch at a time. */
+		for (int i = 0; ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
 			one_frame(t, t->dlt, h, data);
-		} else if (rc < 0) {
+		if (ready > 0 && rc < 0) {
 			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
 			r = CAPTURE_READ_FAILED;
 			break;

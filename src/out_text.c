@@ -63,8 +63,12 @@ void out_text_summary(struct out *o)
 			title = "";
 		}
 	}
-	fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s in %" PRIu64 " file%s",
-		o->row, o->row == 1 ? "" : "s", o->files, o->files == 1 ? "" : "s");
+	if (o->live_stats)
+		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live", o->row,
+			o->row == 1 ? "" : "s");
+	else
+		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s in %" PRIu64 " file%s",
+			o->row, o->row == 1 ? "" : "s", o->files, o->files == 1 ? "" : "s");
 	const char *sep = ": ";
 	for (int i = 0; i < V_COUNT; i++) {
 		if (!o->verdicts[i])
