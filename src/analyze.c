@@ -73,6 +73,11 @@ static void on_concluded(void *arg, const struct conv *c)
 		write_evidence(a, c);
 }
 
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	out_progress(arg, done, total);
+}
+
 static bool done(void *arg)
 {
 	const struct analyzer *a = arg;
@@ -93,13 +98,16 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		return false;
 	}
 	t.keep_frames = a->write_path != NULL;
+	struct capture_progress progress = {on_progress, a->out};
 	enum capture_result r;
 	if (live)
 		r = capture_live(live, &t, why, sizeof why);
 	else if (fp)
-		r = capture_stream(fp, a->filter, &t, why, sizeof why);
+		r = capture_stream(fp, a->filter, NULL, &t, why, sizeof why);
 	else
-		r = capture_file(path, a->filter, &t, why, sizeof why);
+		r = capture_file(path, a->filter, a->progress ? &progress : NULL, &t, why, sizeof why);
+	if (a->progress)
+		out_progress_end(a->out);
 	conv_table_flush(&t);
 	if (t.dlt >= 0 && a->last_dlt < 0)
 		a->last_dlt = t.dlt;

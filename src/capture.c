@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -79,19 +80,40 @@ static bool check_link(pcap_t *p, struct conv_table *t, char *err, size_t errsiz
 	return true;
 }
 
-static enum capture_result run(pcap_t *p, const char *filter, struct conv_table *t, char *err,
-			       size_t errsize)
+#define PROGRESS_EVERY_FRAMES 8192
+#define PROGRESS_INTERVAL_MS 500
+
+static uint64_t now_ms(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+static enum capture_result run(pcap_t *p, const char *filter, const struct capture_progress *progress,
+			       struct conv_table *t, char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
 	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
 		return CAPTURE_OPEN_FAILED;
+	FILE *fp = pcap_file(p);
+	uint64_t total = 0, last = now_ms();
+	struct stat st;
+	if (progress && fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		total = (uint64_t)st.st_size;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1)
+	uint64_t n = 0;
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		one_frame(t, dlt, h, data);
+		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 && now_ms() - last >= PROGRESS_INTERVAL_MS) {
+			last = now_ms();
+			long off = fp ? ftell(fp) : -1;
+			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total);
+		}
+	}
 	if (rc == PCAP_ERROR) {
-		FILE *fp = pcap_file(p);
 		long off = fp ? ftell(fp) : -1;
 		snprintf(err, errsize, "read error after frame %llu (byte offset %ld): %s",
 			 (unsigned long long)t->frame, off, pcap_geterr(p));
@@ -100,8 +122,9 @@ static enum capture_result run(pcap_t *p, const char *filter, struct conv_table 
 	return CAPTURE_OK;
 }
 
-enum capture_result capture_stream(FILE *fp, const char *filter, struct conv_table *t, char *err,
-				   size_t errsize)
+enum capture_result capture_stream(FILE *fp, const char *filter,
+				   const struct capture_progress *progress, struct conv_table *t,
+				   char *err, size_t errsize)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
@@ -110,12 +133,13 @@ enum capture_result capture_stream(FILE *fp, const char *filter, struct conv_tab
 		fclose(fp);
 		return CAPTURE_OPEN_FAILED;
 	}
-	enum capture_result r = run(p, filter, t, err, errsize);
+	enum capture_result r = run(p, filter, progress, t, err, errsize);
 	pcap_close(p); /* closes fp */
 	return r;
 }
 
-enum capture_result capture_file(const char *path, const char *filter, struct conv_table *t,
+enum capture_result capture_file(const char *path, const char *filter,
+				 const struct capture_progress *progress, struct conv_table *t,
 				 char *err, size_t errsize)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -123,7 +147,7 @@ enum capture_result capture_file(const char *path, const char *filter, struct co
 		snprintf(err, errsize, "cannot open: %s", strerror(errno));
 		return CAPTURE_OPEN_FAILED;
 	}
-	return capture_stream(fp, filter, t, err, errsize);
+	return capture_stream(fp, filter, progress, t, err, errsize);
 }
 
 #define LIVE_POLL_MS 200

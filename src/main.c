@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
 		"  -q               summary only\n"
+		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
 		"                   (verdict names, any-mismatch, smb1)\n"
 		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
@@ -206,11 +207,11 @@ int main(int argc, char **argv)
 	size_t ninputs = 0;
 	enum out_format fmt = OUT_TEXT;
 	struct fail_on fail_on = {0, false};
-	bool quiet = false, write_all = false, list = false;
+	bool quiet = false, verbose = false, write_all = false, list = false;
 	const char *iface = NULL, *write_path = NULL, *drop_user = NULL;
 	long max_conv = 0, duration = 0, idle = DEFAULT_IDLE_SECS;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "r:i:c:G:Z:Do:w:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:i:c:G:Z:Do:w:qvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			add_input(optarg, inputs, &ninputs);
@@ -252,6 +253,9 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'v':
+			verbose = true;
+			break;
 		case OPT_FAIL_ON:
 			if (!parse_fail_on(optarg, &fail_on))
 				errx(2, "--fail-on %s: unknown verdict name", optarg);
@@ -284,6 +288,7 @@ int main(int argc, char **argv)
 	struct out o;
 	out_init(&o, fmt, stdout);
 	o.quiet = quiet;
+	o.verbose = verbose;
 	o.color = fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);
@@ -291,6 +296,7 @@ int main(int argc, char **argv)
 	a.write_path = write_path;
 	a.write_all = write_all;
 	a.max_conversations = (uint64_t)max_conv;
+	a.progress = !quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
 	int status = 0;
 	char msg[1024];
 	if (iface) {

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 void out_init(struct out *o, enum out_format fmt, FILE *f)
@@ -26,6 +27,8 @@ void out_negotiate(struct out *o, const struct conv *c, int sender, const struct
 {
 	if (o->format == OUT_JSON && !o->quiet)
 		out_json_negotiate(o, c, sender, e);
+	else if (o->format == OUT_TEXT && o->verbose && !o->quiet)
+		out_text_negotiate(o, c, e);
 }
 
 static void keep_reason(struct out *o, const struct verdict *v)
@@ -92,6 +95,37 @@ void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
 	if (o->format == OUT_JSON)
 		out_json_file(o, st, error);
 	fflush(o->f);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+void out_progress(struct out *o, uint64_t done, uint64_t total)
+{
+	uint64_t now = now_ms();
+	if (!o->progress_drawn)
+		o->progress_start_ms = now - 500; /* the first report comes after ~0.5 s */
+	double secs = (double)(now - o->progress_start_ms) / 1000.0;
+	double rate = secs > 0 ? (double)done / secs : 0;
+	if (total && done <= total && rate > 0)
+		fprintf(stderr, "\r%s: %.1f of %.1f MiB, %.0f MiB/s, %.0f s left   ", o->file ? o->file : "",
+			(double)done / 1048576, (double)total / 1048576, rate / 1048576,
+			(double)(total - done) / rate);
+	else
+		fprintf(stderr, "\r%s: %.1f MiB, %.0f MiB/s   ", o->file ? o->file : "",
+			(double)done / 1048576, rate / 1048576);
+	o->progress_drawn = true;
+}
+
+void out_progress_end(struct out *o)
+{
+	if (o->progress_drawn)
+		fprintf(stderr, "\r\033[K");
+	o->progress_drawn = false;
 }
 
 void out_live_stats(struct out *o, unsigned received, unsigned dropped, unsigned ifdropped)

@@ -3,6 +3,7 @@
 #include "smbneg/out.h"
 
 #include "smbneg/explain.h"
+#include "smbneg/smb_const.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -17,6 +18,45 @@ static const char *side_text(const struct side_signing *sd, char *buf, size_t si
 	snprintf(buf, size, "%s (0x%02x)%s", signing_names[sd->setting], (unsigned)sd->raw,
 		 sd->confidence < CONF_HIGH ? "?" : "");
 	return buf;
+}
+
+static const char *verdict_color(enum verdict_kind v)
+{
+	switch (v) {
+	case V_SIGNED: return "\033[32m";      /* green */
+	case V_NOT_SIGNED: return "\033[33m";  /* yellow */
+	case V_INCOMPLETE: return "\033[2m";   /* dim */
+	default: return "\033[1;31m";          /* bold red: a failure */
+	}
+}
+
+static void print_ids(struct out *o, const struct smb2_context *c, const struct tok *t)
+{
+	for (unsigned i = 0; i < c->ids_kept; i++) {
+		const char *name = t ? tok_name(t, c->ids[i]) : NULL;
+		if (name)
+			fprintf(o->f, "%s%s", i ? "," : "", name);
+		else
+			fprintf(o->f, "%s0x%04x", i ? "," : "", (unsigned)c->ids[i]);
+	}
+}
+
+static void print_contexts(struct out *o, const struct smb2_contexts *cs)
+{
+	for (unsigned i = 0; i < cs->kept; i++) {
+		const struct smb2_context *c = &cs->c[i];
+		fprintf(o->f, "    Context %s (", tok_str(smb2_context_names, c->type, "unknown"));
+		switch (c->type) {
+		case SMB2_PREAUTH_INTEGRITY_CAPABILITIES: print_ids(o, c, smb2_hash_names); break;
+		case SMB2_ENCRYPTION_CAPABILITIES: print_ids(o, c, smb2_cipher_names); break;
+		case SMB2_SIGNING_CAPABILITIES: print_ids(o, c, smb2_signing_alg_names); break;
+		case SMB2_COMPRESSION_CAPABILITIES: print_ids(o, c, smb2_compression_names); break;
+		case SMB2_RDMA_TRANSFORM_CAPABILITIES: print_ids(o, c, NULL); break;
+		case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID: out_text_string(o->f, c->netname); break;
+		default: fprintf(o->f, "%u bytes", (unsigned)c->length); break;
+		}
+		fputs(")\n", o->f);
+	}
 }
 
 void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v)
@@ -41,9 +81,93 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 	/* The dialect may be a wire string: escape it. */
 	out_text_string(o->f, dia);
 	size_t dl = strlen(dia);
-	fprintf(o->f, "%*s %-17s %-17s %-9s %s\n", dl < 13 ? (int)(13 - dl) : 0, "",
+	fprintf(o->f, "%*s %-17s %-17s %-9s %s%s%s\n", dl < 13 ? (int)(13 - dl) : 0, "",
 		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt,
-		verdict_names[v->verdict]);
+		o->color ? verdict_color(v->verdict) : "", verdict_names[v->verdict],
+		o->color ? "\033[0m" : "");
+}
+
+/* -v: every decoded Negotiate field, one message per block. */
+void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_event *e)
+{
+	char a[64], b[64], bits[256], g[40];
+	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	const struct endpoint *from = request ? conv_client(c) : conv_server(c);
+	const struct endpoint *to = request ? conv_server(c) : conv_client(c);
+	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->frame,
+		e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2,
+		request ? "request" : "response", out_endpoint(from, a, sizeof a),
+		out_endpoint(to, b, sizeof b));
+	switch (e->kind) {
+	case NEG_SMB1_REQUEST:
+		fprintf(o->f, "    Flags2 0x%04x (%s)\n    Dialects (%u):", (unsigned)e->h1->flags2,
+			tok_bits(smb1_flags2_bits, e->h1->flags2, bits, sizeof bits),
+			e->smb1_req->dialect_count);
+		for (unsigned i = 0; i < e->smb1_req->dialects_kept; i++) {
+			fputs(" \"", o->f);
+			out_text_string(o->f, e->smb1_req->dialects[i]);
+			fputc('"', o->f);
+		}
+		fputc('\n', o->f);
+		break;
+	case NEG_SMB1_RESPONSE: {
+		const struct smb1_negotiate_response *p = e->smb1_resp;
+		fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
+		if (e->smb1_dialect) {
+			fputs(" (\"", o->f);
+			out_text_string(o->f, e->smb1_dialect);
+			fputs("\")", o->f);
+		}
+		fputc('\n', o->f);
+		if (p->has_security_mode)
+			fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
+				tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
+		if (p->word_count == 17)
+			fprintf(o->f, "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
+				(unsigned)p->capabilities,
+				tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
+				(unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
+		if (p->extended_security)
+			fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
+				out_guid(p->server_guid, g, sizeof g), p->security_blob_length);
+		else if (p->word_count == 17 || p->word_count == 13) {
+			fprintf(o->f, "    Challenge %u bytes, DomainName \"", p->challenge_length);
+			out_text_string(o->f, p->domain_name);
+			fputs("\"\n", o->f);
+		}
+		break;
+	}
+	case NEG_SMB2_REQUEST: {
+		const struct smb2_negotiate_request *q = e->smb2_req;
+		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)q->security_mode,
+			tok_bits(smb2_secmode_bits, q->security_mode, bits, sizeof bits));
+		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ClientGuid %s\n    Dialects (%u):",
+			(unsigned)q->capabilities, tok_bits(smb2_cap_bits, q->capabilities, bits, sizeof bits),
+			out_guid(q->client_guid, g, sizeof g), q->dialect_count);
+		for (unsigned i = 0; i < q->dialects_kept; i++)
+			fprintf(o->f, " %s", tok_str(smb2_dialect_names, q->dialects[i], "?"));
+		fputc('\n', o->f);
+		print_contexts(o, &q->contexts);
+		break;
+	}
+	case NEG_SMB2_RESPONSE: {
+		const struct smb2_negotiate_response *p = e->smb2_resp;
+		fprintf(o->f, "    Status 0x%08x %s\n", (unsigned)e->h2->status,
+			tok_str(ntstatus_names, e->h2->status, ""));
+		fprintf(o->f, "    SecurityMode 0x%02x (%s), Dialect 0x%04x (%s)\n",
+			(unsigned)p->security_mode,
+			tok_bits(smb2_secmode_bits, p->security_mode, bits, sizeof bits),
+			(unsigned)p->dialect, tok_str(smb2_dialect_names, p->dialect, "?"));
+		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ServerGuid %s\n",
+			(unsigned)p->capabilities, tok_bits(smb2_cap_bits, p->capabilities, bits, sizeof bits),
+			out_guid(p->server_guid, g, sizeof g));
+		fprintf(o->f, "    MaxTransact %u, MaxRead %u, MaxWrite %u, security buffer %u bytes\n",
+			(unsigned)p->max_transact_size, (unsigned)p->max_read_size,
+			(unsigned)p->max_write_size, (unsigned)p->security_buffer_length);
+		print_contexts(o, &p->contexts);
+		break;
+	}
+	}
 }
 
 void out_text_summary(struct out *o)

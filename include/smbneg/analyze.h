@@ -15,6 +15,7 @@ struct analyzer {
 	struct out *out;
 	const char *filter;         /* BPF expression or NULL */
 	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
+	bool progress;              /* a progress line on stderr while files are read */
 	/* -w: frames of the conversations that did not get `signed` (all with write_all) */
 	const char *write_path;
 	bool write_all;

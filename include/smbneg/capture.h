@@ -17,14 +17,23 @@ enum capture_result {
 	CAPTURE_READ_FAILED, /* read up to a point, then failed (truncated, corrupt) */
 };
 
+/* Called about twice a second while a file is read: bytes done of total
+ * (total 0 when unknown, as for a pipe). */
+struct capture_progress {
+	void (*report)(void *arg, uint64_t done, uint64_t total);
+	void *arg;
+};
+
 /* Read every frame of path ("-" = stdin) into t. filter: a BPF expression or
- * NULL. On failure err holds a message naming the reason and, for a read
- * failure, the byte offset reached. */
-enum capture_result capture_file(const char *path, const char *filter, struct conv_table *t,
+ * NULL; progress: NULL or a reporter. On failure err holds a message naming
+ * the reason and, for a read failure, the byte offset reached. */
+enum capture_result capture_file(const char *path, const char *filter,
+				 const struct capture_progress *progress, struct conv_table *t,
 				 char *err, size_t errsize);
 /* As capture_file, from an already open stream (tests, fuzzing: fmemopen). */
-enum capture_result capture_stream(FILE *fp, const char *filter, struct conv_table *t, char *err,
-				   size_t errsize);
+enum capture_result capture_stream(FILE *fp, const char *filter,
+				   const struct capture_progress *progress, struct conv_table *t,
+				   char *err, size_t errsize);
 
 struct capture_live {
 	const char *iface;

@@ -38,6 +38,9 @@ struct out {
 	bool live_stats;      /* a live capture reported pcap_stats */
 	uint64_t received, dropped, ifdropped;
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
+	bool verbose;         /* text: every Negotiate field (-v) */
+	bool progress_drawn;
+	uint64_t progress_start_ms;
 };
 
 void out_init(struct out *o, enum out_format fmt, FILE *f);
@@ -47,6 +50,10 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct conv_stats *st, const char *error);
 void out_summary(struct out *o);
+/* A progress line on stderr: bytes done of total (0 = unknown), rate, time left. */
+void out_progress(struct out *o, uint64_t done, uint64_t total);
+/* Clear the progress line, if one was drawn. */
+void out_progress_end(struct out *o);
 /* Live capture counters from pcap_stats, for the summary. */
 void out_live_stats(struct out *o, unsigned received, unsigned dropped, unsigned ifdropped);
 void out_free(struct out *o);
@@ -65,6 +72,7 @@ void out_text_string(FILE *f, const char *s);
 /* Renderers */
 void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v);
 void out_text_summary(struct out *o);
+void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_event *e);
 void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
 void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v);
 void out_json_file(struct out *o, const struct conv_stats *st, const char *error);
