@@ -60,6 +60,7 @@ static void usage(FILE *f)
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
+		"  --hosts          a per-server inventory instead of per-conversation rows\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE };
+	enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -199,6 +200,7 @@ int main(int argc, char **argv)
 		{"write-all", no_argument, NULL, OPT_WRITE_ALL},
 		{"duration", required_argument, NULL, 'G'},
 		{"idle", required_argument, NULL, OPT_IDLE},
+		{"hosts", no_argument, NULL, OPT_HOSTS},
 		{NULL, 0, NULL, 0},
 	};
 	char **inputs = calloc(MAX_INPUTS, sizeof *inputs);
@@ -207,7 +209,7 @@ int main(int argc, char **argv)
 	size_t ninputs = 0;
 	enum out_format fmt = OUT_TEXT;
 	struct fail_on fail_on = {0, false};
-	bool quiet = false, verbose = false, write_all = false, list = false;
+	bool quiet = false, verbose = false, write_all = false, list = false, hosts = false;
 	const char *iface = NULL, *write_path = NULL, *drop_user = NULL;
 	long max_conv = 0, duration = 0, idle = DEFAULT_IDLE_SECS;
 	int ch;
@@ -250,6 +252,9 @@ int main(int argc, char **argv)
 		case OPT_WRITE_ALL:
 			write_all = true;
 			break;
+		case OPT_HOSTS:
+			hosts = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -289,6 +294,8 @@ int main(int argc, char **argv)
 	out_init(&o, fmt, stdout);
 	o.quiet = quiet;
 	o.verbose = verbose;
+	if (hosts && !out_enable_hosts(&o))
+		errx(2, "--hosts: out of memory");
 	o.color = fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);

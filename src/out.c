@@ -17,6 +17,12 @@ void out_init(struct out *o, enum out_format fmt, FILE *f)
 	o->f = f;
 }
 
+bool out_enable_hosts(struct out *o)
+{
+	o->hosts = host_table_init(&o->host_table);
+	return o->hosts;
+}
+
 void out_begin_file(struct out *o, const char *file)
 {
 	o->file = file;
@@ -62,6 +68,10 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 	o->verdicts[v->verdict]++;
 	if (v->smb_version == 1)
 		o->smb1_conversations++;
+	if (o->hosts) {
+		host_table_add(&o->host_table, c, v);
+		return;
+	}
 	switch (o->format) {
 	case OUT_TEXT:
 		if (v->verdict != V_SIGNED || v->note[0])
@@ -138,6 +148,12 @@ void out_live_stats(struct out *o, unsigned received, unsigned dropped, unsigned
 
 void out_summary(struct out *o)
 {
+	if (o->hosts && o->format == OUT_TEXT)
+		out_text_hosts(o);
+	else if (o->hosts && o->format == OUT_JSON)
+		out_json_hosts(o);
+	else if (o->hosts)
+		out_csv_hosts(o);
 	if (o->format == OUT_TEXT)
 		out_text_summary(o);
 	else if (o->format == OUT_JSON)
@@ -153,6 +169,17 @@ void out_free(struct out *o)
 		free(r);
 	}
 	o->reasons_tail = NULL;
+	if (o->hosts)
+		host_table_free(&o->host_table);
+	o->hosts = false;
+}
+
+const char *out_address(uint8_t family, const uint8_t *addr, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof a);
+	snprintf(buf, size, "%s", a);
+	return buf;
 }
 
 const char *out_endpoint(const struct endpoint *e, char *buf, size_t size)

@@ -5,6 +5,7 @@
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A tiny writer that places the commas. */
@@ -458,4 +459,51 @@ void out_json_summary(struct out *o)
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
+}
+
+/* --hosts: one `host` event per server, in order of first appearance. */
+void out_json_hosts(struct out *o)
+{
+	size_t n;
+	struct host **all = host_table_sorted(&o->host_table, &n);
+	if (!all)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct host *x = all[i];
+		char addr[64];
+		struct jw w = {o->f, true};
+		j_open(&w, NULL, '{');
+		j_str(&w, "event", "host");
+		j_str(&w, "server", out_address(x->family, x->addr, addr, sizeof addr));
+		j_u64(&w, "conversations", x->conversations);
+		j_bool(&w, "smb1", x->smb1);
+		j_open(&w, "smb1_security_modes", '[');
+		for (unsigned m = 0; m < 16; m++) {
+			if (!(x->smb1_modes & (1u << m)))
+				continue;
+			if (!w.first)
+				fputc(',', w.f);
+			w.first = false;
+			fprintf(w.f, "%u", m);
+		}
+		j_close(&w, ']');
+		j_str(&w, "max_smb2_dialect",
+		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown") : NULL);
+		j_str(&w, "signing", host_signing(x));
+		j_open(&w, "server_signing_seen", '[');
+		for (int s = 1; s < SIGNING_COUNT; s++)
+			if (x->signing_seen & (1u << s))
+				name_cb(signing_names[s], &w);
+		j_close(&w, ']');
+		j_bool(&w, "relay_target", strcmp(host_signing(x), "required") != 0);
+		j_u64(&w, "guest_sessions", x->guest_sessions);
+		j_u64(&w, "downgrades", x->downgrades);
+		j_open(&w, "verdicts", '{');
+		for (int k = 0; k < V_COUNT; k++)
+			j_u64(&w, verdict_names[k], x->verdicts[k]);
+		j_close(&w, '}');
+		j_close(&w, '}');
+		fputc('\n', o->f);
+	}
+	free(all);
 }

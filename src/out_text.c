@@ -6,6 +6,7 @@
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
@@ -215,7 +216,7 @@ void out_text_summary(struct out *o)
 			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64 " truncated, %" PRIu64
 			" malformed; %" PRIu64 " conversations evicted at the cap\n",
 			o->totals.fragments, o->totals.truncated, o->totals.malformed, o->totals.evicted);
-	if (o->row && !o->quiet)
+	if (o->row && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
 }
@@ -244,4 +245,58 @@ void out_csv_conversation(struct out *o, const struct conv *c, const struct verd
 		(unsigned)(s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs),
 		(unsigned)(s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs),
 		verdict_names[v->verdict], v->reason);
+}
+
+/* --hosts: one row per server, in order of first appearance. */
+void out_text_hosts(struct out *o)
+{
+	size_t n;
+	struct host **all = host_table_sorted(&o->host_table, &n);
+	if (!all)
+		return;
+	fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
+		"SMB2-MAX", "SIGNING", "RELAY", "GUEST", "VERDICTS");
+	for (size_t i = 0; i < n; i++) {
+		const struct host *x = all[i];
+		char addr[64];
+		fprintf(o->f, "%-39s %-5llu %-5s %-8s %-13s %-6s %-5llu ",
+			out_address(x->family, x->addr, addr, sizeof addr),
+			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
+			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
+			host_signing(x), strcmp(host_signing(x), "required") == 0 ? "no" : "yes",
+			(unsigned long long)x->guest_sessions);
+		const char *sep = "";
+		for (int k = 0; k < V_COUNT; k++) {
+			if (!x->verdicts[k])
+				continue;
+			fprintf(o->f, "%s%s:%llu", sep, verdict_names[k], (unsigned long long)x->verdicts[k]);
+			sep = " ";
+		}
+		fputc('\n', o->f);
+	}
+	if (o->host_table.dropped)
+		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",
+			(unsigned long long)o->host_table.dropped, HOST_MAX);
+	fprintf(o->f, "RELAY = the server accepted sessions without requiring signing (an NTLM relay "
+		      "target); SIGNING mixed = required on some connections only\n");
+	free(all);
+}
+
+void out_csv_hosts(struct out *o)
+{
+	size_t n;
+	struct host **all = host_table_sorted(&o->host_table, &n);
+	if (!all)
+		return;
+	fprintf(o->f, "server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct host *x = all[i];
+		char addr[64];
+		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n", out_address(x->family, x->addr, addr, sizeof addr),
+			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
+			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "",
+			host_signing(x), strcmp(host_signing(x), "required") == 0 ? "no" : "yes",
+			(unsigned long long)x->guest_sessions);
+	}
+	free(all);
 }

@@ -4,6 +4,7 @@
 #define SMBNEG_OUT_H
 
 #include "smbneg/conv.h"
+#include "smbneg/host.h"
 #include "smbneg/verdict.h"
 
 #include <stdbool.h>
@@ -39,11 +40,15 @@ struct out {
 	uint64_t received, dropped, ifdropped;
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 	bool verbose;         /* text: every Negotiate field (-v) */
+	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
+	struct host_table host_table;
 	bool progress_drawn;
 	uint64_t progress_start_ms;
 };
 
 void out_init(struct out *o, enum out_format fmt, FILE *f);
+/* --hosts: report servers instead of conversations. False without memory. */
+bool out_enable_hosts(struct out *o);
 void out_begin_file(struct out *o, const char *file);
 void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
 void out_conversation(struct out *o, const struct conv *c, const struct verdict *v);
@@ -60,6 +65,7 @@ void out_free(struct out *o);
 
 /* Shared by the renderers (out.c). */
 const char *out_endpoint(const struct endpoint *e, char *buf, size_t size);
+const char *out_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
 const char *out_dialect(const struct conv *c, char *buf, size_t size);
 const char *out_guid(const uint8_t g[16], char *buf, size_t size);
 const char *out_time(const struct timeval *tv, char *buf, size_t size);
@@ -78,5 +84,8 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 void out_json_file(struct out *o, const struct conv_stats *st, const char *error);
 void out_json_summary(struct out *o);
 void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_text_hosts(struct out *o);
+void out_json_hosts(struct out *o);
+void out_csv_hosts(struct out *o);
 
 #endif

@@ -1,0 +1,46 @@
+/* host: the per-server inventory (--hosts), built from concluded
+ * conversations: who does not require signing (NTLM relay targets), who still
+ * speaks SMB1, who hands out guest sessions, who was seen downgraded. */
+#ifndef SMBNEG_HOST_H
+#define SMBNEG_HOST_H
+
+#include "smbneg/conv.h"
+#include "smbneg/verdict.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HOST_MAX 65536 /* servers tracked; more are counted, not kept */
+
+struct host {
+	struct host *next;        /* hash chain */
+	uint64_t order;           /* first seen, from 1 */
+	uint8_t family;
+	uint8_t addr[16];
+	uint64_t conversations;
+	uint64_t verdicts[V_COUNT];
+	uint32_t signing_seen;    /* bit per enum signing of the server side */
+	uint32_t smb1_modes;      /* bit per SMB1 SecurityMode value 0..15 seen */
+	bool smb1;                /* accepted an SMB1 dialect */
+	uint16_t max_dialect;     /* highest SMB2 dialect chosen */
+	uint64_t guest_sessions;
+	uint64_t downgrades;      /* Secure Negotiate saw different values */
+};
+
+struct host_table {
+	struct host **buckets;
+	size_t nbuckets;
+	size_t count;
+	uint64_t dropped;         /* servers beyond HOST_MAX */
+};
+
+bool host_table_init(struct host_table *h);
+/* Fold one concluded conversation into its server's record. */
+void host_table_add(struct host_table *h, const struct conv *c, const struct verdict *v);
+/* The hosts in order of first appearance (caller frees the array). */
+struct host **host_table_sorted(const struct host_table *h, size_t *n);
+void host_table_free(struct host_table *h);
+/* The server's signing in one word: required, not-required, or mixed (both seen). */
+const char *host_signing(const struct host *x);
+
+#endif

@@ -1,0 +1,110 @@
+/* host: per-server inventory (see include/smbneg/host.h). */
+#include "smbneg/host.h"
+
+#include "smbneg/smb_const.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HOST_BUCKETS 4096
+
+bool host_table_init(struct host_table *h)
+{
+	memset(h, 0, sizeof *h);
+	h->nbuckets = HOST_BUCKETS;
+	h->buckets = calloc(h->nbuckets, sizeof *h->buckets);
+	return h->buckets != NULL;
+}
+
+static size_t bucket(const struct host_table *h, const struct endpoint *e)
+{
+	uint64_t x = 1469598103934665603u;
+	for (int i = 0; i < 16; i++)
+		x = (x ^ e->addr[i]) * 1099511628211u;
+	return (size_t)(x % h->nbuckets);
+}
+
+void host_table_add(struct host_table *h, const struct conv *c, const struct verdict *v)
+{
+	const struct endpoint *srv = conv_server(c);
+	size_t k = bucket(h, srv);
+	struct host *x = h->buckets[k];
+	while (x && !(x->family == srv->family && memcmp(x->addr, srv->addr, 16) == 0))
+		x = x->next;
+	if (!x) {
+		if (h->count >= HOST_MAX || !(x = calloc(1, sizeof *x))) {
+			h->dropped++;
+			return;
+		}
+		x->family = srv->family;
+		memcpy(x->addr, srv->addr, 16);
+		x->order = ++h->count;
+		x->next = h->buckets[k];
+		h->buckets[k] = x;
+	}
+	const struct conv_smb *s = c->smb;
+	x->conversations++;
+	x->verdicts[v->verdict]++;
+	if (v->server.setting != SIGNING_UNKNOWN)
+		x->signing_seen |= 1u << v->server.setting;
+	if (v->smb_version == 1 && s->smb1_resp_seen && s->smb1_resp.word_count >= 13 &&
+	    s->smb1_resp.dialect_index != 0xFFFF) {
+		x->smb1 = true;
+		if (s->smb1_resp.has_security_mode && s->smb1_resp.security_mode < 16)
+			x->smb1_modes |= 1u << s->smb1_resp.security_mode;
+	}
+	if (s->smb2_resp_seen && s->smb2_resp_status == NT_STATUS_SUCCESS &&
+	    s->smb2_resp.dialect != SMB2_DIALECT_WILDCARD && s->smb2_resp.dialect > x->max_dialect)
+		x->max_dialect = s->smb2_resp.dialect;
+	if (s->session_guest || s->session_null)
+		x->guest_sessions++;
+	if (c->anomalies & ANOM_BIT(ANOM_VALIDATE_NEGOTIATE_DIFFERS) ||
+	    v->verdict == V_SECURE_NEGOTIATE_FAILED)
+		x->downgrades++;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	uint64_t x = (*(struct host *const *)a)->order, y = (*(struct host *const *)b)->order;
+	return x < y ? -1 : x > y;
+}
+
+struct host **host_table_sorted(const struct host_table *h, size_t *n)
+{
+	*n = 0;
+	struct host **all = malloc((h->count ? h->count : 1) * sizeof *all);
+	if (!all)
+		return NULL;
+	for (size_t i = 0; i < h->nbuckets; i++)
+		for (struct host *x = h->buckets[i]; x; x = x->next)
+			all[(*n)++] = x;
+	qsort(all, *n, sizeof *all, by_order);
+	return all;
+}
+
+const char *host_signing(const struct host *x)
+{
+	bool req = x->signing_seen & (1u << SIGNING_REQUIRED);
+	bool not_req = x->signing_seen & (1u << SIGNING_ENABLED | 1u << SIGNING_DISABLED);
+	if (req && not_req)
+		return "mixed";
+	if (req)
+		return "required";
+	if (not_req)
+		return "not-required";
+	return "unknown";
+}
+
+void host_table_free(struct host_table *h)
+{
+	for (size_t i = 0; i < h->nbuckets; i++) {
+		struct host *x = h->buckets[i];
+		while (x) {
+			struct host *next = x->next;
+			free(x);
+			x = next;
+		}
+	}
+	free(h->buckets);
+	h->buckets = NULL;
+}
