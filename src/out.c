@@ -31,9 +31,11 @@ void out_begin_file(struct out *o, const char *file)
 
 void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
 {
-	if (o->format == OUT_JSON && !o->quiet)
+	if (o->hosts || o->quiet)
+		return;
+	if (o->format == OUT_JSON)
 		out_json_negotiate(o, c, sender, e);
-	else if (o->format == OUT_TEXT && o->verbose && !o->quiet)
+	else if (o->format == OUT_TEXT && o->verbose)
 		out_text_negotiate(o, c, e);
 }
 
