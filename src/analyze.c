@@ -31,6 +31,7 @@ static bool open_dumper(struct analyzer *a, int dlt)
 		pcap_close(a->dead);
 		a->dead = NULL;
 		a->write_path = NULL;
+		a->write_failed = true;
 		return false;
 	}
 	a->dumper_dlt = dlt;
@@ -141,7 +142,9 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 
 bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 {
-	bool ok = true;
+	bool ok = !a->write_failed;
+	if (!ok)
+		snprintf(err, errsize, "-w: the evidence file could not be written");
 	if (a->write_path && !a->dumper && a->last_dlt >= 0)
 		open_dumper(a, a->last_dlt); /* nothing to write: an empty, valid file */
 	if (a->dumper) {

@@ -151,6 +151,7 @@ enum capture_result capture_file(const char *path, const char *filter,
 }
 
 #define LIVE_POLL_MS 200
+#define LIVE_BUFFER_BYTES (32 * 1024 * 1024)
 #define LIVE_BATCH 1000
 
 /* -Z: give up root once the capture is open (tcpdump's -Z). */
@@ -169,11 +170,9 @@ static bool drop_privileges(const char *user, char *err, size_t errsize)
 	return true;
 }
 
-static long elapsed_secs(const struct timeval *since)
+static uint64_t since_ms(uint64_t start)
 {
-	struct timeval now;
-	gettimeofday(&now, NULL);
-	return (long)(now.tv_sec - since->tv_sec);
+	return now_ms() - start;
 }
 
 enum capture_result capture_live(struct capture_live *l, struct conv_table *t, char *err,
@@ -193,6 +192,7 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 	pcap_set_promisc(p, 1);
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_timeout(p, 200);
+	pcap_set_buffer_size(p, LIVE_BUFFER_BYTES); /* bursts on fast links without drops */
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
@@ -206,9 +206,7 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 		goto fail;
 	if (l->drop_user && !drop_privileges(l->drop_user, err, errsize))
 		goto fail;
-	struct timeval start, last_sweep;
-	gettimeofday(&start, NULL);
-	last_sweep = start;
+	uint64_t start = now_ms(), last_sweep = start;
 	r = CAPTURE_OK;
 	/* Non-blocking reads after poll(): in immediate mode libpcap may block
 	 * in pcap_next_ex regardless of its timeout, and the loop must notice
@@ -237,11 +235,13 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 			r = CAPTURE_READ_FAILED;
 			break;
 		}
-		if (l->duration_secs > 0 && elapsed_secs(&start) >= l->duration_secs)
+		if (l->duration_secs > 0 && since_ms(start) >= (uint64_t)l->duration_secs * 1000)
 			break;
-		if (elapsed_secs(&last_sweep) >= 1) {
-			gettimeofday(&last_sweep, NULL);
-			conv_table_expire(t, &last_sweep, l->idle_secs);
+		if (since_ms(last_sweep) >= 1000) {
+			struct timeval tv;
+			gettimeofday(&tv, NULL);
+			last_sweep = now_ms();
+			conv_table_expire(t, &tv, l->idle_secs);
 		}
 	}
 	struct pcap_stat ps;

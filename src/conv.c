@@ -36,12 +36,35 @@ static uint64_t ep_hash(uint8_t family, const uint8_t *addr, uint16_t port)
 	return h;
 }
 
-/* Symmetric in the two endpoints, so both directions find one bucket. */
+/* Symmetric in the two endpoints, so both directions give one key. */
+static uint64_t tuple_key(const struct tcp_seg *s)
+{
+	return ep_hash(s->family, s->src, s->sport) ^ ep_hash(s->family, s->dst, s->dport);
+}
+
 static size_t tuple_bucket(const struct conv_table *t, const struct tcp_seg *s)
 {
-	uint64_t a = ep_hash(s->family, s->src, s->sport);
-	uint64_t b = ep_hash(s->family, s->dst, s->dport);
-	return (size_t)((a ^ b) * 0x9E3779B97F4A7C15u >> 20) & (t->nbuckets - 1);
+	return (size_t)(tuple_key(s) * 0x9E3779B97F4A7C15u >> 20) & (t->nbuckets - 1);
+}
+
+static struct tcp_seg conv_tuple(const struct conv *c)
+{
+	struct tcp_seg s;
+	memset(&s, 0, sizeof s);
+	s.family = c->ep[0].family;
+	memcpy(s.src, c->ep[0].addr, 16);
+	memcpy(s.dst, c->ep[1].addr, 16);
+	s.sport = c->ep[0].port;
+	s.dport = c->ep[1].port;
+	return s;
+}
+
+static bool is_tombstone(const struct conv_table *t, uint64_t key)
+{
+	for (unsigned i = 0; i < CONV_TOMBSTONES; i++)
+		if (t->tombstones[i] == key && key != 0)
+			return true;
+	return false;
 }
 
 bool conv_table_init(struct conv_table *t, const struct conv_sink *sink)
@@ -70,12 +93,7 @@ static void grow(struct conv_table *t)
 		struct conv *c = old[i];
 		while (c) {
 			struct conv *next = c->hnext;
-			struct tcp_seg s;
-			s.family = c->ep[0].family;
-			memcpy(s.src, c->ep[0].addr, 16);
-			memcpy(s.dst, c->ep[1].addr, 16);
-			s.sport = c->ep[0].port;
-			s.dport = c->ep[1].port;
+			struct tcp_seg s = conv_tuple(c);
 			size_t k = tuple_bucket(t, &s);
 			c->hnext = b[k];
 			b[k] = c;
@@ -595,12 +613,7 @@ static void conclude(struct conv_table *t, struct conv *c)
 	if (c->smb && t->sink.concluded)
 		t->sink.concluded(t->sink.arg, c);
 	/* unlink */
-	struct tcp_seg s;
-	s.family = c->ep[0].family;
-	memcpy(s.src, c->ep[0].addr, 16);
-	memcpy(s.dst, c->ep[1].addr, 16);
-	s.sport = c->ep[0].port;
-	s.dport = c->ep[1].port;
+	struct tcp_seg s = conv_tuple(c);
 	struct conv **pp = &t->buckets[tuple_bucket(t, &s)];
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
@@ -712,6 +725,10 @@ void conv_table_segment(struct conv_table *t, const struct tcp_seg *seg)
 	if (!c) {
 		if (!(seg->flags & TCP_SYN) && seg->seglen == 0)
 			return; /* a bare ACK/FIN/RST of a connection we never saw */
+		if (!(seg->flags & TCP_SYN) && is_tombstone(t, tuple_key(seg))) {
+			t->stats.after_idle++;
+			return; /* reported already, when it went idle */
+		}
 		c = create(t, seg);
 		if (!c)
 			return;
@@ -760,8 +777,11 @@ void conv_table_flush(struct conv_table *t)
 void conv_table_expire(struct conv_table *t, const struct timeval *now, long idle_secs)
 {
 	/* The LRU list is ordered by last activity: stop at the first recent one. */
-	while (t->oldest && now->tv_sec - t->oldest->last_ts.tv_sec > idle_secs)
+	while (t->oldest && now->tv_sec - t->oldest->last_ts.tv_sec > idle_secs) {
+		struct tcp_seg s = conv_tuple(t->oldest);
+		t->tombstones[t->tombstone_next++ % CONV_TOMBSTONES] = tuple_key(&s);
 		conclude(t, t->oldest);
+	}
 }
 
 void conv_table_free(struct conv_table *t)

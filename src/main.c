@@ -151,6 +151,8 @@ static void add_input(const char *path, char **inputs, size_t *n)
 			inputs[(*n)++] = p;
 		}
 		closedir(d);
+		if (*n == first)
+			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory", path);
 		qsort(inputs + first, *n - first, sizeof *inputs, cmp_str);
 		return;
 	}
@@ -289,6 +291,12 @@ int main(int argc, char **argv)
 	}
 	if (write_all && !write_path)
 		errx(2, "--write-all needs -w FILE");
+	if (write_path) { /* fail now, not after reading everything */
+		FILE *probe = fopen(write_path, "wb");
+		if (!probe)
+			err(2, "-w %s", write_path);
+		fclose(probe);
+	}
 	char *filter = join_args(argc - optind, argv + optind);
 	struct out o;
 	out_init(&o, fmt, stdout);

@@ -86,9 +86,11 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 			out_json_conversation(o, c, v);
 		break;
 	case OUT_CSV:
-		out_csv_conversation(o, c, v);
+		if (!o->quiet)
+			out_csv_conversation(o, c, v);
 		break;
 	}
+	fflush(o->f); /* live: each row appears as its conversation ends */
 }
 
 void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
@@ -271,6 +273,18 @@ static size_t utf8_len(const unsigned char *s)
 	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
 		return 0;
 	return n;
+}
+
+void out_csv_string(FILE *f, const char *s)
+{
+	/* RFC 4180: quoted, with quotes doubled. */
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
 }
 
 void out_json_string(FILE *f, const char *str)

@@ -232,19 +232,26 @@ void out_csv_conversation(struct out *o, const struct conv *c, const struct verd
 	}
 	const struct conv_smb *s = c->smb;
 	const char *d = out_dialect(c, dia, sizeof dia);
-	fprintf(o->f, "\"%s\",%s,%s,%d,\"%s\",%s,%s,", o->file ? o->file : "",
-		out_endpoint(conv_client(c), cl, sizeof cl), out_endpoint(conv_server(c), sv, sizeof sv),
-		v->smb_version, d ? d : "", signing_names[v->client.setting],
-		signing_names[v->server.setting]);
+	out_csv_string(o->f, o->file ? o->file : "");
+	fprintf(o->f, ",%s,%s,", out_endpoint(conv_client(c), cl, sizeof cl),
+		out_endpoint(conv_server(c), sv, sizeof sv));
+	if (v->smb_version) /* empty where JSON has null */
+		fprintf(o->f, "%d", v->smb_version);
+	fputc(',', o->f);
+	if (d)
+		out_csv_string(o->f, d);
+	fprintf(o->f, ",%s,%s,", signing_names[v->client.setting], signing_names[v->server.setting]);
 	if (v->client.raw >= 0)
 		fprintf(o->f, "%d", v->client.raw);
 	fputc(',', o->f);
 	if (v->server.raw >= 0)
 		fprintf(o->f, "%d", v->server.raw);
-	fprintf(o->f, ",%u,%u,%s,\"%s\"\n",
+	fprintf(o->f, ",%u,%u,%s,",
 		(unsigned)(s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs),
 		(unsigned)(s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs),
-		verdict_names[v->verdict], v->reason);
+		verdict_names[v->verdict]);
+	out_csv_string(o->f, v->reason);
+	fputc('\n', o->f);
 }
 
 /* --hosts: one row per server, in order of first appearance. */

@@ -24,6 +24,7 @@ struct analyzer {
 	int dumper_dlt;
 	int last_dlt;               /* link type of the inputs read, for an empty -w file */
 	bool dlt_warned;
+	bool write_failed;
 	uint64_t written_conversations, written_frames, written_incomplete;
 };
 

@@ -19,6 +19,7 @@
 #include <sys/time.h>
 
 #define CONV_MAX_ACTIVE 32768 /* least recently used is concluded beyond this */
+#define CONV_TOMBSTONES 1024 /* connections concluded as idle, remembered to not report twice */
 #define CONV_MAX_KEPT_BYTES (1024 * 1024)          /* evidence frames kept per conversation */
 #define CONV_MAX_KEPT_TOTAL (64 * 1024 * 1024)     /* ... and in all */
 
@@ -150,6 +151,7 @@ struct conv_sink {
 struct conv_stats {
 	uint64_t frames, tcp_segments, not_tcp, fragments, truncated, malformed;
 	uint64_t connections, smb_connections, evicted;
+	uint64_t after_idle;  /* segments of connections already concluded as idle */
 };
 
 struct conv_table {
@@ -167,6 +169,10 @@ struct conv_table {
 	const uint8_t *raw;
 	uint32_t raw_caplen, raw_len;
 	size_t kept_total;
+	/* Tuples concluded by conv_table_expire: their later segments (without
+	 * SYN) are ignored rather than reported again as a mid-stream start. */
+	uint64_t tombstones[CONV_TOMBSTONES];
+	unsigned tombstone_next;
 	struct conv_sink sink;
 	struct conv_stats stats;
 };

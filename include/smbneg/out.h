@@ -72,6 +72,8 @@ const char *out_time(const struct timeval *tv, char *buf, size_t size);
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC; "" when zero. */
 const char *out_filetime(uint64_t ft, char *buf, size_t size);
 void out_json_string(FILE *f, const char *s);
+/* A CSV field, quoted (RFC 4180). */
+void out_csv_string(FILE *f, const char *s);
 /* Printable text: valid UTF-8 kept, other bytes as \xNN. */
 void out_text_string(FILE *f, const char *s);
 
