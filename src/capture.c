@@ -46,6 +46,12 @@ static void one_frame(struct conv_table *t, int dlt, const struct pcap_pkthdr *h
 		t->stats.truncated++;
 	switch (decode_frame(dlt, data, h->caplen, &seg)) {
 	case DECODE_TCP:
+		if (!snapped && seg.caplen < seg.seglen) {
+			/* Captured whole, yet the IP length claims more: the header
+			 * lies. Count it, and take the bytes that are there. */
+			t->stats.malformed++;
+			seg.seglen = seg.caplen;
+		}
 		conv_table_segment(t, &seg);
 		break;
 	case DECODE_FRAGMENT:

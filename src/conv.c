@@ -406,12 +406,13 @@ static bool smb2_is_ordinary(const struct smb2_header *h, bool validate_negotiat
 	return true;
 }
 
-static void smb2_one(struct conv *c, int dir, struct conv_smb *s, const struct rd *msg)
+static void smb2_one(struct conv *c, int dir, struct conv_smb *s, const struct rd *msg, bool cut)
 {
 	struct rd r = *msg;
 	struct smb2_header h;
 	if (smb2_parse_header(&r, &h) != SMB_PARSE_OK) {
-		c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);
+		if (!cut)
+			c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);
 		return;
 	}
 	if (h.structure_size != SMB2_HEADER_SIZE)
@@ -514,8 +515,10 @@ static void smb2_message(struct conv *c, int dir, const uint8_t *p, size_t kept,
 				last = false;
 			}
 		}
+		/* An element cut at the keep limit was not lost: its end is not judged. */
+		bool cut = kept < full && (last || next > left);
 		struct rd msg = rd_init(p + off, len);
-		smb2_one(c, dir, s, &msg);
+		smb2_one(c, dir, s, &msg, cut);
 		if (last || next >= left)
 			break;
 		off += next;
@@ -552,9 +555,15 @@ static void on_message(void *arg, const struct nbss_msg *m)
 	struct conv_smb *s;
 	int role = dir == conv_client_index(c) ? 0 : 1;
 	switch (p[0]) {
-	case 0xff:
+	case 0xff: {
+		anomaly_mask before = c->anomalies;
 		smb1_message(c, dir, p, m->kept);
+		if (m->kept < m->length && !m->truncated) /* cut at the keep limit, not lost */
+			c->anomalies &= before | ~(ANOM_BIT(ANOM_SMB1_BYTECOUNT) |
+						   ANOM_BIT(ANOM_SMB1_DIALECT_UNTERMINATED) |
+						   ANOM_BIT(ANOM_TRUNCATED_MESSAGE));
 		break;
+	}
 	case 0xfe:
 		smb2_message(c, dir, p, m->kept, m->length);
 		break;
@@ -604,6 +613,8 @@ static void conclude(struct conv_table *t, struct conv *c)
 		nbss_finish(&c->nbss[d], &ns);
 		if (c->tcp[d].overlap_conflicts)
 			c->anomalies |= ANOM_BIT(ANOM_TCP_OVERLAP_CONFLICT);
+		if (c->tcp[d].queue_overflows)
+			c->anomalies |= ANOM_BIT(ANOM_TCP_QUEUE_OVERFLOW);
 		if (c->nbss[d].bad_headers)
 			c->anomalies |= ANOM_BIT(ANOM_NBSS_BAD_HEADER);
 		/* a capture that starts mid-stream resynchronises once per direction */
@@ -700,6 +711,7 @@ static struct conv *create(struct conv_table *t, const struct tcp_seg *seg)
 	c->netbios_139 = (seg->sport == 139 || seg->dport == 139) &&
 			 seg->sport != 445 && seg->dport != 445;
 	for (int d = 0; d < 2; d++) {
+		c->tcp[d].shared_queued = &t->queued_total;
 		c->nbss[d].netbios_139 = c->netbios_139;
 		c->link[d].c = c;
 		c->link[d].dir = d;

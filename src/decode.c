@@ -194,6 +194,8 @@ enum decode_result decode_frame(int dlt, const uint8_t *frame, size_t caplen, st
 		}
 		if (!rd_ok(&r))
 			return DECODE_TRUNCATED;
+		if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD)
+			return DECODE_MALFORMED; /* more than MAX_VLAN_TAGS tags */
 		return decode_ethertype(type, &r, seg);
 	case DLT_LINUX_SLL: /* 16-byte header, protocol last */
 		rd_skip(&r, 14);

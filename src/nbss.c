@@ -49,6 +49,7 @@ static void end_message(struct nbss_dir *d)
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = 0;
+	d->buf_cap = 0;
 	d->state = NBSS_HEADER;
 	d->hdr_have = 0;
 	d->truncated = false;
@@ -83,6 +84,49 @@ static void begin_body(struct nbss_dir *d, const struct nbss_sink *sink)
 	}
 }
 
+/* How much of a body that starts with b (have bytes known) is kept. */
+static size_t keep_limit(const uint8_t *b, size_t have)
+{
+	if (have < 14)
+		return NBSS_KEEP_NEGOTIATE; /* not known yet: decided when more arrives */
+	if (b[0] == 0xff && b[1] == 'S' && b[2] == 'M' && b[3] == 'B' && b[4] == SMB1_CMD_NEGOTIATE)
+		return NBSS_KEEP_NEGOTIATE;
+	if (b[0] == 0xfe && b[1] == 'S' && b[2] == 'M' && b[3] == 'B' && b[12] == 0 && b[13] == 0)
+		return NBSS_KEEP_NEGOTIATE;
+	return NBSS_KEEP_MAX;
+}
+
+/* Append up to n bytes to the kept prefix, growing the buffer with what
+ * arrives (a sender that declares 16 MiB and sends one byte costs little). */
+static void keep_bytes(struct nbss_dir *d, const uint8_t *p, size_t n)
+{
+	size_t limit = d->buf_len >= 14 ? keep_limit(d->buf, d->buf_len) : keep_limit(p, n);
+	size_t cap = d->length < limit ? d->length : limit;
+	if (d->buf_len >= cap) {
+		d->frozen = true;
+		return;
+	}
+	size_t copy = n < cap - d->buf_len ? n : cap - d->buf_len;
+	if (d->buf_len + copy > d->buf_cap) {
+		size_t want = d->buf_cap ? d->buf_cap * 2 : 512;
+		if (want < d->buf_len + copy)
+			want = d->buf_len + copy;
+		if (want > cap)
+			want = cap;
+		uint8_t *nb = realloc(d->buf, want);
+		if (!nb) {
+			d->frozen = true;
+			return;
+		}
+		d->buf = nb;
+		d->buf_cap = want;
+	}
+	memcpy(d->buf + d->buf_len, p, copy);
+	d->buf_len += copy;
+	if (d->buf_len == cap)
+		d->frozen = true;
+}
+
 /* Consume body bytes; returns how many were used. */
 static size_t feed_body(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink)
 {
@@ -90,27 +134,14 @@ static size_t feed_body(struct nbss_dir *d, const uint8_t *p, size_t n, const st
 	size_t take = n < want ? n : want;
 	if (d->got == 0 && take == want && !d->frozen) {
 		/* Whole body in this delivery: no copy. */
+		size_t limit = keep_limit(p, take);
 		d->got += (uint32_t)take;
-		deliver(d, p, take < NBSS_KEEP_MAX ? take : NBSS_KEEP_MAX, sink);
+		deliver(d, p, take < limit ? take : limit, sink);
 		end_message(d);
 		return take;
 	}
-	if (!d->frozen) {
-		size_t cap = d->length < NBSS_KEEP_MAX ? d->length : NBSS_KEEP_MAX;
-		if (!d->buf) {
-			d->buf = malloc(cap);
-			if (!d->buf)
-				d->frozen = true;
-		}
-		if (d->buf) {
-			size_t room = cap - d->buf_len;
-			size_t copy = take < room ? take : room;
-			memcpy(d->buf + d->buf_len, p, copy);
-			d->buf_len += copy;
-			if (d->buf_len == cap)
-				d->frozen = true;
-		}
-	}
+	if (!d->frozen)
+		keep_bytes(d, p, take);
 	d->got += (uint32_t)take;
 	if (d->got == d->length) {
 		deliver(d, d->buf, d->buf_len, sink);

@@ -233,14 +233,21 @@ const char *out_guid(const uint8_t g[16], char *buf, size_t size)
 const char *out_time(const struct timeval *tv, char *buf, size_t size)
 {
 	struct tm tm;
-	time_t t = tv->tv_sec;
+	/* A capture may hold tv_usec >= 10^6: carry it into the seconds. */
+	long usec = (long)tv->tv_usec;
+	time_t t = tv->tv_sec + usec / 1000000;
+	usec %= 1000000;
+	if (usec < 0) {
+		usec += 1000000;
+		t--;
+	}
 	if (!gmtime_r(&t, &tm)) {
 		snprintf(buf, size, "%lld", (long long)tv->tv_sec);
 		return buf;
 	}
 	char base[32];
 	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", base, (long)tv->tv_usec);
+	snprintf(buf, size, "%s.%06ldZ", base, usec);
 	return buf;
 }
 

@@ -113,7 +113,7 @@ static void parse_context_data(struct rd *d, struct smb2_context *c, anomaly_mas
 }
 
 /* MS-SMB2 2.2.3.1: count contexts from offset (from the header), each 8-byte aligned. */
-static void parse_contexts(const struct rd *msg, uint32_t offset, uint16_t count,
+static void parse_contexts(const struct rd *msg, uint32_t offset, uint16_t count, size_t min_offset,
 			   struct smb2_contexts *out, anomaly_mask *anom)
 {
 	out->count = count;
@@ -121,7 +121,9 @@ static void parse_contexts(const struct rd *msg, uint32_t offset, uint16_t count
 	if (count == 0)
 		return;
 	size_t len = msg->len;
-	if (offset < SMB2_HEADER_SIZE || offset > len) {
+	/* min_offset: the end of the fixed part and of what the message says
+	 * comes first (dialects, security buffer); contexts must not overlap it. */
+	if (offset < SMB2_HEADER_SIZE || offset < min_offset || offset > len) {
 		*anom |= ANOM_BIT(ANOM_SMB2_CONTEXT_OFFSET);
 		return;
 	}
@@ -184,7 +186,9 @@ enum smb_parse smb2_parse_negotiate_request(const struct rd *msg, struct smb2_ne
 		offers_311 |= q->dialects[i] == SMB2_DIALECT_0311;
 	/* The context fields mean something only when 3.1.1 is offered. */
 	if (offers_311)
-		parse_contexts(msg, q->context_offset, ctx_count, &q->contexts, &q->anomalies);
+		parse_contexts(msg, q->context_offset, ctx_count,
+			       SMB2_HEADER_SIZE + 36 + (size_t)q->dialect_count * 2, &q->contexts,
+			       &q->anomalies);
 	else
 		q->context_offset = 0;
 	return SMB_PARSE_OK;
@@ -219,8 +223,14 @@ enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_n
 	     s->security_buffer_offset > msg->len ||
 	     s->security_buffer_length > msg->len - s->security_buffer_offset))
 		s->anomalies |= ANOM_BIT(ANOM_SMB2_SECBUF_RANGE);
+	size_t secbuf_end = s->security_buffer_length
+				    ? (size_t)s->security_buffer_offset + s->security_buffer_length
+				    : 0;
+	size_t fixed_end = SMB2_HEADER_SIZE + 64;
 	if (s->dialect == SMB2_DIALECT_0311)
-		parse_contexts(msg, s->context_offset, ctx_count, &s->contexts, &s->anomalies);
+		parse_contexts(msg, s->context_offset, ctx_count,
+			       secbuf_end > fixed_end ? secbuf_end : fixed_end, &s->contexts,
+			       &s->anomalies);
 	else
 		s->context_offset = 0;
 	return SMB_PARSE_OK;

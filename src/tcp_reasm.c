@@ -51,6 +51,8 @@ static void pop_deliver(struct reasm_dir *d, const struct reasm_sink *sink)
 	struct reasm_queued *q = d->queue;
 	d->queue = q->next;
 	d->queued_bytes -= q->caplen;
+	if (d->shared_queued)
+		*d->shared_queued -= q->caplen;
 	d->queued_segs--;
 	deliver(d, q->seq, q->data, q->caplen, q->seglen, sink);
 	free(q);
@@ -67,7 +69,8 @@ static void drain(struct reasm_dir *d, const struct reasm_sink *sink)
 static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
 {
 	if (d->queued_segs >= REASM_MAX_QUEUED_SEGS ||
-	    seg->caplen > REASM_MAX_QUEUED_BYTES - d->queued_bytes)
+	    seg->caplen > REASM_MAX_QUEUED_BYTES - d->queued_bytes ||
+	    (d->shared_queued && seg->caplen > REASM_MAX_QUEUED_TOTAL - *d->shared_queued))
 		return false;
 	struct reasm_queued **pp = &d->queue;
 	while (*pp && seq_diff((*pp)->seq, seg->seq) < 0)
@@ -90,6 +93,8 @@ static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
 	q->next = *pp;
 	*pp = q;
 	d->queued_bytes += seg->caplen;
+	if (d->shared_queued)
+		*d->shared_queued += seg->caplen;
 	d->queued_segs++;
 	d->out_of_order++;
 	return true;
@@ -125,6 +130,7 @@ void reasm_push(struct reasm_dir *d, const struct tcp_seg *seg, const struct rea
 		} else if (!enqueue(d, seg)) {
 			/* Queue full: give up on the hole; hand on in sequence order
 			 * what waits before this segment, the segment, then the rest. */
+			d->queue_overflows++;
 			while (d->queue && seq_diff(d->queue->seq, seg->seq) < 0)
 				pop_deliver(d, sink);
 			deliver(d, seg->seq, seg->data, seg->caplen, seg->seglen, sink);
@@ -151,6 +157,8 @@ void reasm_free(struct reasm_dir *d)
 		d->queue = q->next;
 		free(q);
 	}
+	if (d->shared_queued)
+		*d->shared_queued -= d->queued_bytes;
 	d->queued_bytes = 0;
 	d->queued_segs = 0;
 }

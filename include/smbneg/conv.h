@@ -169,6 +169,7 @@ struct conv_table {
 	const uint8_t *raw;
 	uint32_t raw_caplen, raw_len;
 	size_t kept_total;
+	size_t queued_total;     /* out-of-order bytes queued by all conversations */
 	/* Tuples concluded by conv_table_expire: their later segments (without
 	 * SYN) are ignored rather than reported again as a mid-stream start. */
 	uint64_t tombstones[CONV_TOMBSTONES];

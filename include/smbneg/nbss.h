@@ -3,8 +3,10 @@
  * RFC 1002 4.3.1: a 4-byte header (type, flags, 16-bit length; bit 0 of flags
  * extends the length to 17 bits) then the body. On TCP 445 (MS-SMB2 2.1,
  * "direct TCP") byte 0 is zero and the length is 24 bits. A message body is
- * handed on whole when it fits in NBSS_KEEP_MAX bytes; of a longer one, only
- * its first NBSS_KEEP_MAX bytes are kept and the rest is skipped by length. */
+ * handed on whole when it fits in NBSS_KEEP_MAX bytes (NBSS_KEEP_NEGOTIATE for
+ * an SMB1 or SMB2 Negotiate, whose dialect lists can be long); of a longer
+ * one only that prefix is kept and the rest is skipped by length. The buffer
+ * for a message that spans deliveries grows with the bytes that arrive. */
 #ifndef SMBNEG_NBSS_H
 #define SMBNEG_NBSS_H
 
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #define NBSS_KEEP_MAX 8192
+#define NBSS_KEEP_NEGOTIATE 65536
 
 enum nbss_state {
 	NBSS_HEADER, /* collecting the 4 header bytes */
@@ -44,7 +47,7 @@ struct nbss_dir {
 	bool truncated;
 	bool frozen;      /* stop adding to buf (after a gap or at the cap) */
 	uint8_t *buf;     /* kept prefix of a message that spans deliveries */
-	size_t buf_len;
+	size_t buf_len, buf_cap;
 	/* counters */
 	uint64_t messages;
 	uint32_t keepalives;

@@ -16,6 +16,7 @@
 
 #define REASM_MAX_QUEUED_BYTES (256 * 1024)
 #define REASM_MAX_QUEUED_SEGS 256
+#define REASM_MAX_QUEUED_TOTAL (64 * 1024 * 1024) /* across all directions sharing a budget */
 
 struct reasm_sink {
 	void (*data)(void *arg, const uint8_t *p, size_t n);
@@ -39,6 +40,8 @@ struct reasm_dir {
 	uint32_t overlaps;    /* segments partly seen before */
 	uint32_t out_of_order;
 	uint32_t overlap_conflicts; /* queued copies that disagree on a byte */
+	uint32_t queue_overflows;   /* holes given up because a cap was reached */
+	size_t *shared_queued;      /* NULL, or bytes queued by all directions of a table */
 };
 
 /* Feed one segment. A first segment without SYN starts mid-stream: a gap of
