@@ -194,7 +194,7 @@ static void build_neg_resp(struct tbuf *b, uint16_t dialect, uint16_t secmode)
 	tb_le16(b, 10);                  /* SecurityBufferLength */
 	tb_le32(b, 144);                 /* NegotiateContextOffset */
 	assert_int_equal(b->n, 128);
-	tb_bytes(b, "\x60\x08\x06\x06\x2b\x06\x01\x05\x05\x02", 10); /* SPNEGO (stub) */
+	tb_bytes(b, "\x60\x08\x06\x06\x2b\x06\x01\x05\x05\x02", 10); /* start of a SPNEGO token, enough for a length check */
 	assert_int_equal(ctx_add(b, 0x0001, ctx_preauth, sizeof ctx_preauth - 1), 144);
 	assert_int_equal(ctx_add(b, 0x0002, "\x01\x00" "\x02\x00", 4), 192);
 	assert_int_equal(b->n, 204);
@@ -839,7 +839,7 @@ static void build_sess_req(struct tbuf *b, uint8_t secmode, uint64_t previous)
 	tb_le16(b, 4);        /* SecurityBufferLength */
 	tb_le64(b, previous); /* PreviousSessionId */
 	assert_int_equal(b->n, 88);
-	tb_bytes(b, "\x60\x48\x06\x06", 4); /* SPNEGO (stub) */
+	tb_bytes(b, "\x60\x48\x06\x06", 4); /* start of a SPNEGO token, enough for a length check */
 }
 
 static void test_session_setup_request(void **state)
