@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 	if (!inputs)
 		err(2, "calloc");
 	size_t ninputs = 0;
+	int status = 0;
 	enum out_format fmt = OUT_TEXT;
 	struct fail_on fail_on = {0, false};
 	bool quiet = false, verbose = false, write_all = false, list = false, hosts = false;
@@ -269,25 +270,30 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("smbneg %s\n", SMBNEG_VERSION);
-			return 0;
+			status = 0;
+			goto done;
 		case 'h':
 			usage(stdout);
-			return 0;
+			status = 0;
+			goto done;
 		default:
 			usage(stderr);
-			return 2;
+			status = 2;
+			goto done;
 		}
 	}
 	if (list) {
 		char msg[512];
 		if (!capture_list_interfaces(stdout, msg, sizeof msg))
 			errx(2, "-D: %s", msg);
-		return 0;
+		status = 0;
+		goto done;
 	}
 	if ((ninputs == 0) == (iface == NULL)) {
 		fprintf(stderr, "smbneg: give either -r FILE or -i IFACE\n");
 		usage(stderr);
-		return 2;
+		status = 2;
+		goto done;
 	}
 	if (write_all && !write_path)
 		errx(2, "--write-all needs -w FILE");
@@ -312,7 +318,6 @@ int main(int argc, char **argv)
 	a.write_all = write_all;
 	a.max_conversations = (uint64_t)max_conv;
 	a.progress = !quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
-	int status = 0;
 	char msg[1024];
 	if (iface) {
 		struct sigaction sa;
@@ -338,7 +343,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbneg: %s\n", msg);
 			status = 2;
 		}
-		free(inputs[i]);
 	}
 	if (!analyze_close(&a, msg, sizeof msg)) {
 		fprintf(stderr, "smbneg: %s\n", msg);
@@ -368,6 +372,9 @@ int main(int argc, char **argv)
 	}
 	out_free(&o);
 	free(filter);
+done:
+	for (size_t i = 0; i < ninputs; i++)
+		free(inputs[i]);
 	free(inputs);
 	return status;
 }
