@@ -74,9 +74,9 @@ static void on_concluded(void *arg, const struct conv *c)
 		write_evidence(a, c);
 }
 
-static void on_progress(void *arg, uint64_t done, uint64_t total)
+static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elapsed_ms)
 {
-	out_progress(arg, done, total);
+	out_progress(arg, done, total, elapsed_ms);
 }
 
 static bool done(void *arg)

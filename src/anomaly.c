@@ -30,6 +30,4 @@ const char *const anomaly_names[ANOM_COUNT] = {
 	[ANOM_SMB2_SIGNED_NEGOTIATE] = "smb2-signed-negotiate",
 	[ANOM_NEGOTIATE_REPEATED] = "negotiate-repeated-with-different-values",
 	[ANOM_SMB1_AFTER_SMB2] = "smb1-after-smb2",
-	[ANOM_VALIDATE_NEGOTIATE_DIFFERS] = "validate-negotiate-differs",
-	[ANOM_UNSIGNED_IN_SIGNED_SESSION] = "unsigned-message-in-signed-session",
 };

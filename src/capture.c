@@ -103,7 +103,7 @@ static enum capture_result run(pcap_t *p, const char *filter, const struct captu
 	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
 		return CAPTURE_OPEN_FAILED;
 	FILE *fp = pcap_file(p);
-	uint64_t total = 0, last = now_ms();
+	uint64_t total = 0, start = now_ms(), last = start;
 	struct stat st;
 	if (progress && fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;
@@ -116,7 +116,7 @@ static enum capture_result run(pcap_t *p, const char *filter, const struct captu
 		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 && now_ms() - last >= PROGRESS_INTERVAL_MS) {
 			last = now_ms();
 			long off = fp ? ftell(fp) : -1;
-			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total);
+			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total, last - start);
 		}
 	}
 	if (rc == PCAP_ERROR) {

@@ -238,7 +238,6 @@ static void smb1_negotiate(struct conv *c, int dir, struct conv_smb *s, const st
 	s->smb1_resp = p;
 	s->smb1_resp_seen = true;
 	s->smb1_resp_status = smb1_status(h);
-	s->negotiate_frame = c->msg_frame;
 	s->smb1_dialect[0] = '\0';
 	if (p.word_count >= 1 && p.dialect_index != 0xFFFF) {
 		if (s->smb1_req_seen && p.dialect_index < s->smb1_req.dialects_kept)
@@ -376,7 +375,6 @@ static void smb2_negotiate(struct conv *c, int dir, struct conv_smb *s, const st
 	s->smb2_resp = p;
 	s->smb2_resp_seen = true;
 	s->smb2_resp_status = h->status;
-	s->negotiate_frame = c->msg_frame;
 	if (c->client < 0)
 		c->client = 1 - dir;
 	e.kind = NEG_SMB2_RESPONSE;

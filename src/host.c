@@ -58,8 +58,7 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct ver
 		x->max_dialect = s->smb2_resp.dialect;
 	if (s->session_guest || s->session_null)
 		x->guest_sessions++;
-	if (c->anomalies & ANOM_BIT(ANOM_VALIDATE_NEGOTIATE_DIFFERS) ||
-	    v->verdict == V_SECURE_NEGOTIATE_FAILED)
+	if (v->verdict == V_SECURE_NEGOTIATE_FAILED)
 		x->downgrades++;
 }
 
@@ -93,6 +92,11 @@ const char *host_signing(const struct host *x)
 	if (not_req)
 		return "not-required";
 	return "unknown";
+}
+
+bool host_relay_target(const struct host *x)
+{
+	return strcmp(host_signing(x), "required") != 0;
 }
 
 void host_table_free(struct host_table *h)

@@ -7,7 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 
 void out_init(struct out *o, enum out_format fmt, FILE *f)
@@ -111,19 +110,9 @@ void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
 	fflush(o->f);
 }
 
-static uint64_t now_ms(void)
+void out_progress(struct out *o, uint64_t done, uint64_t total, uint64_t elapsed_ms)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
-
-void out_progress(struct out *o, uint64_t done, uint64_t total)
-{
-	uint64_t now = now_ms();
-	if (!o->progress_drawn)
-		o->progress_start_ms = now - 500; /* the first report comes after ~0.5 s */
-	double secs = (double)(now - o->progress_start_ms) / 1000.0;
+	double secs = (double)elapsed_ms / 1000.0;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	if (total && done <= total && rate > 0)
 		fprintf(stderr, "\r%s: %.1f of %.1f MiB, %.0f MiB/s, %.0f s left   ", o->file ? o->file : "",
@@ -282,17 +271,6 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void out_csv_string(FILE *f, const char *s)
-{
-	/* RFC 4180: quoted, with quotes doubled. */
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 void out_json_string(FILE *f, const char *str)
 {

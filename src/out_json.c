@@ -495,7 +495,7 @@ void out_json_hosts(struct out *o)
 			if (x->signing_seen & (1u << s))
 				name_cb(signing_names[s], &w);
 		j_close(&w, ']');
-		j_bool(&w, "relay_target", strcmp(host_signing(x), "required") != 0);
+		j_bool(&w, "relay_target", host_relay_target(x));
 		j_u64(&w, "guest_sessions", x->guest_sessions);
 		j_u64(&w, "downgrades", x->downgrades);
 		j_open(&w, "verdicts", '{');

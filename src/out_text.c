@@ -221,38 +221,6 @@ void out_text_summary(struct out *o)
 			      "setting inferred from Flags2\n");
 }
 
-void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v)
-{
-	char cl[64], sv[64], dia[64];
-	if (!o->header_done) {
-		fprintf(o->f, "file,client,server,smb_version,dialect,client_signing,server_signing,"
-			      "client_security_mode,server_security_mode,signed_messages,"
-			      "unsigned_messages,verdict,reason\n");
-		o->header_done = true;
-	}
-	const struct conv_smb *s = c->smb;
-	const char *d = out_dialect(c, dia, sizeof dia);
-	out_csv_string(o->f, o->file ? o->file : "");
-	fprintf(o->f, ",%s,%s,", out_endpoint(conv_client(c), cl, sizeof cl),
-		out_endpoint(conv_server(c), sv, sizeof sv));
-	if (v->smb_version) /* empty where JSON has null */
-		fprintf(o->f, "%d", v->smb_version);
-	fputc(',', o->f);
-	if (d)
-		out_csv_string(o->f, d);
-	fprintf(o->f, ",%s,%s,", signing_names[v->client.setting], signing_names[v->server.setting]);
-	if (v->client.raw >= 0)
-		fprintf(o->f, "%d", v->client.raw);
-	fputc(',', o->f);
-	if (v->server.raw >= 0)
-		fprintf(o->f, "%d", v->server.raw);
-	fprintf(o->f, ",%u,%u,%s,",
-		(unsigned)(s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs),
-		(unsigned)(s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs),
-		verdict_names[v->verdict]);
-	out_csv_string(o->f, v->reason);
-	fputc('\n', o->f);
-}
 
 /* --hosts: one row per server, in order of first appearance. */
 void out_text_hosts(struct out *o)
@@ -270,7 +238,7 @@ void out_text_hosts(struct out *o)
 			out_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
-			host_signing(x), strcmp(host_signing(x), "required") == 0 ? "no" : "yes",
+			host_signing(x), host_relay_target(x) ? "yes" : "no",
 			(unsigned long long)x->guest_sessions);
 		const char *sep = "";
 		for (int k = 0; k < V_COUNT; k++) {
@@ -286,24 +254,5 @@ void out_text_hosts(struct out *o)
 			(unsigned long long)o->host_table.dropped, HOST_MAX);
 	fprintf(o->f, "RELAY = the server accepted sessions without requiring signing (an NTLM relay "
 		      "target); SIGNING mixed = required on some connections only\n");
-	free(all);
-}
-
-void out_csv_hosts(struct out *o)
-{
-	size_t n;
-	struct host **all = host_table_sorted(&o->host_table, &n);
-	if (!all)
-		return;
-	fprintf(o->f, "server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct host *x = all[i];
-		char addr[64];
-		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n", out_address(x->family, x->addr, addr, sizeof addr),
-			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
-			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "",
-			host_signing(x), strcmp(host_signing(x), "required") == 0 ? "no" : "yes",
-			(unsigned long long)x->guest_sessions);
-	}
 	free(all);
 }

@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-const char *const smb_parse_names[] = {"ok", "truncated", "malformed"};
-
 bool smb1_is_smb1(const uint8_t *p, size_t n)
 {
 	return n >= 4 && p[0] == 0xff && p[1] == 'S' && p[2] == 'M' && p[3] == 'B';

@@ -18,9 +18,9 @@ enum capture_result {
 };
 
 /* Called about twice a second while a file is read: bytes done of total
- * (total 0 when unknown, as for a pipe). */
+ * (total 0 when unknown, as for a pipe), milliseconds since reading began. */
 struct capture_progress {
-	void (*report)(void *arg, uint64_t done, uint64_t total);
+	void (*report)(void *arg, uint64_t done, uint64_t total, uint64_t elapsed_ms);
 	void *arg;
 };
 

@@ -66,7 +66,6 @@ struct conv_smb {
 	struct smb2_negotiate_request smb2_req;
 	struct smb2_negotiate_response smb2_resp;
 	uint32_t smb1_resp_status, smb2_resp_status;
-	uint64_t negotiate_frame;
 	char smb1_dialect[SMB1_DIALECT_NAME_MAX + 1];
 
 	/* Session Setup */

@@ -42,5 +42,7 @@ struct host **host_table_sorted(const struct host_table *h, size_t *n);
 void host_table_free(struct host_table *h);
 /* The server's signing in one word: required, not-required, or mixed (both seen). */
 const char *host_signing(const struct host *x);
+/* An NTLM relay target: some connection showed signing not required. */
+bool host_relay_target(const struct host *x);
 
 #endif

@@ -43,7 +43,6 @@ struct out {
 	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
 	struct host_table host_table;
 	bool progress_drawn;
-	uint64_t progress_start_ms;
 };
 
 void out_init(struct out *o, enum out_format fmt, FILE *f);
@@ -56,7 +55,7 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 void out_end_file(struct out *o, const struct conv_stats *st, const char *error);
 void out_summary(struct out *o);
 /* A progress line on stderr: bytes done of total (0 = unknown), rate, time left. */
-void out_progress(struct out *o, uint64_t done, uint64_t total);
+void out_progress(struct out *o, uint64_t done, uint64_t total, uint64_t elapsed_ms);
 /* Clear the progress line, if one was drawn. */
 void out_progress_end(struct out *o);
 /* Live capture counters from pcap_stats, for the summary. */

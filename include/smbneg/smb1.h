@@ -17,8 +17,6 @@ enum smb_parse {
 	SMB_PARSE_MALFORMED, /* not this message at all (wrong magic or size) */
 };
 
-extern const char *const smb_parse_names[];
-
 /* MS-CIFS 2.2.3.1 */
 struct smb1_header {
 	uint8_t command;
