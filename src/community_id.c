@@ -2,7 +2,10 @@
  * SHA-1 and base64 come from nettle. */
 #include "smbneg/community_id.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <nettle/base64.h>
@@ -73,5 +76,20 @@ int community_id_v1(const struct community_id_flow *f, uint16_t seed, char *out,
 	out[1] = ':';
 	base64_encode_raw(out + 2, sizeof d, d); /* 28 characters, padded */
 	out[2 + BASE64_ENCODE_RAW_LENGTH(sizeof d)] = '\0';
+	return 0;
+}
+
+int community_id_parse_seed(const char *s, uint16_t *seed)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !isdigit((unsigned char)s[0])) /* no sign, no blank */
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > UINT16_MAX)
+		return -1;
+	*seed = (uint16_t)v;
 	return 0;
 }

@@ -2,6 +2,8 @@
 #include "smbneg/uid.h"
 
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <nettle/sha1.h>
 
@@ -37,6 +39,14 @@ void uid_gen_init_live(struct uid_gen *g, const char *sensor, uint64_t start_ns,
 	sha1_update(&ctx, strlen(s) + 1, (const uint8_t *)s);
 	sha1_update(&ctx, sizeof n, n);
 	sha1_digest(&ctx, sizeof g->key, g->key);
+}
+
+void uid_gen_init_now(struct uid_gen *g, const char *sensor)
+{
+	struct timespec ts = {0, 0};
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	uid_gen_init_live(g, sensor, ns, (uint64_t)getpid());
 }
 
 int uid_base62(const uint8_t *b, size_t n, char *out, size_t ndigits)

@@ -30,4 +30,9 @@ int community_id_digest(const struct community_id_flow *f, uint16_t seed,
  * or 6 or size < COMMUNITY_ID_SIZE (out is then the empty string when size > 0). */
 int community_id_v1(const struct community_id_flow *f, uint16_t seed, char *out, size_t size);
 
+/* A seed given on the command line (Zeek's CommunityID::seed, Suricata's
+ * community-id-seed): decimal or 0x-hex, 0..65535, nothing after the number.
+ * Returns 0 and sets *seed, or -1 (seed unchanged). */
+int community_id_parse_seed(const char *s, uint16_t *seed);
+
 #endif

@@ -3,8 +3,9 @@
  *   uid = "C" + 17 base62 digits of the first 96 bits of
  *         SHA-1(key . family . proto . src . dst . sport . dport . first_ns . seq)
  *
- * (integers big-endian; src/dst as seen in the first frame, 16 bytes each, IPv4 zero-padded; first_ns
- * the time of the connection's first frame in ns; seq its sequence number in the run.)
+ * (integers big-endian; src/dst as seen in the first frame, 16 bytes each, IPv4
+ * zero-padded; first_ns the time of the connection's first frame in ns; seq its
+ * sequence number in the run.)
  * key is fixed for a run by uid_gen_init*:
  *   - live capture: uid_gen_init_live(sensor name, sensor start time in ns, pid).
  *     Unique across restarts and sensors: the start time (ns) and the pid differ.
@@ -32,6 +33,9 @@ struct uid_gen {
 void uid_gen_init(struct uid_gen *g, const void *domain, size_t len);
 /* Key for a live sensor: sensor name (NULL = ""), start time in ns, process id. */
 void uid_gen_init_live(struct uid_gen *g, const char *sensor, uint64_t start_ns, uint64_t pid);
+/* uid_gen_init_live with the current time (CLOCK_REALTIME, ns) and getpid():
+ * what a live capture calls once at start. */
+void uid_gen_init_now(struct uid_gen *g, const char *sensor);
 
 /* The uid of one connection into out (UID_SIZE bytes).  f->proto is hashed as
  * given; for family 4 only the first 4 address bytes count (any other family

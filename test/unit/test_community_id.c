@@ -162,6 +162,28 @@ static void test_errors(void **state)
 	assert_int_equal(strlen(out), COMMUNITY_ID_SIZE - 1);
 }
 
+static void test_parse_seed(void **state)
+{
+	(void)state;
+	uint16_t seed = 7;
+	assert_int_equal(community_id_parse_seed("0", &seed), 0);
+	assert_int_equal(seed, 0);
+	assert_int_equal(community_id_parse_seed("1", &seed), 0);
+	assert_int_equal(seed, 1);
+	assert_int_equal(community_id_parse_seed("65535", &seed), 0);
+	assert_int_equal(seed, 65535);
+	assert_int_equal(community_id_parse_seed("0x1234", &seed), 0);
+	assert_int_equal(seed, 0x1234);
+	static const char *const bad[] = {"", "-1", " 1", "+1", "65536", "1x", "1 ", "x",
+					  "99999999999999999999999", "0x10000"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		seed = 7;
+		assert_int_equal(community_id_parse_seed(bad[i], &seed), -1);
+		assert_int_equal(seed, 7);
+	}
+	assert_int_equal(community_id_parse_seed(NULL, &seed), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_published_digests),
 		cmocka_unit_test(test_ordering),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_parse_seed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

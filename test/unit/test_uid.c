@@ -12,6 +12,9 @@
 
 #include "smbneg/uid.h"
 
+#include <stdbool.h>
+#include <time.h>
+
 #define N_CONN 200000
 
 /* 127.0.0.1:50000 -> 127.0.0.2:445, TCP */
@@ -132,6 +135,32 @@ static void test_inputs_differ(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* uid_gen_init_now: a live key, never the file-mode key, and the same as
+ * uid_gen_init_live with a start time between two clock readings (checked by
+ * trying each ns in that window, when it is short). */
+static void test_init_now(void **state)
+{
+	(void)state;
+	struct uid_gen g, file, live;
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_REALTIME, &a);
+	uid_gen_init_now(&g, "sensor1");
+	clock_gettime(CLOCK_REALTIME, &b);
+	uid_gen_init(&file, "", 0);
+	assert_memory_not_equal(g.key, file.key, sizeof g.key);
+	uint64_t lo = (uint64_t)a.tv_sec * 1000000000u + (uint64_t)a.tv_nsec;
+	uint64_t hi = (uint64_t)b.tv_sec * 1000000000u + (uint64_t)b.tv_nsec;
+	if (hi - lo > 2000000)
+		skip(); /* preempted between the readings: too many candidates */
+	bool found = false;
+	for (uint64_t ns = lo; ns <= hi && !found; ns++) {
+		uid_gen_init_live(&live, "sensor1", ns, (uint64_t)getpid());
+		found = memcmp(live.key, g.key, sizeof g.key) == 0;
+	}
+	assert_true(found);
+}
+
 static int cmp_uid(const void *x, const void *y)
 {
 	return memcmp(x, y, UID_SIZE);
@@ -167,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_stable),
 		cmocka_unit_test(test_inputs_differ),
 		cmocka_unit_test(test_unique),
+		cmocka_unit_test(test_init_now),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
