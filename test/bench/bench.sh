@@ -11,21 +11,23 @@
 #   --check         exit 1 when a threshold below is exceeded (else report only)
 #   --max-ratio X   --check: every mode's median / libpcap's median <= X
 #   --max-rss-mib M --check: every peak RSS (1x, 4x, flood) <= M MiB
+#   --ratio-by wall|cpu  the ratio --check compares: wall clock (default, the issue's)
+#                   or CPU seconds (user + system; steadier on a machine others share)
 #   --keep DIR      generate into DIR and keep the captures (default: a temp dir)
 #
 # It generates (never committed) four benchmark captures: A = make-big-capture.py and
 # B = gen_capture (written apart, other segmentation, VLAN, IPv6), each at 1x and 4x,
 # plus the flood (make-flood.py). On A1 and B1 it times pcap_read_baseline and smbneg in
 # every output mode (-q, text, -o json, -o csv, --hosts), interleaved, RUNS times each,
-# writing output to a file as a user would; prints median seconds, the ratio to libpcap
-# and peak RSS (/usr/bin/time %M). On the 4x captures and the flood it measures peak
+# writing output to a file as a user would; prints median wall and CPU seconds (measure.py,
+# from wait4), their ratios to libpcap's, and peak RSS (/usr/bin/time %M). On the 4x captures and the flood it measures peak
 # RSS. Every capture's conversations (client, server, verdict) must equal the
 # generator's manifest, or the script fails (exit 1) whatever the mode; under the flood
 # every connection must be reported (a failure under --check only: today's code may
 # evict). Exit 2: usage or a missing tool.
 set -euo pipefail
 
-runs=5 flood=20000 check=0 max_ratio="" max_rss="" keep=""
+runs=5 flood=20000 check=0 max_ratio="" max_rss="" keep="" ratio_by=wall
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --check) check=1; shift ;;
     --max-ratio) max_ratio=$2; shift 2 ;;
     --max-rss-mib) max_rss=$2; shift 2 ;;
+    --ratio-by) ratio_by=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
@@ -59,17 +62,16 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 gen_a() { python3 "$here/make-big-capture.py" "$1" --conversations "$2" --manifest "$1.manifest"; }
 gen_b() { "$gen" -n "$2" -m "$1.manifest" "$1"; }
 
-# run NAME OUT CMD...: one timed run; appends seconds and KiB to $tmp/s.NAME
+# run NAME OUT CMD...: one timed run; appends wall s, CPU s, peak KiB to $tmp/s.NAME
 run() {
-  local name=$1 out=$2 t0 t1; shift 2
-  t0=$EPOCHREALTIME
-  /usr/bin/time -f %M -o "$tmp/rss" "$@" > "$out" 2> "$tmp/stderr" ||
-    { echo "bench.sh: failed: $*" >&2; cat "$tmp/stderr" >&2; exit 1; }
-  t1=$EPOCHREALTIME
-  echo "$t0 $t1 $(tail -1 "$tmp/rss")" | awk '{ printf "%.6f %d\n", $2 - $1, $3 }' >> "$tmp/s.$name"
+  local name=$1 out=$2 m; shift 2
+  m=$(python3 "$here/measure.py" "$out" -- /usr/bin/time -f %M -o "$tmp/rss" "$@") ||
+    { echo "bench.sh: failed: $*" >&2; cat "$out.err" >&2; exit 1; }
+  echo "$m $(tail -1 "$tmp/rss")" >> "$tmp/s.$name"
 }
-median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-peak() { awk '$2 > m { m = $2 } END { print m + 0 }' "$1"; }
+# median FILE [COLUMN]
+median() { awk -v c="${2:-1}" '{ print $c }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+peak() { awk '$3 > m { m = $3 } END { print m + 0 }' "$1"; }
 
 # verify CAPTURE: the conversations smbneg reports must be the generator's.
 verify() {
@@ -103,19 +105,22 @@ time_capture() {
     done
   done
   frames=$(cut -d' ' -f1 "$tmp/out.base")
-  local tb; tb=$(median "$tmp/s.base")
+  local tb cb; tb=$(median "$tmp/s.base" 1) cb=$(median "$tmp/s.base" 2)
   printf '%s: %s MiB, %s frames, %s conversations; median of %s runs\n' \
     "$label" "$(mib $((size / 1024)))" "$frames" "$(wc -l < "$cap.manifest")" "$runs"
-  printf '  %-16s %9s %9s %8s %12s %10s\n' mode seconds MiB/s ratio "peak RSS" output
+  printf '  %-14s %8s %7s %7s %8s %7s %12s %10s\n' mode "wall s" MiB/s ratio "CPU s" ratio \
+    "peak RSS" output
   for m in base "${modes[@]}"; do
-    local t r k o name=${flags[$m]:-text}
-    t=$(median "$tmp/s.$m") k=$(peak "$tmp/s.$m") o=$(stat -c %s "$tmp/out.$m")
+    local t c r rc k o name=${flags[$m]:-text}
+    t=$(median "$tmp/s.$m" 1) c=$(median "$tmp/s.$m" 2) k=$(peak "$tmp/s.$m")
+    o=$(stat -c %s "$tmp/out.$m")
     [ "$m" = base ] && name="libpcap read"
     r=$(awk -v t="$t" -v b="$tb" 'BEGIN { printf "%.2f", (b > 0 ? t / b : 0) }')
-    printf '  %-16s %9.3f %9.0f %7sx %8s MiB %7s KiB\n' "$name" "$t" \
+    rc=$(awk -v t="$c" -v b="$cb" 'BEGIN { printf "%.2f", (b > 0 ? t / b : 0) }')
+    printf '  %-14s %8.3f %7.0f %6sx %8.3f %6sx %8s MiB %6s KiB\n' "$name" "$t" \
       "$(awk -v s="$size" -v t="$t" 'BEGIN { print (t > 0 ? s / 1048576 / t : 0) }')" \
-      "$r" "$(mib "$k")" "$((o / 1024))"
-    echo "${label%% *} $m $r $k" >> "$tmp/results"
+      "$r" "$c" "$rc" "$(mib "$k")" "$((o / 1024))"
+    echo "${label%% *} $m $([ "$ratio_by" = cpu ] && echo "$rc" || echo "$r") $k" >> "$tmp/results"
   done
   verify "$cap"
 }
@@ -126,8 +131,8 @@ rss_capture() {
   rm -f "$tmp"/s.*
   for m in q json; do
     # shellcheck disable=SC2086
-    run "$m" /dev/null "$smbneg" ${flags[$m]} -r "$cap"
-    line+=" ${flags[$m]}: $(mib "$(peak "$tmp/s.$m")") MiB in $(awk '{ printf "%.2f", $1 }' "$tmp/s.$m") s;"
+    run "$m" "$tmp/out.$m" "$smbneg" ${flags[$m]} -r "$cap"
+    line+=" ${flags[$m]} peak RSS $(mib "$(peak "$tmp/s.$m")") MiB ($(awk '{ printf "%.2f", $1 }' "$tmp/s.$m") s);"
     echo "${label%% *} $m - $(peak "$tmp/s.$m")" >> "$tmp/results"
   done
   echo "$label: $(mib $(($(stat -c %s "$cap") / 1024))) MiB;$line"
