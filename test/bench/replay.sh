@@ -7,6 +7,8 @@
 #   env MODES  smbneg output modes, default "json q" (json compares verdicts; q only
 #              reports the drops, for the cost of output)
 #   env REPORT_ONLY=1  print the figures, exit 0 even with drops or differences
+#   env PROFILE=1      also `perf record` smbneg during each replay and print its top
+#                      10 functions (needs perf)
 #
 # As root it makes the benchmark capture (make-big-capture.py), reads it once with
 # `smbneg -o csv -r` for the reference verdicts, then creates a network namespace
@@ -59,8 +61,18 @@ for rate in $rates; do
     pids+=($!); pid=$!
     sleep 1.5  # the capture is open
     speed=(--mbps "$rate"); [ "$rate" = topspeed ] && speed=(--topspeed)
+    if [ -n "${PROFILE:-}" ]; then
+      perf record -q -o "$out.perf" -p "$pid" > /dev/null 2>&1 &
+      pids+=($!); perf_pid=$!
+    fi
     tcpreplay -q -i "$rif" "${speed[@]}" "$cap" > "$out.replay" 2>&1 || { cat "$out.replay"; exit 1; }
     sleep 1
+    if [ -n "${PROFILE:-}" ]; then
+      kill -INT "$perf_pid"; wait "$perf_pid" || true
+      echo "  perf, smbneg -i at $rate, $mode:"
+      perf report -i "$out.perf" --no-children --sort dso,symbol --stdio 2> /dev/null |
+        grep -v '^#' | grep -v '^$' | head -10 | awk '{ printf "    %-7s %-18s %s\n", $1, $2, $4 }' || true
+    fi
     kill -INT "$pid"
     wait "$pid" || true
     actual=$(grep -m1 -o 'Rated: .*' "$out.replay" || true)
