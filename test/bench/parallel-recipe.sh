@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# parallel-recipe.sh: runs the README's "Beyond one machine" recipe (GNU parallel map,
+# parallel-recipe.sh: takes the README's "Beyond one machine" recipe (GNU parallel map,
 # jq reduce with merge-hosts.jq) on a small folder of captures from captures/, locally,
 # and checks that the merged host inventory equals one serial run over the same files
 # (`smbneg --hosts -o json -r FOLDER`), event for event. Suite 'bench'.
@@ -13,17 +13,20 @@ command -v jq > /dev/null || { echo "SKIP: jq is not installed (apt-get install 
 parallel --version 2> /dev/null | grep -q 'GNU parallel' ||
   { echo "SKIP: GNU parallel is not installed (apt-get install parallel)"; exit 77; }
 
-# The recipe's map line, word for word as the README shows it (the check below
-# fails when the README's copy changes, so the two stay the same).
-map_line="  parallel -0 --will-cite --halt now,fail=1 smbneg -o json --hosts -r {} |"
-grep -qxF -- "    $map_line" "$root/README.md" ||
-  { echo "FAIL: README.md no longer shows the recipe line this test runs:"; echo "$map_line"; exit 1; }
+# The recipe: the README's first block that starts with `cd "$ARCHIVE" && find`, to
+# the `jq` line that ends it, run as it stands with ARCHIVE, MERGE and OUT set.
+recipe=$(awk '/^    cd "\$ARCHIVE" && find/ { on = 1 } on { print } on && /^      jq / { exit }' \
+  "$root/README.md")
+case $recipe in
+  *parallel*jq*) ;;
+  *) echo "FAIL: no recipe (cd \"\$ARCHIVE\" && find ... | parallel ... | jq) in README.md"; exit 1 ;;
+esac
 
 work=$(mktemp -d)
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
-# A few captures whose servers meet across files: the same server signing `required`
-# in one file and with no Negotiate response (unknown) in another, SMB1 and not,
-# IPv6, two servers in one file, several dialects.
+# A few captures whose servers meet across files: one server with a known signing mode
+# in some files and none (no Negotiate response) in another, SMB1 and SMB2 on one
+# server, IPv6, two servers in one file, several dialects, pcap and pcapng.
 mkdir "$work/archive" "$work/archive/day2"
 for f in concurrent-two-servers.pcap proto-cli_SMB2-srv_smb1only-user.pcap \
          smb1-srv_auto-cli_required-user.pcap impacket-smb1-srv_smb1_auto-user.pcap \
@@ -35,17 +38,13 @@ done
 mv "$work/archive/dialect-"* "$work/archive/day2/"
 ln -s "$root/captures/format-pcapng-smb2-srv_mandatory-cli_if_required-user.pcapng" "$work/archive/day2/"
 
-# The recipe (README "Beyond one machine"), with smbneg from this build on PATH.
-export PATH="$(dirname "$smbneg"):$PATH"
-cp "$here/merge-hosts.jq" "$work/"
-(
-  cd "$work/archive" && find . \( -type f -o -type l \) \( -name '*.pcap' -o -name '*.pcapng' \) -print0 |
-    parallel -0 --will-cite --halt now,fail=1 smbneg -o json --hosts -r {} |
-    jq -s -c -f ../merge-hosts.jq > ../inventory.jsonl
-)
+# The recipe, with smbneg from this build on PATH.
+PATH="$(dirname "$smbneg"):$PATH"; export PATH
+ARCHIVE=$work/archive MERGE=$here/merge-hosts.jq OUT=$work/inventory.jsonl
+export ARCHIVE MERGE OUT
+bash -euo pipefail -c "$recipe"
 
-# One serial run over the same files (a directory is read in full, recursively or
-# not, so list the files explicitly).
+# One serial run over the same files, listed explicitly.
 args=()
 while IFS= read -r -d '' f; do args+=(-r "$f"); done < <(cd "$work/archive" && find . \( -type f -o -type l \) -print0 | sort -z)
 (cd "$work/archive" && smbneg --hosts -o json "${args[@]}") |

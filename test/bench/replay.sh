@@ -38,6 +38,7 @@ cleanup() {
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' INT TERM  # so that the EXIT trap cleans up after a timeout too
 ip netns add "$ns" || skip "cannot create a network namespace"
 ip link add "$rif" type veth peer name "$cif" || skip "cannot create a veth pair"
 ip link set "$cif" netns "$ns"
