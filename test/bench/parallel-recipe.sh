@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # parallel-recipe.sh: takes the README's "Beyond one machine" recipe (GNU parallel map,
-# jq reduce with merge-hosts.jq) on a small folder of captures from captures/, locally,
+# jq reduce with merge-hosts.jq), runs it locally on a small folder of captures from captures/,
 # and checks that the merged host inventory equals one serial run over the same files
 # (`smbneg --hosts -o json -r FOLDER`), event for event. Suite 'bench'.
 #
