@@ -1,0 +1,35 @@
+# merge-hosts.jq: the reduce step of the README's "Beyond one machine" recipe.
+# Input: the JSON lines of any number of `smbneg -o json --hosts` runs (jq -s -c);
+# output: one `host` event per server address, as one run over all the files gives:
+# counts summed, smb1 OR-ed, sets united; `signing` and `relay_target` are worked out
+# again from the united `server_signing_seen` (OR-ing relay_target would be wrong: a
+# server seen only with an unknown mode in one file and `required` in another is not
+# a relay target), `max_smb2_dialect` is the highest. Sorted by server address.
+# usage: ... | jq -s -c -f merge-hosts.jq
+def signing_rank: {"disabled": 1, "enabled": 2, "required": 3}[.] // 9;
+def dialect_key: if . == null then [-1] else (split(".") | map(tonumber? // -1)) end;
+def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .[$k] += $o[$k]));
+
+[.[] | select(.event == "host")]
+| group_by(.server)
+| map(
+    (map(.server_signing_seen) | add | unique | sort_by(signing_rank)) as $seen
+    | (if ($seen | index("required")) and ($seen | any(. == "enabled" or . == "disabled")) then "mixed"
+       elif ($seen | index("required")) then "required"
+       elif ($seen | length) > 0 then "not-required"
+       else "unknown" end) as $signing
+    | {
+        event: "host",
+        server: .[0].server,
+        conversations: (map(.conversations) | add),
+        smb1: (map(.smb1) | any),
+        smb1_security_modes: (map(.smb1_security_modes) | add | unique),
+        max_smb2_dialect: (map(.max_smb2_dialect) | max_by(dialect_key)),
+        signing: $signing,
+        server_signing_seen: $seen,
+        relay_target: ($signing != "required"),
+        guest_sessions: (map(.guest_sessions) | add),
+        downgrades: (map(.downgrades) | add),
+        verdicts: (map(.verdicts) | sum_objects)
+      })
+| .[]
