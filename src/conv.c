@@ -1,6 +1,7 @@
 /* conv: conversations and their SMB state (see include/smbneg/conv.h). */
 #include "smbneg/conv.h"
 
+#include "smbneg/smb_conn.h"
 #include "smbneg/smb_const.h"
 
 #include <stdlib.h>
@@ -257,12 +258,12 @@ static void smb1_negotiate(struct conv *c, int dir, struct conv_smb *s, const st
 	emit_negotiate(c, dir, &e);
 }
 
-static void smb1_message(struct conv *c, int dir, const uint8_t *p, size_t n)
+static void smb1_message(struct conv *c, int dir, const struct rd *msg)
 {
 	struct conv_smb *s = smb_state(c);
 	if (!s)
 		return;
-	struct rd r = rd_init(p, n);
+	struct rd r = *msg;
 	struct smb1_header h;
 	if (smb1_parse_header(&r, &h) != SMB_PARSE_OK) {
 		c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);
@@ -491,18 +492,17 @@ static void smb2_one(struct conv *c, int dir, struct conv_smb *s, const struct r
 }
 
 /* MS-SMB2 3.2.4.1.4: compounded requests and responses, chained by NextCommand. */
-static void smb2_message(struct conv *c, int dir, const uint8_t *p, size_t kept, size_t full)
+static void smb2_message(struct conv *c, int dir, const struct rd *whole, size_t full)
 {
 	struct conv_smb *s = smb_state(c);
 	if (!s)
 		return;
-	size_t off = 0;
-	while (off < kept) {
-		size_t left = kept - off;
-		uint32_t next = 0;
-		if (left >= 24)
-			next = (uint32_t)p[off + 20] | (uint32_t)p[off + 21] << 8 |
-			       (uint32_t)p[off + 22] << 16 | (uint32_t)p[off + 23] << 24;
+	size_t kept = whole->len;
+	struct rd w = *whole;
+	while (rd_left(&w) > 0) {
+		size_t off = w.pos, left = rd_left(&w);
+		struct rd h = rd_at(&w, off + 20, 4); /* MS-SMB2 2.2.1: NextCommand */
+		uint32_t next = rd_le32(&h);
 		size_t len = left;
 		bool last = true;
 		if (next != 0) {
@@ -515,11 +515,11 @@ static void smb2_message(struct conv *c, int dir, const uint8_t *p, size_t kept,
 		}
 		/* An element cut at the keep limit was not lost: its end is not judged. */
 		bool cut = kept < full && (last || next > left);
-		struct rd msg = rd_init(p + off, len);
+		struct rd msg = rd_at(&w, off, len);
 		smb2_one(c, dir, s, &msg, cut);
 		if (last || next >= left)
 			break;
-		off += next;
+		rd_skip(&w, next);
 	}
 }
 
@@ -540,36 +540,33 @@ static void on_message(void *arg, const struct nbss_msg *m)
 	c->msg_truncated = m->truncated;
 	if (m->truncated)
 		c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);
-	if (m->kept < 4) {
+	struct rd r = rd_init(m->p, m->kept);
+	enum smb_proto proto = smb_sniff(&r);
+	if (proto == SMB_PROTO_SHORT) {
 		if (!m->truncated)
 			c->anomalies |= ANOM_BIT(ANOM_NOT_SMB);
 		return;
 	}
-	const uint8_t *p = m->p;
-	if (p[1] != 'S' || p[2] != 'M' || p[3] != 'B') {
-		c->anomalies |= ANOM_BIT(ANOM_NOT_SMB);
-		return;
-	}
 	struct conv_smb *s;
 	int role = dir == conv_client_index(c) ? 0 : 1;
-	switch (p[0]) {
-	case 0xff: {
+	switch (proto) {
+	case SMB_PROTO_SMB1: {
 		anomaly_mask before = c->anomalies;
-		smb1_message(c, dir, p, m->kept);
+		smb1_message(c, dir, &r);
 		if (m->kept < m->length && !m->truncated) /* cut at the keep limit, not lost */
 			c->anomalies &= before | ~(ANOM_BIT(ANOM_SMB1_BYTECOUNT) |
 						   ANOM_BIT(ANOM_SMB1_DIALECT_UNTERMINATED) |
 						   ANOM_BIT(ANOM_TRUNCATED_MESSAGE));
 		break;
 	}
-	case 0xfe:
-		smb2_message(c, dir, p, m->kept, m->length);
+	case SMB_PROTO_SMB2:
+		smb2_message(c, dir, &r, m->length);
 		break;
-	case 0xfd: /* MS-SMB2 2.2.41 transform header: encrypted */
+	case SMB_PROTO_TRANSFORM: /* MS-SMB2 2.2.41 transform header: encrypted */
 		if ((s = smb_state(c)) != NULL)
 			s->encrypted[role]++;
 		break;
-	case 0xfc: /* MS-SMB2 2.2.42 compression header */
+	case SMB_PROTO_COMPRESSED: /* MS-SMB2 2.2.42 compression header */
 		if ((s = smb_state(c)) != NULL)
 			s->compressed[role]++;
 		break;
@@ -579,6 +576,12 @@ static void on_message(void *arg, const struct nbss_msg *m)
 	}
 }
 
+static size_t on_keep(void *arg, const struct rd *prefix)
+{
+	(void)arg;
+	return smb_conn_keep_limit(prefix);
+}
+
 /* ---- the reassembly sink ---- */
 
 static void on_data(void *arg, const uint8_t *p, size_t n)
@@ -586,7 +589,7 @@ static void on_data(void *arg, const uint8_t *p, size_t n)
 	const struct conv_link *l = arg;
 	struct conv *c = l->c;
 	int dir = l->dir;
-	struct nbss_sink sink = {on_message, arg};
+	struct nbss_sink sink = {on_message, on_keep, arg};
 	c->data_frame[dir] = c->table->frame;
 	nbss_feed(&c->nbss[dir], p, n, &sink);
 }
@@ -596,7 +599,7 @@ static void on_gap(void *arg, uint64_t n)
 	const struct conv_link *l = arg;
 	struct conv *c = l->c;
 	int dir = l->dir;
-	struct nbss_sink sink = {on_message, arg};
+	struct nbss_sink sink = {on_message, on_keep, arg};
 	nbss_gap(&c->nbss[dir], n, &sink);
 }
 
@@ -606,7 +609,7 @@ static void conclude(struct conv_table *t, struct conv *c)
 {
 	for (int d = 0; d < 2; d++) {
 		struct reasm_sink rs = {on_data, on_gap, &c->link[d]};
-		struct nbss_sink ns = {on_message, &c->link[d]};
+		struct nbss_sink ns = {on_message, on_keep, &c->link[d]};
 		reasm_flush(&c->tcp[d], &rs);
 		nbss_finish(&c->nbss[d], &ns);
 		if (c->tcp[d].overlap_conflicts)

@@ -7,14 +7,15 @@
 
 bool smb1_is_smb1(const uint8_t *p, size_t n)
 {
-	return n >= 4 && p[0] == 0xff && p[1] == 'S' && p[2] == 'M' && p[3] == 'B';
+	struct rd r = rd_init(p, n);
+	return smb_sniff(&r) == SMB_PROTO_SMB1;
 }
 
 enum smb_parse smb1_parse_header(struct rd *r, struct smb1_header *h)
 {
-	const uint8_t *p = rd_peek(r, 4);
-	if (!p || !smb1_is_smb1(p, 4))
-		return p || rd_left(r) >= 4 ? SMB_PARSE_MALFORMED : SMB_PARSE_TRUNCATED;
+	enum smb_proto proto = smb_sniff(r);
+	if (proto != SMB_PROTO_SMB1)
+		return proto == SMB_PROTO_SHORT ? SMB_PARSE_TRUNCATED : SMB_PARSE_MALFORMED;
 	rd_skip(r, 4);
 	h->command = rd_u8(r);
 	h->status = rd_le32(r);
@@ -70,7 +71,8 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 			q->anomalies |= ANOM_BIT(ANOM_SMB1_DIALECT_UNTERMINATED);
 		if (q->dialects_kept < SMB1_MAX_DIALECTS) {
 			size_t keep = len < SMB1_DIALECT_NAME_MAX ? len : SMB1_DIALECT_NAME_MAX;
-			memcpy(q->dialects[q->dialects_kept], rd_cur(&b), keep);
+			struct rd name = b; /* the string stays to be skipped below */
+			rd_bytes(&name, q->dialects[q->dialects_kept], keep);
 			q->dialects[q->dialects_kept][keep] = '\0';
 			q->dialects_kept++;
 		} else {
@@ -110,7 +112,8 @@ static enum smb_parse parse_challenge_domain(struct rd *r, bool wide, struct smb
 		rd_utf16le(b, len, s->domain_name, sizeof s->domain_name);
 	} else {
 		size_t keep = len < sizeof s->domain_name - 1 ? len : sizeof s->domain_name - 1;
-		memcpy(s->domain_name, rd_cur(b), keep);
+		struct rd name = *b;
+		rd_bytes(&name, s->domain_name, keep);
 		s->domain_name[keep] = '\0';
 	}
 	return SMB_PARSE_OK;

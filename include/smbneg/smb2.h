@@ -78,11 +78,17 @@ struct smb2_session_setup_request {
 	uint8_t security_mode;
 	uint32_t capabilities;
 	uint64_t previous_session_id;
+	uint16_t security_buffer_offset, security_buffer_length; /* from the header */
+	bool security_buffer_ok;  /* the range lies after the fixed part, within the bytes kept */
+	struct rd security_buffer; /* over the blob when security_buffer_ok (SPNEGO, MS-SPNG) */
 };
 
 /* MS-SMB2 2.2.6 */
 struct smb2_session_setup_response {
 	uint16_t session_flags;
+	uint16_t security_buffer_offset, security_buffer_length; /* from the header */
+	bool security_buffer_ok;  /* as in the request */
+	struct rd security_buffer;
 };
 
 /* MS-SMB2 2.2.31.4 / 2.2.32.6: FSCTL_VALIDATE_NEGOTIATE_INFO */
