@@ -28,9 +28,11 @@ void out_begin_file(struct out *o, const char *file)
 	o->files++;
 }
 
-void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
+void out_event(struct out *o, const struct smb_event *e)
 {
-	if (o->hosts || o->quiet)
+	const struct conv *c = e->conv;
+	int sender = e->sender;
+	if (o->hosts || o->quiet || e->kind == SMB_EV_SESSION_SETUP)
 		return;
 	if (o->format == OUT_JSON)
 		out_json_negotiate(o, c, sender, e);
@@ -92,7 +94,7 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 	fflush(o->f); /* live: each row appears as its conversation ends */
 }
 
-void out_end_file(struct out *o, const struct conv_stats *st, const char *error)
+void out_end_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	if (error)
 		o->files_failed++;

@@ -223,21 +223,21 @@ static void j_anomalies(struct jw *w, anomaly_mask m)
 	j_close(w, ']');
 }
 
-void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
+void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct smb_event *e)
 {
 	char ts[48];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_common(&w, o, c, "negotiate");
-	j_u64(&w, "frame", e->frame);
-	j_str(&w, "time", out_time(&e->ts, ts, sizeof ts));
-	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	j_u64(&w, "frame", e->f->frame);
+	j_str(&w, "time", out_time(&e->f->ts, ts, sizeof ts));
+	bool request = e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	j_str(&w, "direction", request ? "request" : "response");
-	j_u64(&w, "smb_version", e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2);
+	j_u64(&w, "smb_version", e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE ? 1 : 2);
 	(void)sender;
 	anomaly_mask trunc = e->truncated ? ANOM_BIT(ANOM_TRUNCATED_MESSAGE) : 0;
 	switch (e->kind) {
-	case NEG_SMB1_REQUEST: {
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST: {
 		const struct smb1_negotiate_request *q = e->smb1_req;
 		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
 		j_u64(&w, "dialect_count", q->dialect_count);
@@ -252,7 +252,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_anomalies(&w, q->anomalies | trunc);
 		break;
 	}
-	case NEG_SMB1_RESPONSE: {
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE: {
 		const struct smb1_negotiate_response *p = e->smb1_resp;
 		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
 		j_status(&w, e->h1->status);
@@ -293,7 +293,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_anomalies(&w, p->anomalies | trunc);
 		break;
 	}
-	case NEG_SMB2_REQUEST: {
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST: {
 		const struct smb2_negotiate_request *q = e->smb2_req;
 		j_u64(&w, "message_id", e->h2->message_id);
 		j_flags(&w, "security_mode", q->security_mode, smb2_secmode_bits);
@@ -305,7 +305,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_anomalies(&w, q->anomalies | trunc);
 		break;
 	}
-	case NEG_SMB2_RESPONSE: {
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE: {
 		const struct smb2_negotiate_response *p = e->smb2_resp;
 		char hex[8];
 		j_u64(&w, "message_id", e->h2->message_id);
@@ -328,6 +328,8 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 		j_anomalies(&w, p->anomalies | trunc);
 		break;
 	}
+	case SMB_EV_SESSION_SETUP:
+		break;
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
@@ -414,7 +416,7 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 	fflush(o->f);
 }
 
-static void j_stats(struct jw *w, const struct conv_stats *st)
+static void j_stats(struct jw *w, const struct flow_stats *st)
 {
 	j_u64(w, "frames", st->frames);
 	j_u64(w, "tcp_segments", st->tcp_segments);
@@ -426,7 +428,7 @@ static void j_stats(struct jw *w, const struct conv_stats *st)
 	j_u64(w, "evicted", st->evicted);
 }
 
-void out_json_file(struct out *o, const struct conv_stats *st, const char *error)
+void out_json_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');

@@ -89,18 +89,18 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 }
 
 /* -v: every decoded Negotiate field, one message per block. */
-void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_event *e)
+void out_text_negotiate(struct out *o, const struct conv *c, const struct smb_event *e)
 {
 	char a[64], b[64], bits[256], g[40];
-	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	bool request = e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	const struct endpoint *from = request ? conv_client(c) : conv_server(c);
 	const struct endpoint *to = request ? conv_server(c) : conv_client(c);
-	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->frame,
-		e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2,
+	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->f->frame,
+		e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE ? 1 : 2,
 		request ? "request" : "response", out_endpoint(from, a, sizeof a),
 		out_endpoint(to, b, sizeof b));
 	switch (e->kind) {
-	case NEG_SMB1_REQUEST:
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
 		fprintf(o->f, "    Flags2 0x%04x (%s)\n    Dialects (%u):", (unsigned)e->h1->flags2,
 			tok_bits(smb1_flags2_bits, e->h1->flags2, bits, sizeof bits),
 			e->smb1_req->dialect_count);
@@ -111,7 +111,7 @@ void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_ev
 		}
 		fputc('\n', o->f);
 		break;
-	case NEG_SMB1_RESPONSE: {
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE: {
 		const struct smb1_negotiate_response *p = e->smb1_resp;
 		fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
 		if (e->smb1_dialect) {
@@ -138,7 +138,7 @@ void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_ev
 		}
 		break;
 	}
-	case NEG_SMB2_REQUEST: {
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST: {
 		const struct smb2_negotiate_request *q = e->smb2_req;
 		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)q->security_mode,
 			tok_bits(smb2_secmode_bits, q->security_mode, bits, sizeof bits));
@@ -151,7 +151,7 @@ void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_ev
 		print_contexts(o, &q->contexts);
 		break;
 	}
-	case NEG_SMB2_RESPONSE: {
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE: {
 		const struct smb2_negotiate_response *p = e->smb2_resp;
 		fprintf(o->f, "    Status 0x%08x %s\n", (unsigned)e->h2->status,
 			tok_str(ntstatus_names, e->h2->status, ""));
@@ -168,6 +168,8 @@ void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_ev
 		print_contexts(o, &p->contexts);
 		break;
 	}
+	case SMB_EV_SESSION_SETUP:
+		break;
 	}
 }
 

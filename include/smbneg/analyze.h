@@ -1,5 +1,7 @@
-/* analyze: the pipeline for one input, wired end to end: capture -> decode ->
- * conversation table -> verdict -> output (and the -w evidence file).
+/* analyze: the driver. It wires the pipeline for one input end to end:
+ * capture -> decode -> flow table -> smb_conn (events) -> verdict -> output,
+ * and owns the -w evidence: the raw frames of each conversation, kept
+ * within caps until its verdict decides whether they are written.
  * main.c and the fuzz targets use it. */
 #ifndef SMBNEG_ANALYZE_H
 #define SMBNEG_ANALYZE_H
@@ -8,8 +10,12 @@
 #include "smbneg/out.h"
 
 #include <pcap/pcap.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+#define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
+#define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
 
 struct analyzer {
 	struct out *out;
@@ -26,6 +32,8 @@ struct analyzer {
 	bool dlt_warned;
 	bool write_failed;
 	uint64_t written_conversations, written_frames, written_incomplete;
+	size_t kept_total;          /* evidence bytes held for open conversations */
+	struct flow_table *table;   /* the input being read */
 };
 
 /* Zero an analyzer reporting on out. */

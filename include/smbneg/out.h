@@ -4,6 +4,8 @@
 #define SMBNEG_OUT_H
 
 #include "smbneg/conv.h"
+#include "smbneg/flow.h"
+#include "smbneg/smb_conn.h"
 #include "smbneg/host.h"
 #include "smbneg/verdict.h"
 
@@ -32,7 +34,7 @@ struct out {
 	uint64_t verdicts[V_COUNT];
 	uint64_t files, files_failed;
 	uint64_t smb1_conversations;
-	struct conv_stats totals;
+	struct flow_stats totals;
 	struct out_reason *reasons, *reasons_tail; /* text */
 	size_t nreasons;
 	uint64_t reasons_dropped;
@@ -49,10 +51,11 @@ void out_init(struct out *o, enum out_format fmt, FILE *f);
 /* --hosts: report servers instead of conversations. False without memory. */
 bool out_enable_hosts(struct out *o);
 void out_begin_file(struct out *o, const char *file);
-void out_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
+/* One event of the SMB layer (Negotiate kinds are rendered; others ignored). */
+void out_event(struct out *o, const struct smb_event *e);
 void out_conversation(struct out *o, const struct conv *c, const struct verdict *v);
 /* error: NULL, or why the file could not be read (fully). */
-void out_end_file(struct out *o, const struct conv_stats *st, const char *error);
+void out_end_file(struct out *o, const struct flow_stats *st, const char *error);
 void out_summary(struct out *o);
 /* A progress line on stderr: bytes done of total (0 = unknown), rate, time left. */
 void out_progress(struct out *o, uint64_t done, uint64_t total, uint64_t elapsed_ms);
@@ -79,10 +82,10 @@ void out_text_string(FILE *f, const char *s);
 /* Renderers */
 void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v);
 void out_text_summary(struct out *o);
-void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_event *e);
-void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e);
+void out_text_negotiate(struct out *o, const struct conv *c, const struct smb_event *e);
+void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct smb_event *e);
 void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v);
-void out_json_file(struct out *o, const struct conv_stats *st, const char *error);
+void out_json_file(struct out *o, const struct flow_stats *st, const char *error);
 void out_json_summary(struct out *o);
 void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v);
 void out_text_hosts(struct out *o);

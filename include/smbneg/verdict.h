@@ -4,6 +4,7 @@
 #define SMBNEG_VERDICT_H
 
 #include "smbneg/conv.h"
+#include "smbneg/smb_conn.h"
 
 #include <stdbool.h>
 
