@@ -151,9 +151,11 @@ static void on_concluded(void *arg, struct conv *c)
 {
 	struct analyzer *a = arg;
 	if (c->smb) {
+		struct facts f;
 		struct verdict v;
-		verdict_compute(c, &v);
-		out_conversation(a->out, c, &v);
+		facts_build(c, &f);
+		verdict_decide(&f, &v);
+		out_conversation(a->out, c, &f, &v);
 		const struct evidence *ev = c->app;
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);

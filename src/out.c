@@ -65,14 +65,15 @@ static void keep_reason(struct out *o, const struct verdict *v)
 	o->nreasons++;
 }
 
-void out_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+void out_conversation(struct out *o, const struct conv *c, const struct facts *f,
+		      const struct verdict *v)
 {
 	o->row++;
 	o->verdicts[v->verdict]++;
 	if (v->smb_version == 1)
 		o->smb1_conversations++;
 	if (o->hosts) {
-		host_table_add(&o->host_table, c, v);
+		host_table_add(&o->host_table, c, f, v);
 		return;
 	}
 	switch (o->format) {
@@ -80,15 +81,15 @@ void out_conversation(struct out *o, const struct conv *c, const struct verdict 
 		if (v->verdict != V_SIGNED || v->note[0])
 			keep_reason(o, v);
 		if (!o->quiet)
-			out_text_conversation(o, c, v);
+			out_text_conversation(o, c, f, v);
 		break;
 	case OUT_JSON:
 		if (!o->quiet)
-			out_json_conversation(o, c, v);
+			out_json_conversation(o, c, f, v);
 		break;
 	case OUT_CSV:
 		if (!o->quiet)
-			out_csv_conversation(o, c, v);
+			out_csv_conversation(o, c, f, v);
 		break;
 	}
 	fflush(o->f); /* live: each row appears as its conversation ends */
@@ -190,22 +191,19 @@ const char *out_endpoint(const struct endpoint *e, char *buf, size_t size)
 	return buf;
 }
 
-const char *out_dialect(const struct conv *c, char *buf, size_t size)
+const char *out_dialect(const struct facts *f, char *buf, size_t size)
 {
-	const struct conv_smb *s = c->smb;
 	buf[0] = '\0';
-	if (!s)
-		return NULL;
-	if (s->smb2_resp_seen && s->smb2_resp_status == NT_STATUS_SUCCESS) {
-		const char *n = tok_name(smb2_dialect_names, s->smb2_resp.dialect);
+	if (f->smb2_chosen) {
+		const char *n = tok_name(smb2_dialect_names, f->smb2_dialect);
 		if (n)
 			snprintf(buf, size, "%s", n);
 		else
-			snprintf(buf, size, "0x%04x", (unsigned)s->smb2_resp.dialect);
+			snprintf(buf, size, "0x%04x", (unsigned)f->smb2_dialect);
 		return buf;
 	}
-	if (s->smb1_resp_seen && s->smb1_dialect[0]) {
-		snprintf(buf, size, "%s", s->smb1_dialect);
+	if (f->smb1_dialect[0]) {
+		snprintf(buf, size, "%s", f->smb1_dialect);
 		return buf;
 	}
 	return NULL;

@@ -17,7 +17,8 @@ void out_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+void out_csv_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			  const struct verdict *v)
 {
 	char cl[64], sv[64], dia[64];
 	if (!o->header_done) {
@@ -26,8 +27,7 @@ void out_csv_conversation(struct out *o, const struct conv *c, const struct verd
 			      "unsigned_messages,verdict,reason\n");
 		o->header_done = true;
 	}
-	const struct conv_smb *s = c->smb;
-	const char *d = out_dialect(c, dia, sizeof dia);
+	const char *d = out_dialect(f, dia, sizeof dia);
 	out_csv_string(o->f, o->file ? o->file : "");
 	fprintf(o->f, ",%s,%s,", out_endpoint(conv_client(c), cl, sizeof cl),
 		out_endpoint(conv_server(c), sv, sizeof sv));
@@ -43,8 +43,7 @@ void out_csv_conversation(struct out *o, const struct conv *c, const struct verd
 	if (v->server.raw >= 0)
 		fprintf(o->f, "%d", v->server.raw);
 	fprintf(o->f, ",%u,%u,%s,",
-		(unsigned)(s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs),
-		(unsigned)(s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs),
+		(unsigned)f->signed_after_negotiate, (unsigned)f->unsigned_after_negotiate,
 		verdict_names[v->verdict]);
 	out_csv_string(o->f, v->reason);
 	fputc('\n', o->f);
@@ -63,7 +62,7 @@ void out_csv_hosts(struct out *o)
 		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n", out_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "",
-			host_signing(x), host_relay_target(x) ? "yes" : "no",
+			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
 			(unsigned long long)x->guest_sessions);
 	}
 	free(all);

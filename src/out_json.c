@@ -336,7 +336,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 	fflush(o->f);
 }
 
-static void j_counts(struct jw *w, const char *k, const struct conv_counts k2[2])
+static void j_counts(struct jw *w, const char *k, const struct fact_counts k2[2])
 {
 	j_open(w, k, '{');
 	j_u64(w, "client_signed", k2[0].signed_msgs);
@@ -355,10 +355,10 @@ static void j_side(struct jw *w, const char *who, const struct side_signing *sd)
 	j_str(w, k, confidence_names[sd->confidence]);
 }
 
-void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+void out_json_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			   const struct verdict *v)
 {
 	char buf[64];
-	const struct conv_smb *s = c->smb;
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_common(&w, o, c, "conversation");
@@ -366,7 +366,7 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 		j_u64(&w, "smb_version", (uint64_t)v->smb_version);
 	else
 		j_null(&w, "smb_version");
-	j_str(&w, "dialect", out_dialect(c, buf, sizeof buf));
+	j_str(&w, "dialect", out_dialect(f, buf, sizeof buf));
 	if (v->client.raw >= 0)
 		j_u64(&w, "client_security_mode", (uint64_t)v->client.raw);
 	else
@@ -377,10 +377,11 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 		j_null(&w, "server_security_mode");
 	j_str(&w, "client_signing", signing_names[v->client.setting]);
 	j_str(&w, "server_signing", signing_names[v->server.setting]);
-	j_u64(&w, "signed_messages", s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs);
-	j_u64(&w, "unsigned_messages",
-	      s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs);
+	/* every message after Negotiate (the text SIGNED column counts after Session Setup) */
+	j_u64(&w, "signed_messages", f->signed_after_negotiate);
+	j_u64(&w, "unsigned_messages", f->unsigned_after_negotiate);
 	j_str(&w, "verdict", verdict_names[v->verdict]);
+	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
 	/* extensions */
 	j_u64(&w, "id", o->row);
@@ -398,18 +399,18 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
 	j_str(&w, "fix", explain_fix(v->verdict));
-	j_counts(&w, "messages_after_negotiate", s->after_negotiate);
-	j_counts(&w, "messages_after_session_setup", s->ordinary);
-	j_u64(&w, "encrypted_messages", s->encrypted[0] + s->encrypted[1]);
-	j_u64(&w, "compressed_messages", s->compressed[0] + s->compressed[1]);
-	j_bool(&w, "session_established", s->session_ok);
-	j_bool(&w, "guest", s->session_guest);
-	j_bool(&w, "anonymous", s->session_null);
-	if (s->session_fail_status)
-		j_u64(&w, "session_setup_status", s->session_fail_status);
-	j_bool(&w, "tree_connect_ok", s->tree_connect_ok);
-	if (s->tree_connect_status)
-		j_u64(&w, "tree_connect_status", s->tree_connect_status);
+	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
+	j_counts(&w, "messages_after_session_setup", f->after_session);
+	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
+	j_u64(&w, "compressed_messages", f->compressed_msgs);
+	j_bool(&w, "session_established", f->session_ok);
+	j_bool(&w, "guest", f->guest);
+	j_bool(&w, "anonymous", f->anonymous);
+	if (f->session_fail_status)
+		j_u64(&w, "session_setup_status", f->session_fail_status);
+	j_bool(&w, "tree_connect_ok", f->tree_connect_ok);
+	if (f->tree_connect_status)
+		j_u64(&w, "tree_connect_status", f->tree_connect_status);
 	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
 	j_close(&w, '}');
 	fputc('\n', o->f);
@@ -491,7 +492,7 @@ void out_json_hosts(struct out *o)
 		j_close(&w, ']');
 		j_str(&w, "max_smb2_dialect",
 		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown") : NULL);
-		j_str(&w, "signing", host_signing(x));
+		j_str(&w, "signing", host_signing_names[host_signing(x)]);
 		j_open(&w, "server_signing_seen", '[');
 		for (int s = 1; s < SIGNING_COUNT; s++)
 			if (x->signing_seen & (1u << s))

@@ -60,7 +60,8 @@ static void print_contexts(struct out *o, const struct smb2_contexts *cs)
 	}
 }
 
-void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+void out_text_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			   const struct verdict *v)
 {
 	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
 	if (!o->header_done) {
@@ -68,15 +69,14 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 			"SERVER-SIGNING", "SIGNED", "VERDICT");
 		o->header_done = true;
 	}
-	const struct conv_smb *s = c->smb;
 	snprintf(num, sizeof num, "%" PRIu64, o->row);
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
-	if (!out_dialect(c, dia, sizeof dia))
+	if (!out_dialect(f, dia, sizeof dia))
 		snprintf(dia, sizeof dia, "-");
-	snprintf(cnt, sizeof cnt, "%u/%u",
-		 (unsigned)(s->ordinary[0].signed_msgs + s->ordinary[1].signed_msgs),
-		 (unsigned)(s->ordinary[0].signed_msgs + s->ordinary[1].signed_msgs +
-			    s->ordinary[0].unsigned_msgs + s->ordinary[1].unsigned_msgs));
+	/* SIGNED: ordinary messages after Session Setup (JSON/CSV
+	 * signed_messages count every message after Negotiate). */
+	snprintf(cnt, sizeof cnt, "%u/%u", (unsigned)f->signed_after_session,
+		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
 	fprintf(o->f, "%-5s %-21s %-21s %-3s ", num, out_endpoint(conv_client(c), cl, sizeof cl),
 		out_endpoint(conv_server(c), sv, sizeof sv), v->smb_version ? ver : "-");
 	/* The dialect may be a wire string: escape it. */
@@ -240,7 +240,7 @@ void out_text_hosts(struct out *o)
 			out_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
-			host_signing(x), host_relay_target(x) ? "yes" : "no",
+			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
 			(unsigned long long)x->guest_sessions);
 		const char *sep = "";
 		for (int k = 0; k < V_COUNT; k++) {

@@ -53,7 +53,8 @@ bool out_enable_hosts(struct out *o);
 void out_begin_file(struct out *o, const char *file);
 /* One event of the SMB layer (Negotiate kinds are rendered; others ignored). */
 void out_event(struct out *o, const struct smb_event *e);
-void out_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_conversation(struct out *o, const struct conv *c, const struct facts *f,
+		      const struct verdict *v);
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error);
 void out_summary(struct out *o);
@@ -68,7 +69,7 @@ void out_free(struct out *o);
 /* Shared by the renderers (out.c). */
 const char *out_endpoint(const struct endpoint *e, char *buf, size_t size);
 const char *out_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
-const char *out_dialect(const struct conv *c, char *buf, size_t size);
+const char *out_dialect(const struct facts *f, char *buf, size_t size);
 const char *out_guid(const uint8_t g[16], char *buf, size_t size);
 const char *out_time(const struct timeval *tv, char *buf, size_t size);
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC; "" when zero. */
@@ -80,14 +81,17 @@ void out_csv_string(FILE *f, const char *s);
 void out_text_string(FILE *f, const char *s);
 
 /* Renderers */
-void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_text_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			   const struct verdict *v);
 void out_text_summary(struct out *o);
 void out_text_negotiate(struct out *o, const struct conv *c, const struct smb_event *e);
 void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct smb_event *e);
-void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_json_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			   const struct verdict *v);
 void out_json_file(struct out *o, const struct flow_stats *st, const char *error);
 void out_json_summary(struct out *o);
-void out_csv_conversation(struct out *o, const struct conv *c, const struct verdict *v);
+void out_csv_conversation(struct out *o, const struct conv *c, const struct facts *f,
+			  const struct verdict *v);
 void out_text_hosts(struct out *o);
 void out_json_hosts(struct out *o);
 void out_csv_hosts(struct out *o);

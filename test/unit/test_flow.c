@@ -732,7 +732,7 @@ static void test_flush_creation_order(void **state)
 
 static void test_flush_creation_order_after_activity(void **state)
 {
-	/* conv.h: conv_table_flush concludes "in order of creation", also when
+	/* flow.h: flow_table_flush concludes "in order of creation", also when
 	 * an older conversation saw traffic after a newer one was created. */
 	struct fixture *fx = *state;
 	struct tflow f[3];

@@ -240,26 +240,29 @@ static void test_dialect(void **state)
 	char buf[64];
 	struct conv *c = calloc(1, sizeof *c);
 	assert_non_null(c);
-	assert_null(out_dialect(c, buf, sizeof buf)); /* no SMB state */
+	struct facts f;
+#define DIALECT() (facts_build(c, &f), out_dialect(&f, buf, sizeof buf))
+	assert_null(DIALECT()); /* no SMB state */
 	assert_string_equal(buf, "");
 	c->smb = calloc(1, sizeof *c->smb);
 	assert_non_null(c->smb);
-	assert_null(out_dialect(c, buf, sizeof buf)); /* nothing negotiated */
+	assert_null(DIALECT()); /* nothing negotiated */
 	c->smb->smb2_resp_seen = true;
 	c->smb->smb2_resp.dialect = 0x0311;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "3.1.1");
+	assert_string_equal(DIALECT(), "3.1.1");
 	c->smb->smb2_resp.dialect = 0x0202;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "2.0.2");
+	assert_string_equal(DIALECT(), "2.0.2");
 	c->smb->smb2_resp.dialect = 0x0999;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "0x0999");
+	assert_string_equal(DIALECT(), "0x0999");
 	c->smb->smb2_resp_status = NT_STATUS_NOT_SUPPORTED; /* a failed response names none */
-	assert_null(out_dialect(c, buf, sizeof buf));
+	assert_null(DIALECT());
 	c->smb->smb2_resp_seen = false;
 	c->smb->smb1_resp_seen = true;
 	memcpy(c->smb->smb1_dialect, "NT LM 0.12", sizeof "NT LM 0.12");
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "NT LM 0.12");
+	assert_string_equal(DIALECT(), "NT LM 0.12");
 	free(c->smb);
 	free(c);
+#undef DIALECT
 }
 
 /* ---- the JSON conversation contract ---- */
@@ -302,7 +305,9 @@ static void test_json_conversation_contract(void **state)
 	assert_non_null(f);
 	struct out o;
 	out_init(&o, OUT_JSON, f);
-	out_conversation(&o, c, &v);
+	struct facts fx;
+	facts_build(c, &fx);
+	out_conversation(&o, c, &fx, &v);
 	out_free(&o);
 	assert_int_equal(fclose(f), 0);
 	static const char *const want[] = {
