@@ -12,6 +12,7 @@ void analyze_init(struct analyzer *a, struct out *out)
 {
 	memset(a, 0, sizeof *a);
 	a->out = out;
+	tally_init(&a->tally);
 	a->dumper_dlt = -1;
 	a->last_dlt = -1;
 }
@@ -155,7 +156,8 @@ static void on_concluded(void *arg, struct conv *c)
 		struct verdict v;
 		facts_build(c, &f);
 		verdict_decide(&f, &v);
-		out_conversation(a->out, c, &f, &v);
+		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
+		out_conversation(a->out, row, c, &f, &v);
 		const struct evidence *ev = c->app;
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
@@ -172,7 +174,7 @@ static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elaps
 static bool done(void *arg)
 {
 	const struct analyzer *a = arg;
-	return a->max_conversations && a->out->row >= a->max_conversations;
+	return a->max_conversations && a->tally.conversations >= a->max_conversations;
 }
 
 /* Set up a table, run one of the capture functions, conclude and report. */
@@ -183,8 +185,10 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a};
 	char why[512] = "";
 	out_begin_file(a->out, name);
+	tally_begin_file(&a->tally);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
+		tally_end_file(&a->tally, &t.stats, true);
 		out_end_file(a->out, &t.stats, err);
 		return false;
 	}
@@ -204,6 +208,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		a->last_dlt = t.dlt;
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
+	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	flow_table_free(&t);
 	a->table = NULL;
@@ -227,7 +232,7 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 	l->done_arg = a;
 	bool ok = run(a, NULL, NULL, l, l->iface, err, errsize);
 	if (l->stats_valid)
-		out_live_stats(a->out, l->received, l->dropped, l->ifdropped);
+		tally_live(&a->tally, l->received, l->dropped, l->ifdropped);
 	return ok;
 }
 
@@ -250,4 +255,9 @@ bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 		pcap_close(a->dead);
 	a->dead = NULL;
 	return ok;
+}
+
+void analyze_free(struct analyzer *a)
+{
+	tally_free(&a->tally);
 }

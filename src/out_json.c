@@ -1,7 +1,8 @@
 /* out_json: one JSON object per line per event (README "JSON schema"). */
-#include "smbneg/out.h"
+#include "smbneg/out_ops.h"
 
-#include "smbneg/explain.h"
+#include "smbneg/fmt.h"
+
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -19,7 +20,7 @@ static void j_key(struct jw *w, const char *k)
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
-	out_json_string(w->f, k);
+	fmt_json_string(w->f, k);
 	fputc(':', w->f);
 }
 
@@ -27,7 +28,7 @@ static void j_str(struct jw *w, const char *k, const char *v)
 {
 	j_key(w, k);
 	if (v)
-		out_json_string(w->f, v);
+		fmt_json_string(w->f, v);
 	else
 		fputs("null", w->f);
 }
@@ -78,7 +79,7 @@ static void name_cb(const char *name, void *arg)
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
-	out_json_string(w->f, name);
+	fmt_json_string(w->f, name);
 }
 
 /* "k": raw, "k_names": [flag names] */
@@ -100,7 +101,7 @@ static void j_flags(struct jw *w, const char *k, uint32_t v, const struct tok *t
 static void j_guid(struct jw *w, const char *k, const uint8_t g[16])
 {
 	char buf[40];
-	j_str(w, k, out_guid(g, buf, sizeof buf));
+	j_str(w, k, fmt_guid(g, buf, sizeof buf));
 }
 
 static void j_filetime(struct jw *w, const char *k, uint64_t ft)
@@ -108,7 +109,7 @@ static void j_filetime(struct jw *w, const char *k, uint64_t ft)
 	char buf[48], nk[64];
 	j_u64(w, k, ft);
 	snprintf(nk, sizeof nk, "%s_utc", k);
-	out_filetime(ft, buf, sizeof buf);
+	fmt_filetime(ft, buf, sizeof buf);
 	j_str(w, nk, buf[0] ? buf : NULL);
 }
 
@@ -125,9 +126,7 @@ static void j_dialect_list(struct jw *w, const uint16_t *d, unsigned n)
 	j_open(w, "dialect_names", '[');
 	for (unsigned i = 0; i < n; i++) {
 		char hex[8];
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)d[i]);
-		const char *name = tok_name(smb2_dialect_names, d[i]);
-		name_cb(name ? name : hex, w);
+		name_cb(fmt_id_name(smb2_dialect_names, d[i], hex, sizeof hex), w);
 	}
 	j_close(w, ']');
 }
@@ -149,9 +148,7 @@ static void j_ids(struct jw *w, const char *k, const struct smb2_context *c, con
 	j_open(w, nk, '[');
 	for (unsigned i = 0; i < c->ids_kept; i++) {
 		char hex[8];
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)c->ids[i]);
-		const char *name = tok_name(t, c->ids[i]);
-		name_cb(name ? name : hex, w);
+		name_cb(fmt_id_name(t, c->ids[i], hex, sizeof hex), w);
 	}
 	j_close(w, ']');
 }
@@ -167,23 +164,15 @@ static void j_contexts(struct jw *w, const struct smb2_contexts *cs)
 		j_u64(w, "type", c->type);
 		j_str(w, "type_name", tok_name(smb2_context_names, c->type));
 		j_u64(w, "length", c->length);
+		const struct fmt_context *d = fmt_context(c->type);
+		if (d)
+			j_ids(w, d->ids_key, c, d->names);
 		switch (c->type) {
 		case SMB2_PREAUTH_INTEGRITY_CAPABILITIES:
-			j_ids(w, "hash_algorithms", c, smb2_hash_names);
 			j_u64(w, "salt_length", c->salt_length);
 			break;
-		case SMB2_ENCRYPTION_CAPABILITIES:
-			j_ids(w, "ciphers", c, smb2_cipher_names);
-			break;
-		case SMB2_SIGNING_CAPABILITIES:
-			j_ids(w, "signing_algorithms", c, smb2_signing_alg_names);
-			break;
 		case SMB2_COMPRESSION_CAPABILITIES:
-			j_ids(w, "compression_algorithms", c, smb2_compression_names);
 			j_u64(w, "flags", c->flags);
-			break;
-		case SMB2_RDMA_TRANSFORM_CAPABILITIES:
-			j_ids(w, "rdma_transforms", c, NULL);
 			break;
 		case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID:
 			j_str(w, "netname", c->netname);
@@ -204,8 +193,8 @@ static void j_common(struct jw *w, struct out *o, const struct conv *c, const ch
 	char cl[64], sv[64];
 	j_str(w, "event", event);
 	j_str(w, "file", o->file);
-	j_str(w, "client", out_endpoint(conv_client(c), cl, sizeof cl));
-	j_str(w, "server", out_endpoint(conv_server(c), sv, sizeof sv));
+	j_str(w, "client", fmt_endpoint(conv_client(c), cl, sizeof cl));
+	j_str(w, "server", fmt_endpoint(conv_server(c), sv, sizeof sv));
 }
 
 static void j_status(struct jw *w, uint32_t st)
@@ -223,14 +212,18 @@ static void j_anomalies(struct jw *w, anomaly_mask m)
 	j_close(w, ']');
 }
 
-void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct smb_event *e)
+static void json_event(struct out *o, const struct smb_event *e)
 {
+	const struct conv *c = e->conv;
+	int sender = e->sender;
+	if (e->kind == SMB_EV_SESSION_SETUP)
+		return;
 	char ts[48];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_common(&w, o, c, "negotiate");
 	j_u64(&w, "frame", e->f->frame);
-	j_str(&w, "time", out_time(&e->f->ts, ts, sizeof ts));
+	j_str(&w, "time", fmt_time(&e->f->ts, ts, sizeof ts));
 	bool request = e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	j_str(&w, "direction", request ? "request" : "response");
 	j_u64(&w, "smb_version", e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE ? 1 : 2);
@@ -246,7 +239,7 @@ void out_json_negotiate(struct out *o, const struct conv *c, int sender, const s
 			if (!w.first)
 				fputc(',', w.f);
 			w.first = false;
-			out_json_string(w.f, q->dialects[i]);
+			fmt_json_string(w.f, q->dialects[i]);
 		}
 		j_close(&w, ']');
 		j_anomalies(&w, q->anomalies | trunc);
@@ -355,9 +348,11 @@ static void j_side(struct jw *w, const char *who, const struct side_signing *sd)
 	j_str(w, k, confidence_names[sd->confidence]);
 }
 
-void out_json_conversation(struct out *o, const struct conv *c, const struct facts *f,
-			   const struct verdict *v)
+static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
+			      const struct facts *f, const struct verdict *v)
 {
+	if (o->quiet)
+		return;
 	char buf[64];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
@@ -366,7 +361,7 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct fac
 		j_u64(&w, "smb_version", (uint64_t)v->smb_version);
 	else
 		j_null(&w, "smb_version");
-	j_str(&w, "dialect", out_dialect(f, buf, sizeof buf));
+	j_str(&w, "dialect", fmt_dialect(f, buf, sizeof buf));
 	if (v->client.raw >= 0)
 		j_u64(&w, "client_security_mode", (uint64_t)v->client.raw);
 	else
@@ -384,11 +379,11 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct fac
 	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
 	/* extensions */
-	j_u64(&w, "id", o->row);
+	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
 	j_u64(&w, "last_frame", c->last_frame);
-	j_str(&w, "start", out_time(&c->first_ts, buf, sizeof buf));
-	j_str(&w, "end", out_time(&c->last_ts, buf, sizeof buf));
+	j_str(&w, "start", fmt_time(&c->first_ts, buf, sizeof buf));
+	j_str(&w, "end", fmt_time(&c->last_ts, buf, sizeof buf));
 	j_side(&w, "client", &v->client);
 	j_side(&w, "server", &v->server);
 	j_open(&w, "predicted", '[');
@@ -398,7 +393,7 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct fac
 	j_close(&w, ']');
 	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
-	j_str(&w, "fix", explain_fix(v->verdict));
+	j_str(&w, "fix", knowledge_fix(v->verdict));
 	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
 	j_counts(&w, "messages_after_session_setup", f->after_session);
 	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
@@ -429,7 +424,7 @@ static void j_stats(struct jw *w, const struct flow_stats *st)
 	j_u64(w, "evicted", st->evicted);
 }
 
-void out_json_file(struct out *o, const struct flow_stats *st, const char *error)
+static void json_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
@@ -441,34 +436,34 @@ void out_json_file(struct out *o, const struct flow_stats *st, const char *error
 	fputc('\n', o->f);
 }
 
-void out_json_summary(struct out *o)
+static void json_summary(struct out *o, const struct tally *t)
 {
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_str(&w, "event", "summary");
-	j_u64(&w, "files", o->files);
-	j_u64(&w, "files_failed", o->files_failed);
-	j_u64(&w, "conversations", o->row);
-	j_u64(&w, "smb1_conversations", o->smb1_conversations);
+	j_u64(&w, "files", t->files);
+	j_u64(&w, "files_failed", t->files_failed);
+	j_u64(&w, "conversations", t->conversations);
+	j_u64(&w, "smb1_conversations", t->smb1_conversations);
 	j_open(&w, "verdicts", '{');
 	for (int i = 0; i < V_COUNT; i++)
-		j_u64(&w, verdict_names[i], o->verdicts[i]);
+		j_u64(&w, verdict_names[i], t->verdicts[i]);
 	j_close(&w, '}');
-	j_stats(&w, &o->totals);
-	if (o->live_stats) {
-		j_u64(&w, "packets_received", o->received);
-		j_u64(&w, "packets_dropped", o->dropped);
-		j_u64(&w, "packets_ifdropped", o->ifdropped);
+	j_stats(&w, &t->totals);
+	if (t->live_stats) {
+		j_u64(&w, "packets_received", t->received);
+		j_u64(&w, "packets_dropped", t->dropped);
+		j_u64(&w, "packets_ifdropped", t->ifdropped);
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
 }
 
 /* --hosts: one `host` event per server, in order of first appearance. */
-void out_json_hosts(struct out *o)
+static void json_hosts(struct out *o, const struct tally *t)
 {
 	size_t n;
-	struct host **all = host_table_sorted(&o->host_table, &n);
+	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -477,7 +472,7 @@ void out_json_hosts(struct out *o)
 		struct jw w = {o->f, true};
 		j_open(&w, NULL, '{');
 		j_str(&w, "event", "host");
-		j_str(&w, "server", out_address(x->family, x->addr, addr, sizeof addr));
+		j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 		j_u64(&w, "conversations", x->conversations);
 		j_bool(&w, "smb1", x->smb1);
 		j_open(&w, "smb1_security_modes", '[');
@@ -510,3 +505,11 @@ void out_json_hosts(struct out *o)
 	}
 	free(all);
 }
+
+const struct out_ops out_json_ops = {
+	.event = json_event,
+	.conversation = json_conversation,
+	.end_file = json_file,
+	.hosts = json_hosts,
+	.summary = json_summary,
+};

@@ -8,6 +8,7 @@
 
 #include "smbneg/capture.h"
 #include "smbneg/out.h"
+#include "smbneg/tally.h"
 
 #include <pcap/pcap.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 
 struct analyzer {
 	struct out *out;
+	struct tally tally;         /* verdicts, totals and hosts over all inputs */
 	const char *filter;         /* BPF expression or NULL */
 	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
 	bool progress;              /* a progress line on stderr while files are read */
@@ -47,5 +49,7 @@ bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, s
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize);
 /* Close the -w file. Returns false (with err) when writing failed. */
 bool analyze_close(struct analyzer *a, char *err, size_t errsize);
+/* Release the tally (after the summary). */
+void analyze_free(struct analyzer *a);
 
 #endif
