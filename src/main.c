@@ -1,5 +1,5 @@
 /* smbneg: passive SMB1/SMB2/SMB3 Negotiate and signing analyser.
- * Command line (SPEC "Command line"); fatal errors only here. */
+ * Command line (README "Usage", smbneg.1); fatal errors only here. */
 #include "smbneg/analyze.h"
 #include "smbneg/explain.h"
 #include "smbneg/out.h"

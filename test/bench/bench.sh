@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: smbneg against libpcap merely reading the same file, measured in the
-# same run (SPEC "Quality bars": close to the speed at which libpcap reads; memory
+# same run (README "Performance": close to the speed at which libpcap reads; memory
 # flat in capture size). Prints times, the ratio, and max RSS at two file sizes.
 # usage: test/bench/bench.sh [BUILD_DIR] [COPIES]   (from the source root)
 set -eu

@@ -1,7 +1,7 @@
-/* Unit tests for the shared output helpers in out.c: JSON and text string
+/* Unit tests for the shared formatting module fmt.c: JSON and text string
  * escaping, GUID (MS-DTYP 2.3.4.2), FILETIME (MS-DTYP 2.3.3), endpoints,
- * dialect names, and the minimum JSON `conversation` contract (SPEC
- * "Output"). Output is captured with open_memstream. */
+ * dialect names; and, through out.c, the minimum JSON `conversation`
+ * contract (README "JSON schema"). Output is captured with open_memstream. */
 #include "testutil2.h"
 
 #include "smbneg/conv.h"
