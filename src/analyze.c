@@ -109,8 +109,10 @@ static void write_evidence(struct analyzer *a, const struct evidence *ev)
 		return;
 	if (dlt != a->dumper_dlt) {
 		if (!a->dlt_warned)
-			fprintf(stderr, "smbneg: -w: inputs have different link types; frames of link "
-				"type %d are not written\n", dlt);
+			fprintf(stderr,
+				"smbneg: -w: inputs have different link types; frames of link "
+				"type %d are not written\n",
+				dlt);
 		a->dlt_warned = true;
 		return;
 	}
@@ -200,7 +202,8 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	else if (fp)
 		r = capture_stream(fp, a->filter, NULL, &t, why, sizeof why);
 	else
-		r = capture_file(path, a->filter, a->progress ? &progress : NULL, &t, why, sizeof why);
+		r = capture_file(path, a->filter, a->progress ? &progress : NULL, &t, why,
+				 sizeof why);
 	if (a->progress)
 		out_progress_end(a->out);
 	flow_table_flush(&t);

@@ -32,7 +32,8 @@ static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errsize)
 }
 
 /* One frame from libpcap through decode into the table. */
-static void one_frame(struct flow_table *t, int dlt, const struct pcap_pkthdr *h, const u_char *data)
+static void one_frame(struct flow_table *t, int dlt, const struct pcap_pkthdr *h,
+		      const u_char *data)
 {
 	t->stats.frames++;
 	/* data is invalid after the next pcap_next_ex: f lives for this call only */
@@ -77,8 +78,10 @@ static bool check_link(pcap_t *p, struct flow_table *t, char *err, size_t errsiz
 	t->dlt = dlt;
 	if (!decode_link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
-		snprintf(err, errsize, "unsupported link type %d (%s); smbneg reads Ethernet, Linux "
-			 "cooked (SLL, SLL2), raw IP and BSD loopback", dlt, name ? name : "unknown");
+		snprintf(err, errsize,
+			 "unsupported link type %d (%s); smbneg reads Ethernet, Linux "
+			 "cooked (SLL, SLL2), raw IP and BSD loopback",
+			 dlt, name ? name : "unknown");
 		return false;
 	}
 	return true;
@@ -94,8 +97,9 @@ static uint64_t now_ms(void)
 	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-static enum capture_result run(pcap_t *p, const char *filter, const struct capture_progress *progress,
-			       struct flow_table *t, char *err, size_t errsize)
+static enum capture_result run(pcap_t *p, const char *filter,
+			       const struct capture_progress *progress, struct flow_table *t,
+			       char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
 	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
@@ -111,10 +115,12 @@ static enum capture_result run(pcap_t *p, const char *filter, const struct captu
 	uint64_t n = 0;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		one_frame(t, dlt, h, data);
-		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 && now_ms() - last >= PROGRESS_INTERVAL_MS) {
+		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 &&
+		    now_ms() - last >= PROGRESS_INTERVAL_MS) {
 			last = now_ms();
 			long off = fp ? ftell(fp) : -1;
-			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total, last - start);
+			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total,
+					 last - start);
 		}
 	}
 	if (rc == PCAP_ERROR) {
@@ -168,7 +174,8 @@ static bool drop_privileges(const char *user, char *err, size_t errsize)
 	}
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
-		snprintf(err, errsize, "-Z %s: cannot change to that user: %s", user, strerror(errno));
+		snprintf(err, errsize, "-Z %s: cannot change to that user: %s", user,
+			 strerror(errno));
 		return false;
 	}
 	return true;
@@ -232,7 +239,8 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		struct pcap_pkthdr *h;
 		const u_char *data;
 		/* Drain what is there, a bounded batch at a time. */
-		for (int i = 0; ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
+		for (int i = 0;
+		     ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
 			one_frame(t, t->dlt, h, data);
 		if (ready > 0 && rc < 0) {
 			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));

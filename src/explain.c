@@ -52,7 +52,8 @@ static const struct code_info codes[] = {
 	{0x80070035u, "ERROR_BAD_NETPATH (HRESULT)",
 	 "\"The network path was not found.\" (Error code 0x80070035.) With Windows 11 24H2, a "
 	 "common symptom of blocked guest access when signing is required."},
-	{0xC000006Du, "STATUS_LOGON_FAILURE", "Wrong user name or password: not a signing problem."},
+	{0xC000006Du, "STATUS_LOGON_FAILURE",
+	 "Wrong user name or password: not a signing problem."},
 	{0xC0000016u, "STATUS_MORE_PROCESSING_REQUIRED",
 	 "Normal: an authentication round trip in Session Setup."},
 	{0xC00000BBu, "STATUS_NOT_SUPPORTED",
@@ -82,8 +83,8 @@ bool explain_code(const char *code, FILE *f)
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		if (codes[i].code != u)
 			continue;
-		fprintf(f, "%s: %" PRIu32 " = 0x%08" PRIX32 " = %" PRId32 "\n%s\n", codes[i].name, u, u,
-			(int32_t)u, codes[i].text);
+		fprintf(f, "%s: %" PRIu32 " = 0x%08" PRIX32 " = %" PRId32 "\n%s\n", codes[i].name,
+			u, u, (int32_t)u, codes[i].text);
 		return true;
 	}
 	return false;

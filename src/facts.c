@@ -35,12 +35,15 @@ static void infer_server(const struct conv_smb *s, struct side_signing *sd)
 	if (s->smb2_resp_seen && s->smb2_resp_status == NT_STATUS_SUCCESS) {
 		/* MS-SMB2 2.2.4 */
 		unsigned m = s->smb2_resp.security_mode;
-		set_side(sd, from_bits(m, SMB2_NEGOTIATE_SIGNING_ENABLED, SMB2_NEGOTIATE_SIGNING_REQUIRED),
-			 CONF_HIGH, "smb2-negotiate-response", (int)m);
+		set_side(
+		    sd,
+		    from_bits(m, SMB2_NEGOTIATE_SIGNING_ENABLED, SMB2_NEGOTIATE_SIGNING_REQUIRED),
+		    CONF_HIGH, "smb2-negotiate-response", (int)m);
 	} else if (s->smb1_resp_seen && s->smb1_resp.has_security_mode) {
 		unsigned m = s->smb1_resp.security_mode;
 		if (s->smb1_resp.word_count == 13) /* LANMAN: no signing at all */
-			set_side(sd, SIGNING_DISABLED, CONF_HIGH, "smb1-lanman-negotiate-response", (int)m);
+			set_side(sd, SIGNING_DISABLED, CONF_HIGH, "smb1-lanman-negotiate-response",
+				 (int)m);
 		else /* MS-CIFS 2.2.4.52.2, KB 887429: 3 / 7 / 15 */
 			set_side(sd,
 				 from_bits(m, SMB1_SECMODE_SIGNATURES_ENABLED,
@@ -54,7 +57,8 @@ static void infer_server(const struct conv_smb *s, struct side_signing *sd)
  * client actually sends say more (MS-SMB 2.2.3.1; KB 887429). */
 static void infer_smb1_client(const struct conv_smb *s, struct side_signing *sd)
 {
-	const unsigned bits = SMB1_FLAGS2_SECURITY_SIGNATURE | SMB1_FLAGS2_SECURITY_SIGNATURE_REQUIRED;
+	const unsigned bits =
+	    SMB1_FLAGS2_SECURITY_SIGNATURE | SMB1_FLAGS2_SECURITY_SIGNATURE_REQUIRED;
 	unsigned f;
 	enum confidence cf;
 	const char *src;
@@ -85,13 +89,15 @@ static void infer_client(const struct conv_smb *s, int version, struct side_sign
 	set_side(sd, SIGNING_UNKNOWN, CONF_NONE, "none", -1);
 	if (version == 2) {
 		/* MS-SMB2 2.2.3 / 2.2.5 SecurityMode */
-		unsigned m = s->smb2_req_seen ? s->smb2_req.security_mode : s->sess_req_security_mode;
+		unsigned m =
+		    s->smb2_req_seen ? s->smb2_req.security_mode : s->sess_req_security_mode;
 		if (s->smb2_req_seen || s->smb2_sess_req_seen)
 			set_side(sd,
 				 from_bits(m, SMB2_NEGOTIATE_SIGNING_ENABLED,
 					   SMB2_NEGOTIATE_SIGNING_REQUIRED),
 				 CONF_HIGH,
-				 s->smb2_req_seen ? "smb2-negotiate-request" : "smb2-session-setup-request",
+				 s->smb2_req_seen ? "smb2-negotiate-request"
+						  : "smb2-session-setup-request",
 				 (int)m);
 		return;
 	}
@@ -106,8 +112,9 @@ static unsigned predict(int version, enum signing client, enum signing server)
 	if (client == SIGNING_UNKNOWN || server == SIGNING_UNKNOWN)
 		return 0;
 	if (version == 2) /* MS-SMB2 3.2.5.3.1: signed when either side requires */
-		return 1u << (client == SIGNING_REQUIRED || server == SIGNING_REQUIRED ? KB_SIGNED
-											: KB_NOT_SIGNED);
+		return 1u << (client == SIGNING_REQUIRED || server == SIGNING_REQUIRED
+				  ? KB_SIGNED
+				  : KB_NOT_SIGNED);
 	unsigned out = 0;
 	for (int cp = 0; cp < 2; cp++)
 		for (int sp = 0; sp < 2; sp++)

@@ -249,7 +249,8 @@ static struct flow *lookup(struct flow_table *t, const struct tcp_seg *seg, int 
 	return NULL;
 }
 
-static struct flow *create(struct flow_table *t, const struct tcp_seg *seg, const struct frame_ctx *f)
+static struct flow *create(struct flow_table *t, const struct tcp_seg *seg,
+			   const struct frame_ctx *f)
 {
 	if (t->active >= t->max_active && t->oldest) {
 		t->stats.evicted++;

@@ -77,10 +77,9 @@ const char *fmt_dialect(const struct facts *f, char *buf, size_t size)
 /* MS-DTYP 2.3.4.2: Data1..Data3 little-endian, Data4 as bytes. */
 const char *fmt_guid(const uint8_t g[16], char *buf, size_t size)
 {
-	snprintf(buf, size,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13],
-		 g[14], g[15]);
+	snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+		 g[13], g[14], g[15]);
 	return buf;
 }
 
@@ -124,7 +123,10 @@ static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
 		return 0;
 	for (size_t i = 1; i < n; i++)

@@ -95,9 +95,9 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION | 1u << V_MISMATCH_ACCESS_DENIED |
-					1u << V_GUEST_BLOCKED | 1u << V_SECURE_NEGOTIATE_FAILED |
-					1u << V_INVALID_SIGNATURE;
+			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
+					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
+					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
 		} else if (strcmp(tok, "smb1") == 0) {
 			fo->smb1 = true;
 		} else {
@@ -152,7 +152,8 @@ static void add_input(const char *path, char **inputs, size_t *n)
 		}
 		closedir(d);
 		if (*n == first)
-			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory", path);
+			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory",
+			     path);
 		qsort(inputs + first, *n - first, sizeof *inputs, cmp_str);
 		return;
 	}
@@ -351,7 +352,8 @@ int main(int argc, char **argv)
 	}
 	if (write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n", write_path,
-			(unsigned long long)a.written_frames, (unsigned long long)a.written_conversations,
+			(unsigned long long)a.written_frames,
+			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o, &a.tally);
 	if (status == 0) {

@@ -43,9 +43,9 @@ void out_progress(struct out *o, uint64_t done, uint64_t total, uint64_t elapsed
 	double secs = (double)elapsed_ms / 1000.0;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	if (total && done <= total && rate > 0)
-		fprintf(stderr, "\r%s: %.1f of %.1f MiB, %.0f MiB/s, %.0f s left   ", o->file ? o->file : "",
-			(double)done / 1048576, (double)total / 1048576, rate / 1048576,
-			(double)(total - done) / rate);
+		fprintf(stderr, "\r%s: %.1f of %.1f MiB, %.0f MiB/s, %.0f s left   ",
+			o->file ? o->file : "", (double)done / 1048576, (double)total / 1048576,
+			rate / 1048576, (double)(total - done) / rate);
 	else
 		fprintf(stderr, "\r%s: %.1f MiB, %.0f MiB/s   ", o->file ? o->file : "",
 			(double)done / 1048576, rate / 1048576);

@@ -15,9 +15,10 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 		return;
 	char cl[64], sv[64], dia[64];
 	if (!o->header_done) {
-		fprintf(o->f, "file,client,server,smb_version,dialect,client_signing,server_signing,"
-			      "client_security_mode,server_security_mode,signed_messages,"
-			      "unsigned_messages,verdict,reason\n");
+		fprintf(o->f,
+			"file,client,server,smb_version,dialect,client_signing,server_signing,"
+			"client_security_mode,server_security_mode,signed_messages,"
+			"unsigned_messages,verdict,reason\n");
 		o->header_done = true;
 	}
 	const char *d = fmt_dialect(f, dia, sizeof dia);
@@ -29,7 +30,8 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 	fputc(',', o->f);
 	if (d)
 		fmt_csv_string(o->f, d);
-	fprintf(o->f, ",%s,%s,", signing_names[v->client.setting], signing_names[v->server.setting]);
+	fprintf(o->f, ",%s,%s,", signing_names[v->client.setting],
+		signing_names[v->server.setting]);
 	if (v->client.raw >= 0)
 		fprintf(o->f, "%d", v->client.raw);
 	fputc(',', o->f);
@@ -48,11 +50,13 @@ static void csv_hosts(struct out *o, const struct tally *t)
 	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
-	fprintf(o->f, "server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
+	fprintf(o->f,
+		"server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct host *x = all[i];
 		char addr[64];
-		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n", fmt_address(x->family, x->addr, addr, sizeof addr),
+		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n",
+			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "",
 			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",

@@ -224,9 +224,13 @@ static void json_event(struct out *o, const struct smb_event *e)
 	j_common(&w, o, c, "negotiate");
 	j_u64(&w, "frame", e->f->frame);
 	j_str(&w, "time", fmt_time(&e->f->ts, ts, sizeof ts));
-	bool request = e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
+	bool request =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	j_str(&w, "direction", request ? "request" : "response");
-	j_u64(&w, "smb_version", e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE ? 1 : 2);
+	j_u64(&w, "smb_version",
+	      e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE
+		  ? 1
+		  : 2);
 	(void)sender;
 	anomaly_mask trunc = e->truncated ? ANOM_BIT(ANOM_TRUNCATED_MESSAGE) : 0;
 	switch (e->kind) {
@@ -486,7 +490,8 @@ static void json_hosts(struct out *o, const struct tally *t)
 		}
 		j_close(&w, ']');
 		j_str(&w, "max_smb2_dialect",
-		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown") : NULL);
+		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown")
+				     : NULL);
 		j_str(&w, "signing", host_signing_names[host_signing(x)]);
 		j_open(&w, "server_signing_seen", '[');
 		for (int s = 1; s < SIGNING_COUNT; s++)

@@ -90,8 +90,8 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 		return;
 	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
 	if (!o->header_done) {
-		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT", "CLIENT-SIGNING",
-			"SERVER-SIGNING", "SIGNED", "VERDICT");
+		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT",
+			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
 		o->header_done = true;
 	}
 	snprintf(num, sizeof num, "%" PRIu64, row);
@@ -120,11 +120,15 @@ static void text_event(struct out *o, const struct smb_event *e)
 	if (!o->verbose || e->kind == SMB_EV_SESSION_SETUP)
 		return;
 	char a[64], b[64], bits[256], g[40];
-	bool request = e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
+	bool request =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	const struct endpoint *from = request ? conv_client(c) : conv_server(c);
 	const struct endpoint *to = request ? conv_server(c) : conv_client(c);
 	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->f->frame,
-		e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE ? 1 : 2,
+		e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST ||
+			e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE
+		    ? 1
+		    : 2,
 		request ? "request" : "response", fmt_endpoint(from, a, sizeof a),
 		fmt_endpoint(to, b, sizeof b));
 	switch (e->kind) {
@@ -152,10 +156,12 @@ static void text_event(struct out *o, const struct smb_event *e)
 			fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
 				tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
 		if (p->word_count == 17)
-			fprintf(o->f, "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
-				(unsigned)p->capabilities,
-				tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
-				(unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
+			fprintf(
+			    o->f,
+			    "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
+			    (unsigned)p->capabilities,
+			    tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
+			    (unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
 		if (p->extended_security)
 			fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
 				fmt_guid(p->server_guid, g, sizeof g), p->security_blob_length);
@@ -171,7 +177,8 @@ static void text_event(struct out *o, const struct smb_event *e)
 		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)q->security_mode,
 			tok_bits(smb2_secmode_bits, q->security_mode, bits, sizeof bits));
 		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ClientGuid %s\n    Dialects (%u):",
-			(unsigned)q->capabilities, tok_bits(smb2_cap_bits, q->capabilities, bits, sizeof bits),
+			(unsigned)q->capabilities,
+			tok_bits(smb2_cap_bits, q->capabilities, bits, sizeof bits),
 			fmt_guid(q->client_guid, g, sizeof g), q->dialect_count);
 		for (unsigned i = 0; i < q->dialects_kept; i++)
 			fprintf(o->f, " %s", tok_str(smb2_dialect_names, q->dialects[i], "?"));
@@ -188,9 +195,11 @@ static void text_event(struct out *o, const struct smb_event *e)
 			tok_bits(smb2_secmode_bits, p->security_mode, bits, sizeof bits),
 			(unsigned)p->dialect, tok_str(smb2_dialect_names, p->dialect, "?"));
 		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ServerGuid %s\n",
-			(unsigned)p->capabilities, tok_bits(smb2_cap_bits, p->capabilities, bits, sizeof bits),
+			(unsigned)p->capabilities,
+			tok_bits(smb2_cap_bits, p->capabilities, bits, sizeof bits),
 			fmt_guid(p->server_guid, g, sizeof g));
-		fprintf(o->f, "    MaxTransact %u, MaxRead %u, MaxWrite %u, security buffer %u bytes\n",
+		fprintf(o->f,
+			"    MaxTransact %u, MaxRead %u, MaxWrite %u, security buffer %u bytes\n",
 			(unsigned)p->max_transact_size, (unsigned)p->max_read_size,
 			(unsigned)p->max_write_size, (unsigned)p->security_buffer_length);
 		print_contexts(o, &p->contexts);
@@ -206,9 +215,11 @@ static void text_summary(struct out *o, const struct tally *t)
 	if (o->nreasons && !o->quiet) {
 		fprintf(o->f, "\nReasons and notes:\n");
 		for (const struct out_reason *r = o->reasons; r; r = r->next)
-			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row, verdict_names[r->verdict], r->text);
+			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row,
+				verdict_names[r->verdict], r->text);
 		if (o->reasons_dropped)
-			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n", o->reasons_dropped);
+			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n",
+				o->reasons_dropped);
 		const char *title = "\nWhat to change:\n";
 		for (int i = 0; i < V_COUNT; i++) {
 			const char *fix = knowledge_fix((enum verdict_kind)i);
@@ -219,11 +230,12 @@ static void text_summary(struct out *o, const struct tally *t)
 		}
 	}
 	if (t->live_stats)
-		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live", t->conversations,
-			t->conversations == 1 ? "" : "s");
+		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live",
+			t->conversations, t->conversations == 1 ? "" : "s");
 	else
 		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s in %" PRIu64 " file%s",
-			t->conversations, t->conversations == 1 ? "" : "s", t->files, t->files == 1 ? "" : "s");
+			t->conversations, t->conversations == 1 ? "" : "s", t->files,
+			t->files == 1 ? "" : "s");
 	const char *sep = ": ";
 	for (int i = 0; i < V_COUNT; i++) {
 		if (!t->verdicts[i])
@@ -236,16 +248,20 @@ static void text_summary(struct out *o, const struct tally *t)
 		fprintf(o->f, "  %" PRIu64 " conversation%s used SMB1\n", t->smb1_conversations,
 			t->smb1_conversations == 1 ? "" : "s");
 	if (t->live_stats)
-		fprintf(o->f, "  capture: %" PRIu64 " packets received, %" PRIu64 " dropped by the kernel, %" PRIu64
-			" by the interface\n", t->received, t->dropped, t->ifdropped);
+		fprintf(o->f,
+			"  capture: %" PRIu64 " packets received, %" PRIu64
+			" dropped by the kernel, %" PRIu64 " by the interface\n",
+			t->received, t->dropped, t->ifdropped);
 	if (t->files_failed)
 		fprintf(o->f, "  %" PRIu64 " file%s could not be read completely (see stderr)\n",
 			t->files_failed, t->files_failed == 1 ? "" : "s");
 	if (t->totals.fragments || t->totals.truncated || t->totals.malformed || t->totals.evicted)
 		fprintf(o->f,
-			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64 " truncated, %" PRIu64
-			" malformed; %" PRIu64 " conversations evicted at the cap\n",
-			t->totals.fragments, t->totals.truncated, t->totals.malformed, t->totals.evicted);
+			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64
+			" truncated, %" PRIu64 " malformed; %" PRIu64
+			" conversations evicted at the cap\n",
+			t->totals.fragments, t->totals.truncated, t->totals.malformed,
+			t->totals.evicted);
 	if (t->conversations && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
@@ -274,7 +290,8 @@ static void text_hosts(struct out *o, const struct tally *t)
 		for (int k = 0; k < V_COUNT; k++) {
 			if (!x->verdicts[k])
 				continue;
-			fprintf(o->f, "%s%s:%llu", sep, verdict_names[k], (unsigned long long)x->verdicts[k]);
+			fprintf(o->f, "%s%s:%llu", sep, verdict_names[k],
+				(unsigned long long)x->verdicts[k]);
 			sep = " ";
 		}
 		fputc('\n', o->f);
@@ -282,8 +299,9 @@ static void text_hosts(struct out *o, const struct tally *t)
 	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",
 			(unsigned long long)t->host_table.dropped, HOST_MAX);
-	fprintf(o->f, "RELAY = the server accepted sessions without requiring signing (an NTLM relay "
-		      "target); SIGNING mixed = required on some connections only\n");
+	fprintf(o->f,
+		"RELAY = the server accepted sessions without requiring signing (an NTLM relay "
+		"target); SIGNING mixed = required on some connections only\n");
 	free(all);
 }
 

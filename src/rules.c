@@ -60,7 +60,8 @@ static bool guest_or_anonymous(const struct facts *f)
  * 3.1.4.3) counts where a side required signing. */
 static bool signed_traffic(const struct facts *f)
 {
-	return (f->signed_after_session > 0 && (f->unsigned_after_session == 0 || any_required(f))) ||
+	return (f->signed_after_session > 0 &&
+		(f->unsigned_after_session == 0 || any_required(f))) ||
 	       (f->encrypted && f->unsigned_after_session == 0 && any_required(f));
 }
 

@@ -87,7 +87,8 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 /* MS-CIFS 2.2.4.52.2 Bytes: Challenge (EncryptionKeyLength bytes), then the
  * DomainName (then ServerName, not kept). r is positioned at ByteCount for
  * LANMAN (WordCount 13), or is the Bytes reader itself for NT LM. */
-static enum smb_parse parse_challenge_domain(struct rd *r, bool wide, struct smb1_negotiate_response *s)
+static enum smb_parse parse_challenge_domain(struct rd *r, bool wide,
+					     struct smb1_negotiate_response *s)
 {
 	struct rd bytes;
 	struct rd *b = r;
@@ -189,7 +190,8 @@ enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 	}
 }
 
-enum smb_parse smb1_parse_session_setup_response(struct rd *r, struct smb1_session_setup_response *s)
+enum smb_parse smb1_parse_session_setup_response(struct rd *r,
+						 struct smb1_session_setup_response *s)
 {
 	memset(s, 0, sizeof *s);
 	s->word_count = rd_u8(r);

@@ -38,7 +38,8 @@ static void chosen_dialect(struct smb_ctx *x, const struct smb1_negotiate_respon
 	if (p->word_count < 1 || p->dialect_index == 0xFFFF)
 		return;
 	if (s->smb1_req_seen && p->dialect_index < s->smb1_req.dialects_kept)
-		memcpy(s->smb1_dialect, s->smb1_req.dialects[p->dialect_index], sizeof s->smb1_dialect);
+		memcpy(s->smb1_dialect, s->smb1_req.dialects[p->dialect_index],
+		       sizeof s->smb1_dialect);
 	else if (s->smb1_req_seen && p->dialect_index >= s->smb1_req.dialect_count)
 		x->c->anomalies |= ANOM_BIT(ANOM_SMB1_DIALECT_INDEX);
 	else if (!s->smb1_req_seen && p->word_count == 17)

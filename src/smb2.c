@@ -132,7 +132,8 @@ static void parse_contexts(const struct rd *msg, uint32_t offset, uint16_t count
 			rd_align(&w, 8); /* MS-SMB2 2.2.3.1: each context 8-byte aligned */
 		struct rd h = rd_sub(&w, 8);
 		if (!rd_ok(&h)) {
-			*anom |= ANOM_BIT(i == 0 ? ANOM_SMB2_CONTEXT_OFFSET : ANOM_SMB2_CONTEXT_LENGTH);
+			*anom |=
+			    ANOM_BIT(i == 0 ? ANOM_SMB2_CONTEXT_OFFSET : ANOM_SMB2_CONTEXT_LENGTH);
 			return;
 		}
 		struct smb2_context c;
@@ -190,7 +191,8 @@ enum smb_parse smb2_parse_negotiate_request(const struct rd *msg, struct smb2_ne
 	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_negotiate_response *s)
+enum smb_parse smb2_parse_negotiate_response(const struct rd *msg,
+					     struct smb2_negotiate_response *s)
 {
 	memset(s, 0, sizeof *s);
 	struct rd b = body_of(msg);
@@ -235,7 +237,8 @@ enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_n
 /* The security buffer at off (from the header) for len bytes: a reader over
  * it when it lies after the fixed part (fixed_end) and within what was kept,
  * else an empty one with *ok false. An empty buffer is in range. */
-static struct rd secbuf(const struct rd *msg, size_t fixed_end, uint16_t off, uint16_t len, bool *ok)
+static struct rd secbuf(const struct rd *msg, size_t fixed_end, uint16_t off, uint16_t len,
+			bool *ok)
 {
 	struct rd r = rd_at(msg, off, len);
 	*ok = len == 0 || (off >= fixed_end && rd_ok(&r));
@@ -244,7 +247,8 @@ static struct rd secbuf(const struct rd *msg, size_t fixed_end, uint16_t off, ui
 	return r;
 }
 
-enum smb_parse smb2_parse_session_setup_request(const struct rd *msg, struct smb2_session_setup_request *q)
+enum smb_parse smb2_parse_session_setup_request(const struct rd *msg,
+						struct smb2_session_setup_request *q)
 {
 	memset(q, 0, sizeof *q);
 	struct rd b = body_of(msg);
@@ -263,7 +267,8 @@ enum smb_parse smb2_parse_session_setup_request(const struct rd *msg, struct smb
 	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_session_setup_response(const struct rd *msg, struct smb2_session_setup_response *s)
+enum smb_parse smb2_parse_session_setup_response(const struct rd *msg,
+						 struct smb2_session_setup_response *s)
 {
 	memset(s, 0, sizeof *s);
 	struct rd b = body_of(msg);
@@ -281,7 +286,8 @@ enum smb_parse smb2_parse_session_setup_response(const struct rd *msg, struct sm
 	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request, struct smb2_validate_negotiate *v)
+enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request,
+				struct smb2_validate_negotiate *v)
 {
 	memset(v, 0, sizeof *v);
 	struct rd b = body_of(msg);

@@ -44,8 +44,8 @@ void smb2_session_request(struct smb_ctx *x, const struct smb_msg *m)
 }
 
 /* The connection-level summary, as before per-session records. */
-static void summarise(struct conv_smb *s, uint32_t status, const struct smb2_session_setup_response *p,
-		      bool parsed)
+static void summarise(struct conv_smb *s, uint32_t status,
+		      const struct smb2_session_setup_response *p, bool parsed)
 {
 	if (status == NT_STATUS_SUCCESS) {
 		if (parsed) {

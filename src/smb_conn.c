@@ -149,7 +149,8 @@ static uint32_t smb1_status(const struct smb1_header *h)
 	uint16_t code = (uint16_t)(h->status >> 16);
 	if (h->status == 0)
 		return NT_STATUS_SUCCESS;
-	if ((cls == 0x01 && code == 5) || (cls == 0x02 && code == 4)) /* ERRDOS/ERRnoaccess, ERRSRV/ERRaccess */
+	if ((cls == 0x01 && code == 5) ||
+	    (cls == 0x02 && code == 4)) /* ERRDOS/ERRnoaccess, ERRSRV/ERRaccess */
 		return NT_STATUS_ACCESS_DENIED;
 	return 0xC0000001u; /* STATUS_UNSUCCESSFUL */
 }

@@ -21,7 +21,7 @@ struct conv_smb; /* smb_conn.h */
 struct conv {
 	uint64_t id;                    /* order of creation, from 1 */
 	struct endpoint ep[2];          /* ep[0] sent the first segment seen (or the SYN) */
-	int client;                     /* index in ep of the client: the Negotiate requester; -1 unknown */
+	int client; /* index in ep of the client: the Negotiate requester; -1 unknown */
 	bool netbios_139;
 	bool syn_seen, fin[2], rst;
 	uint64_t first_frame, last_frame;

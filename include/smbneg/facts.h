@@ -59,7 +59,7 @@ struct facts {
 	/* what each side asked */
 	int smb_version;               /* 0 unknown, 1, 2 */
 	struct side_signing client, server;
-	unsigned predicted;            /* bit (1 << enum kb_outcome) per outcome the settings allow */
+	unsigned predicted; /* bit (1 << enum kb_outcome) per outcome the settings allow */
 	bool client_requires, server_requires;
 	bool negotiated;               /* a successful Negotiate response */
 	bool any_negotiate;            /* any Negotiate message, answered or not */
@@ -73,7 +73,8 @@ struct facts {
 
 	/* what the wire showed */
 	struct fact_counts after_negotiate[2];  /* every message after Negotiate */
-	struct fact_counts after_session[2];    /* ordinary messages after a successful Session Setup */
+	struct fact_counts
+	    after_session[2]; /* ordinary messages after a successful Session Setup */
 	uint32_t signed_after_session, unsigned_after_session; /* both roles */
 	uint32_t signed_after_negotiate, unsigned_after_negotiate;
 	uint32_t encrypted_msgs, compressed_msgs;

@@ -17,7 +17,7 @@ struct smb_ctx {
 	bool reply;                 /* a response */
 	bool is_signed;             /* carries a signature (smb1/smb2_is_signed) */
 	uint32_t status;            /* NTSTATUS of a response (SMB1 DOS codes mapped) */
-	bool own_signing_rules;     /* set by a handler: not ordinary traffic (MS-SMB2 3.3.5.15.12) */
+	bool own_signing_rules; /* set by a handler: not ordinary traffic (MS-SMB2 3.3.5.15.12) */
 };
 
 /* The message: SMB1 header and a reader after it, or SMB2 header and a

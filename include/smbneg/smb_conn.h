@@ -82,7 +82,8 @@ struct conv_smb {
 	uint32_t tree_connect_status; /* first failing Tree Connect / Trans2 status */
 	bool invalid_signature;
 	uint64_t invalid_signature_frame;
-	bool guest_blocked_status;    /* STATUS_SMB_GUEST_LOGON_BLOCKED or NO_SIGNING_ALGORITHM_OVERLAP */
+	bool guest_blocked_status; /* STATUS_SMB_GUEST_LOGON_BLOCKED or NO_SIGNING_ALGORITHM_OVERLAP
+				    */
 	uint32_t guest_blocked_code;
 
 	/* Secure Negotiate (MS-SMB2 3.3.5.15.12) */
