@@ -212,6 +212,105 @@ static void j_anomalies(struct jw *w, anomaly_mask m)
 	j_close(w, ']');
 }
 
+/* MS-CIFS 2.2.4.52.1 */
+static void j_smb1_request(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb1_negotiate_request *q = e->smb1_req;
+	j_flags(w, "flags2", e->h1->flags2, smb1_flags2_bits);
+	j_u64(w, "dialect_count", q->dialect_count);
+	j_open(w, "dialects", '[');
+	for (unsigned i = 0; i < q->dialects_kept; i++) {
+		if (!w->first)
+			fputc(',', w->f);
+		w->first = false;
+		fmt_json_string(w->f, q->dialects[i]);
+	}
+	j_close(w, ']');
+	j_anomalies(w, q->anomalies | trunc);
+}
+
+/* MS-CIFS 2.2.4.52.2 */
+static void j_smb1_response(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb1_negotiate_response *p = e->smb1_resp;
+	j_flags(w, "flags2", e->h1->flags2, smb1_flags2_bits);
+	j_status(w, e->h1->status);
+	j_u64(w, "word_count", p->word_count);
+	if (p->word_count >= 1)
+		j_u64(w, "dialect_index", p->dialect_index);
+	j_str(w, "dialect", e->smb1_dialect);
+	if (p->has_security_mode)
+		j_flags(w, "security_mode", p->security_mode, smb1_secmode_bits);
+	else
+		j_null(w, "security_mode");
+	if (p->word_count == 17 || p->word_count == 13) {
+		j_u64(w, "max_mpx_count", p->max_mpx_count);
+		j_u64(w, "max_number_vcs", p->max_number_vcs);
+		j_u64(w, "max_buffer_size", p->max_buffer_size);
+		j_u64(w, "session_key", p->session_key);
+		j_i64(w, "server_time_zone", p->server_time_zone);
+		j_u64(w, "challenge_length", p->challenge_length);
+	}
+	if (p->word_count == 13 || (p->word_count == 17 && !p->extended_security)) {
+		char hex[20] = "";
+		size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
+		for (size_t i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
+		j_str(w, "challenge", hex);
+		j_str(w, "domain_name", p->domain_name);
+	}
+	if (p->word_count == 17) {
+		j_u64(w, "max_raw_size", p->max_raw_size);
+		j_flags(w, "capabilities", p->capabilities, smb1_cap_bits);
+		j_filetime(w, "system_time", p->system_time);
+		j_bool(w, "extended_security", p->extended_security);
+		if (p->extended_security) {
+			j_guid(w, "server_guid", p->server_guid);
+			j_u64(w, "security_blob_length", p->security_blob_length);
+		}
+	}
+	j_anomalies(w, p->anomalies | trunc);
+}
+
+/* MS-SMB2 2.2.3 */
+static void j_smb2_request(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb2_negotiate_request *q = e->smb2_req;
+	j_u64(w, "message_id", e->h2->message_id);
+	j_flags(w, "security_mode", q->security_mode, smb2_secmode_bits);
+	j_flags(w, "capabilities", q->capabilities, smb2_cap_bits);
+	j_guid(w, "client_guid", q->client_guid);
+	j_u64(w, "dialect_count", q->dialect_count);
+	j_dialect_list(w, q->dialects, q->dialects_kept);
+	j_contexts(w, &q->contexts);
+	j_anomalies(w, q->anomalies | trunc);
+}
+
+/* MS-SMB2 2.2.4 */
+static void j_smb2_response(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb2_negotiate_response *p = e->smb2_resp;
+	char hex[8];
+	j_u64(w, "message_id", e->h2->message_id);
+	j_status(w, e->h2->status);
+	j_flags(w, "security_mode", p->security_mode, smb2_secmode_bits);
+	j_u64(w, "dialect", p->dialect);
+	snprintf(hex, sizeof hex, "0x%04x", (unsigned)p->dialect);
+	const char *dn = tok_name(smb2_dialect_names, p->dialect);
+	j_str(w, "dialect_name", e->h2->status ? NULL : dn ? dn : hex);
+	j_guid(w, "server_guid", p->server_guid);
+	j_flags(w, "capabilities", p->capabilities, smb2_cap_bits);
+	j_u64(w, "max_transact_size", p->max_transact_size);
+	j_u64(w, "max_read_size", p->max_read_size);
+	j_u64(w, "max_write_size", p->max_write_size);
+	j_filetime(w, "system_time", p->system_time);
+	j_filetime(w, "server_start_time", p->server_start_time);
+	j_u64(w, "security_buffer_offset", p->security_buffer_offset);
+	j_u64(w, "security_buffer_length", p->security_buffer_length);
+	j_contexts(w, &p->contexts);
+	j_anomalies(w, p->anomalies | trunc);
+}
+
 static void json_event(struct out *o, const struct smb_event *e)
 {
 	const struct conv *c = e->conv;
@@ -234,97 +333,18 @@ static void json_event(struct out *o, const struct smb_event *e)
 	(void)sender;
 	anomaly_mask trunc = e->truncated ? ANOM_BIT(ANOM_TRUNCATED_MESSAGE) : 0;
 	switch (e->kind) {
-	case SMB_EV_SMB1_NEGOTIATE_REQUEST: {
-		const struct smb1_negotiate_request *q = e->smb1_req;
-		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
-		j_u64(&w, "dialect_count", q->dialect_count);
-		j_open(&w, "dialects", '[');
-		for (unsigned i = 0; i < q->dialects_kept; i++) {
-			if (!w.first)
-				fputc(',', w.f);
-			w.first = false;
-			fmt_json_string(w.f, q->dialects[i]);
-		}
-		j_close(&w, ']');
-		j_anomalies(&w, q->anomalies | trunc);
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
+		j_smb1_request(&w, e, trunc);
 		break;
-	}
-	case SMB_EV_SMB1_NEGOTIATE_RESPONSE: {
-		const struct smb1_negotiate_response *p = e->smb1_resp;
-		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
-		j_status(&w, e->h1->status);
-		j_u64(&w, "word_count", p->word_count);
-		if (p->word_count >= 1)
-			j_u64(&w, "dialect_index", p->dialect_index);
-		j_str(&w, "dialect", e->smb1_dialect);
-		if (p->has_security_mode)
-			j_flags(&w, "security_mode", p->security_mode, smb1_secmode_bits);
-		else
-			j_null(&w, "security_mode");
-		if (p->word_count == 17 || p->word_count == 13) {
-			j_u64(&w, "max_mpx_count", p->max_mpx_count);
-			j_u64(&w, "max_number_vcs", p->max_number_vcs);
-			j_u64(&w, "max_buffer_size", p->max_buffer_size);
-			j_u64(&w, "session_key", p->session_key);
-			j_i64(&w, "server_time_zone", p->server_time_zone);
-			j_u64(&w, "challenge_length", p->challenge_length);
-		}
-		if (p->word_count == 13 || (p->word_count == 17 && !p->extended_security)) {
-			char hex[20] = "";
-			size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
-			for (size_t i = 0; i < n; i++)
-				snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
-			j_str(&w, "challenge", hex);
-			j_str(&w, "domain_name", p->domain_name);
-		}
-		if (p->word_count == 17) {
-			j_u64(&w, "max_raw_size", p->max_raw_size);
-			j_flags(&w, "capabilities", p->capabilities, smb1_cap_bits);
-			j_filetime(&w, "system_time", p->system_time);
-			j_bool(&w, "extended_security", p->extended_security);
-			if (p->extended_security) {
-				j_guid(&w, "server_guid", p->server_guid);
-				j_u64(&w, "security_blob_length", p->security_blob_length);
-			}
-		}
-		j_anomalies(&w, p->anomalies | trunc);
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE:
+		j_smb1_response(&w, e, trunc);
 		break;
-	}
-	case SMB_EV_SMB2_NEGOTIATE_REQUEST: {
-		const struct smb2_negotiate_request *q = e->smb2_req;
-		j_u64(&w, "message_id", e->h2->message_id);
-		j_flags(&w, "security_mode", q->security_mode, smb2_secmode_bits);
-		j_flags(&w, "capabilities", q->capabilities, smb2_cap_bits);
-		j_guid(&w, "client_guid", q->client_guid);
-		j_u64(&w, "dialect_count", q->dialect_count);
-		j_dialect_list(&w, q->dialects, q->dialects_kept);
-		j_contexts(&w, &q->contexts);
-		j_anomalies(&w, q->anomalies | trunc);
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST:
+		j_smb2_request(&w, e, trunc);
 		break;
-	}
-	case SMB_EV_SMB2_NEGOTIATE_RESPONSE: {
-		const struct smb2_negotiate_response *p = e->smb2_resp;
-		char hex[8];
-		j_u64(&w, "message_id", e->h2->message_id);
-		j_status(&w, e->h2->status);
-		j_flags(&w, "security_mode", p->security_mode, smb2_secmode_bits);
-		j_u64(&w, "dialect", p->dialect);
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)p->dialect);
-		const char *dn = tok_name(smb2_dialect_names, p->dialect);
-		j_str(&w, "dialect_name", e->h2->status ? NULL : dn ? dn : hex);
-		j_guid(&w, "server_guid", p->server_guid);
-		j_flags(&w, "capabilities", p->capabilities, smb2_cap_bits);
-		j_u64(&w, "max_transact_size", p->max_transact_size);
-		j_u64(&w, "max_read_size", p->max_read_size);
-		j_u64(&w, "max_write_size", p->max_write_size);
-		j_filetime(&w, "system_time", p->system_time);
-		j_filetime(&w, "server_start_time", p->server_start_time);
-		j_u64(&w, "security_buffer_offset", p->security_buffer_offset);
-		j_u64(&w, "security_buffer_length", p->security_buffer_length);
-		j_contexts(&w, &p->contexts);
-		j_anomalies(&w, p->anomalies | trunc);
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE:
+		j_smb2_response(&w, e, trunc);
 		break;
-	}
 	case SMB_EV_SESSION_SETUP:
 		break;
 	}
