@@ -113,6 +113,38 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 		o->color ? "\033[0m" : "");
 }
 
+/* MS-CIFS 2.2.4.52.2 */
+static void text_smb1_response(struct out *o, const struct smb_event *e)
+{
+	char bits[256], g[40];
+	const struct smb1_negotiate_response *p = e->smb1_resp;
+	fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
+	if (e->smb1_dialect) {
+		fputs(" (\"", o->f);
+		fmt_text_string(o->f, e->smb1_dialect);
+		fputs("\")", o->f);
+	}
+	fputc('\n', o->f);
+	if (p->has_security_mode)
+		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
+			tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
+	if (p->word_count == 17)
+		fprintf(
+		    o->f,
+		    "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
+		    (unsigned)p->capabilities,
+		    tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
+		    (unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
+	if (p->extended_security)
+		fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
+			fmt_guid(p->server_guid, g, sizeof g), p->security_blob_length);
+	else if (p->word_count == 17 || p->word_count == 13) {
+		fprintf(o->f, "    Challenge %u bytes, DomainName \"", p->challenge_length);
+		fmt_text_string(o->f, p->domain_name);
+		fputs("\"\n", o->f);
+	}
+}
+
 /* -v: every decoded Negotiate field, one message per block. */
 static void text_event(struct out *o, const struct smb_event *e)
 {
@@ -124,12 +156,10 @@ static void text_event(struct out *o, const struct smb_event *e)
 	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	const struct endpoint *from = request ? conv_client(c) : conv_server(c);
 	const struct endpoint *to = request ? conv_server(c) : conv_client(c);
+	bool smb1 =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE;
 	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->f->frame,
-		e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST ||
-			e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE
-		    ? 1
-		    : 2,
-		request ? "request" : "response", fmt_endpoint(from, a, sizeof a),
+		smb1 ? 1 : 2, request ? "request" : "response", fmt_endpoint(from, a, sizeof a),
 		fmt_endpoint(to, b, sizeof b));
 	switch (e->kind) {
 	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
@@ -143,35 +173,9 @@ static void text_event(struct out *o, const struct smb_event *e)
 		}
 		fputc('\n', o->f);
 		break;
-	case SMB_EV_SMB1_NEGOTIATE_RESPONSE: {
-		const struct smb1_negotiate_response *p = e->smb1_resp;
-		fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
-		if (e->smb1_dialect) {
-			fputs(" (\"", o->f);
-			fmt_text_string(o->f, e->smb1_dialect);
-			fputs("\")", o->f);
-		}
-		fputc('\n', o->f);
-		if (p->has_security_mode)
-			fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
-				tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
-		if (p->word_count == 17)
-			fprintf(
-			    o->f,
-			    "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
-			    (unsigned)p->capabilities,
-			    tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
-			    (unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
-		if (p->extended_security)
-			fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
-				fmt_guid(p->server_guid, g, sizeof g), p->security_blob_length);
-		else if (p->word_count == 17 || p->word_count == 13) {
-			fprintf(o->f, "    Challenge %u bytes, DomainName \"", p->challenge_length);
-			fmt_text_string(o->f, p->domain_name);
-			fputs("\"\n", o->f);
-		}
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE:
+		text_smb1_response(o, e);
 		break;
-	}
 	case SMB_EV_SMB2_NEGOTIATE_REQUEST: {
 		const struct smb2_negotiate_request *q = e->smb2_req;
 		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)q->security_mode,
