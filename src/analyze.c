@@ -1,7 +1,10 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
+#include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -9,14 +12,74 @@ void analyze_init(struct analyzer *a, struct out *out)
 {
 	memset(a, 0, sizeof *a);
 	a->out = out;
+	tally_init(&a->tally);
 	a->dumper_dlt = -1;
 	a->last_dlt = -1;
 }
 
-static void on_negotiate(void *arg, const struct conv *c, int sender, const struct neg_event *e)
+/* ---- -w evidence: the raw frames of each conversation, within caps ---- */
+
+/* A raw frame kept as evidence (pcap record header and bytes). */
+struct kept_frame {
+	struct kept_frame *next;
+	struct timeval ts;
+	uint32_t caplen, len;
+	uint8_t data[];
+};
+
+/* The frames of one conversation (conv.app). */
+struct evidence {
+	struct kept_frame *head, *tail;
+	size_t bytes;
+	bool incomplete; /* a frame was not kept (a cap was reached) */
+};
+
+static void on_frame(void *arg, struct conv *c, const struct frame_ctx *f)
 {
 	struct analyzer *a = arg;
-	out_negotiate(a->out, c, sender, e);
+	if (!a->write_path)
+		return;
+	struct evidence *ev = c->app;
+	if (!ev && (ev = c->app = calloc(1, sizeof *ev)) == NULL)
+		return;
+	size_t n = f->caplen;
+	if (n > ANALYZE_MAX_KEPT_BYTES - ev->bytes || n > ANALYZE_MAX_KEPT_TOTAL - a->kept_total) {
+		ev->incomplete = true;
+		return;
+	}
+	struct kept_frame *k = malloc(sizeof *k + n);
+	if (!k) {
+		ev->incomplete = true;
+		return;
+	}
+	k->next = NULL;
+	k->ts = f->ts;
+	k->caplen = f->caplen;
+	k->len = f->len;
+	if (n)
+		memcpy(k->data, f->raw, n);
+	if (ev->tail)
+		ev->tail->next = k;
+	else
+		ev->head = k;
+	ev->tail = k;
+	ev->bytes += n;
+	a->kept_total += n;
+}
+
+static void evidence_free(struct analyzer *a, struct conv *c)
+{
+	struct evidence *ev = c->app;
+	if (!ev)
+		return;
+	while (ev->head) {
+		struct kept_frame *k = ev->head;
+		ev->head = k->next;
+		free(k);
+	}
+	a->kept_total -= ev->bytes;
+	free(ev);
+	c->app = NULL;
 }
 
 /* Open the -w file for link type dlt; false (reported once) on failure. */
@@ -39,19 +102,21 @@ static bool open_dumper(struct analyzer *a, int dlt)
 }
 
 /* -w: append the conversation's kept frames to the evidence file. */
-static void write_evidence(struct analyzer *a, const struct conv *c)
+static void write_evidence(struct analyzer *a, const struct evidence *ev)
 {
-	int dlt = c->table->dlt;
+	int dlt = a->table->dlt;
 	if (!a->dumper && !open_dumper(a, dlt))
 		return;
 	if (dlt != a->dumper_dlt) {
 		if (!a->dlt_warned)
-			fprintf(stderr, "smbneg: -w: inputs have different link types; frames of link "
-				"type %d are not written\n", dlt);
+			fprintf(stderr,
+				"smbneg: -w: inputs have different link types; frames of link "
+				"type %d are not written\n",
+				dlt);
 		a->dlt_warned = true;
 		return;
 	}
-	for (const struct kept_frame *k = c->kept; k; k = k->next) {
+	for (const struct kept_frame *k = ev->head; k; k = k->next) {
 		struct pcap_pkthdr h;
 		h.ts = k->ts;
 		h.caplen = k->caplen;
@@ -60,18 +125,47 @@ static void write_evidence(struct analyzer *a, const struct conv *c)
 		a->written_frames++;
 	}
 	a->written_conversations++;
-	if (c->kept_incomplete)
+	if (ev->incomplete)
 		a->written_incomplete++;
 }
 
-static void on_concluded(void *arg, const struct conv *c)
+/* ---- the SMB layer between the flow table and the output ---- */
+
+static void on_event(void *arg, const struct smb_event *e)
 {
 	struct analyzer *a = arg;
-	struct verdict v;
-	verdict_compute(c, &v);
-	out_conversation(a->out, c, &v);
-	if (a->write_path && c->kept && (a->write_all || v.verdict != V_SIGNED))
-		write_evidence(a, c);
+	out_event(a->out, e);
+}
+
+static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
+		       const struct frame_ctx *f)
+{
+	struct smb_events ev = {on_event, arg};
+	smb_conn_message(c, dir, m, f, &ev);
+}
+
+static size_t keep_limit(void *arg, const struct rd *prefix)
+{
+	(void)arg;
+	return smb_conn_keep_limit(prefix);
+}
+
+static void on_concluded(void *arg, struct conv *c)
+{
+	struct analyzer *a = arg;
+	if (c->smb) {
+		struct facts f;
+		struct verdict v;
+		facts_build(c, &f);
+		verdict_decide(&f, &v);
+		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
+		out_conversation(a->out, row, c, &f, &v);
+		const struct evidence *ev = c->app;
+		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
+			write_evidence(a, ev);
+	}
+	smb_conn_free(c);
+	evidence_free(a, c);
 }
 
 static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elapsed_ms)
@@ -82,23 +176,25 @@ static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elaps
 static bool done(void *arg)
 {
 	const struct analyzer *a = arg;
-	return a->max_conversations && a->out->row >= a->max_conversations;
+	return a->max_conversations && a->tally.conversations >= a->max_conversations;
 }
 
 /* Set up a table, run one of the capture functions, conclude and report. */
 static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_live *live,
 		const char *name, char *err, size_t errsize)
 {
-	struct conv_table t;
-	struct conv_sink sink = {on_negotiate, on_concluded, a};
+	struct flow_table t;
+	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a};
 	char why[512] = "";
 	out_begin_file(a->out, name);
-	if (!conv_table_init(&t, &sink)) {
+	tally_begin_file(&a->tally);
+	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
+		tally_end_file(&a->tally, &t.stats, true);
 		out_end_file(a->out, &t.stats, err);
 		return false;
 	}
-	t.keep_frames = a->write_path != NULL;
+	a->table = &t;
 	struct capture_progress progress = {on_progress, a->out};
 	enum capture_result r;
 	if (live)
@@ -106,16 +202,19 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	else if (fp)
 		r = capture_stream(fp, a->filter, NULL, &t, why, sizeof why);
 	else
-		r = capture_file(path, a->filter, a->progress ? &progress : NULL, &t, why, sizeof why);
+		r = capture_file(path, a->filter, a->progress ? &progress : NULL, &t, why,
+				 sizeof why);
 	if (a->progress)
 		out_progress_end(a->out);
-	conv_table_flush(&t);
+	flow_table_flush(&t);
 	if (t.dlt >= 0 && a->last_dlt < 0)
 		a->last_dlt = t.dlt;
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
+	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
-	conv_table_free(&t);
+	flow_table_free(&t);
+	a->table = NULL;
 	return r == CAPTURE_OK;
 }
 
@@ -136,7 +235,7 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 	l->done_arg = a;
 	bool ok = run(a, NULL, NULL, l, l->iface, err, errsize);
 	if (l->stats_valid)
-		out_live_stats(a->out, l->received, l->dropped, l->ifdropped);
+		tally_live(&a->tally, l->received, l->dropped, l->ifdropped);
 	return ok;
 }
 
@@ -159,4 +258,9 @@ bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 		pcap_close(a->dead);
 	a->dead = NULL;
 	return ok;
+}
+
+void analyze_free(struct analyzer *a)
+{
+	tally_free(&a->tally);
 }

@@ -32,14 +32,14 @@ static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errsize)
 }
 
 /* One frame from libpcap through decode into the table. */
-static void one_frame(struct conv_table *t, int dlt, const struct pcap_pkthdr *h, const u_char *data)
+static void one_frame(struct flow_table *t, int dlt, const struct pcap_pkthdr *h,
+		      const u_char *data)
 {
-	t->frame++;
 	t->stats.frames++;
-	t->ts = h->ts;
-	t->raw = data;
-	t->raw_caplen = h->caplen;
-	t->raw_len = h->len;
+	/* data is invalid after the next pcap_next_ex: f lives for this call only */
+	struct frame_ctx f = {t->stats.frames, h->ts, h->caplen, h->len, data, dlt};
+	t->now = f;
+	t->now.raw = NULL;
 	struct tcp_seg seg;
 	bool snapped = h->caplen < h->len; /* cut by the snaplen */
 	if (snapped)
@@ -52,7 +52,7 @@ static void one_frame(struct conv_table *t, int dlt, const struct pcap_pkthdr *h
 			t->stats.malformed++;
 			seg.seglen = seg.caplen;
 		}
-		conv_table_segment(t, &seg);
+		flow_table_segment(t, &seg, &f);
 		break;
 	case DECODE_FRAGMENT:
 		t->stats.fragments++;
@@ -70,17 +70,18 @@ static void one_frame(struct conv_table *t, int dlt, const struct pcap_pkthdr *h
 		t->stats.not_tcp++;
 		break;
 	}
-	t->raw = NULL; /* invalid after the next pcap_next_ex */
 }
 
-static bool check_link(pcap_t *p, struct conv_table *t, char *err, size_t errsize)
+static bool check_link(pcap_t *p, struct flow_table *t, char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
 	t->dlt = dlt;
 	if (!decode_link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
-		snprintf(err, errsize, "unsupported link type %d (%s); smbneg reads Ethernet, Linux "
-			 "cooked (SLL, SLL2), raw IP and BSD loopback", dlt, name ? name : "unknown");
+		snprintf(err, errsize,
+			 "unsupported link type %d (%s); smbneg reads Ethernet, Linux "
+			 "cooked (SLL, SLL2), raw IP and BSD loopback",
+			 dlt, name ? name : "unknown");
 		return false;
 	}
 	return true;
@@ -96,8 +97,9 @@ static uint64_t now_ms(void)
 	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-static enum capture_result run(pcap_t *p, const char *filter, const struct capture_progress *progress,
-			       struct conv_table *t, char *err, size_t errsize)
+static enum capture_result run(pcap_t *p, const char *filter,
+			       const struct capture_progress *progress, struct flow_table *t,
+			       char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
 	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
@@ -113,23 +115,25 @@ static enum capture_result run(pcap_t *p, const char *filter, const struct captu
 	uint64_t n = 0;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		one_frame(t, dlt, h, data);
-		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 && now_ms() - last >= PROGRESS_INTERVAL_MS) {
+		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 &&
+		    now_ms() - last >= PROGRESS_INTERVAL_MS) {
 			last = now_ms();
 			long off = fp ? ftell(fp) : -1;
-			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total, last - start);
+			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total,
+					 last - start);
 		}
 	}
 	if (rc == PCAP_ERROR) {
 		long off = fp ? ftell(fp) : -1;
 		snprintf(err, errsize, "read error after frame %llu (byte offset %ld): %s",
-			 (unsigned long long)t->frame, off, pcap_geterr(p));
+			 (unsigned long long)t->stats.frames, off, pcap_geterr(p));
 		return CAPTURE_READ_FAILED;
 	}
 	return CAPTURE_OK;
 }
 
 enum capture_result capture_stream(FILE *fp, const char *filter,
-				   const struct capture_progress *progress, struct conv_table *t,
+				   const struct capture_progress *progress, struct flow_table *t,
 				   char *err, size_t errsize)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
@@ -145,7 +149,7 @@ enum capture_result capture_stream(FILE *fp, const char *filter,
 }
 
 enum capture_result capture_file(const char *path, const char *filter,
-				 const struct capture_progress *progress, struct conv_table *t,
+				 const struct capture_progress *progress, struct flow_table *t,
 				 char *err, size_t errsize)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -170,7 +174,8 @@ static bool drop_privileges(const char *user, char *err, size_t errsize)
 	}
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
-		snprintf(err, errsize, "-Z %s: cannot change to that user: %s", user, strerror(errno));
+		snprintf(err, errsize, "-Z %s: cannot change to that user: %s", user,
+			 strerror(errno));
 		return false;
 	}
 	return true;
@@ -181,7 +186,7 @@ static uint64_t since_ms(uint64_t start)
 	return now_ms() - start;
 }
 
-enum capture_result capture_live(struct capture_live *l, struct conv_table *t, char *err,
+enum capture_result capture_live(struct capture_live *l, struct flow_table *t, char *err,
 				 size_t errsize)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
@@ -234,7 +239,8 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 		struct pcap_pkthdr *h;
 		const u_char *data;
 		/* Drain what is there, a bounded batch at a time. */
-		for (int i = 0; ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
+		for (int i = 0;
+		     ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
 			one_frame(t, t->dlt, h, data);
 		if (ready > 0 && rc < 0) {
 			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
@@ -247,7 +253,7 @@ enum capture_result capture_live(struct capture_live *l, struct conv_table *t, c
 			struct timeval tv;
 			gettimeofday(&tv, NULL);
 			last_sweep = now_ms();
-			conv_table_expire(t, &tv, l->idle_secs);
+			flow_table_expire(t, &tv, l->idle_secs);
 		}
 	}
 	struct pcap_stat ps;

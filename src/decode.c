@@ -187,8 +187,10 @@ enum decode_result decode_frame(int dlt, const uint8_t *frame, size_t caplen, st
 	case DLT_EN10MB:
 		rd_skip(&r, 12);
 		type = rd_be16(&r);
-		for (int i = 0; i < MAX_VLAN_TAGS && (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
-						     type == ETHERTYPE_QINQ_OLD); i++) {
+		for (int i = 0;
+		     i < MAX_VLAN_TAGS && (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+					   type == ETHERTYPE_QINQ_OLD);
+		     i++) {
 			rd_skip(&r, 2);
 			type = rd_be16(&r);
 		}

@@ -24,7 +24,8 @@ static size_t bucket(const struct host_table *h, const struct endpoint *e)
 	return (size_t)(x % h->nbuckets);
 }
 
-void host_table_add(struct host_table *h, const struct conv *c, const struct verdict *v)
+void host_table_add(struct host_table *h, const struct conv *c, const struct facts *f,
+		    const struct verdict *v)
 {
 	const struct endpoint *srv = conv_server(c);
 	size_t k = bucket(h, srv);
@@ -42,21 +43,19 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct ver
 		x->next = h->buckets[k];
 		h->buckets[k] = x;
 	}
-	const struct conv_smb *s = c->smb;
 	x->conversations++;
 	x->verdicts[v->verdict]++;
 	if (v->server.setting != SIGNING_UNKNOWN)
 		x->signing_seen |= 1u << v->server.setting;
-	if (v->smb_version == 1 && s->smb1_resp_seen && s->smb1_resp.word_count >= 13 &&
-	    s->smb1_resp.dialect_index != 0xFFFF) {
+	if (f->smb1_accepted) {
 		x->smb1 = true;
-		if (s->smb1_resp.has_security_mode && s->smb1_resp.security_mode < 16)
-			x->smb1_modes |= 1u << s->smb1_resp.security_mode;
+		if (f->smb1_has_mode && f->smb1_security_mode < 16)
+			x->smb1_modes |= 1u << f->smb1_security_mode;
 	}
-	if (s->smb2_resp_seen && s->smb2_resp_status == NT_STATUS_SUCCESS &&
-	    s->smb2_resp.dialect != SMB2_DIALECT_WILDCARD && s->smb2_resp.dialect > x->max_dialect)
-		x->max_dialect = s->smb2_resp.dialect;
-	if (s->session_guest || s->session_null)
+	if (f->smb2_chosen && f->smb2_dialect != SMB2_DIALECT_WILDCARD &&
+	    f->smb2_dialect > x->max_dialect)
+		x->max_dialect = f->smb2_dialect;
+	if (f->guest || f->anonymous)
 		x->guest_sessions++;
 	if (v->verdict == V_SECURE_NEGOTIATE_FAILED)
 		x->downgrades++;
@@ -81,22 +80,24 @@ struct host **host_table_sorted(const struct host_table *h, size_t *n)
 	return all;
 }
 
-const char *host_signing(const struct host *x)
+const char *const host_signing_names[] = {"unknown", "required", "not-required", "mixed"};
+
+enum host_signing host_signing(const struct host *x)
 {
 	bool req = x->signing_seen & (1u << SIGNING_REQUIRED);
 	bool not_req = x->signing_seen & (1u << SIGNING_ENABLED | 1u << SIGNING_DISABLED);
 	if (req && not_req)
-		return "mixed";
+		return HOST_SIGNING_MIXED;
 	if (req)
-		return "required";
+		return HOST_SIGNING_REQUIRED;
 	if (not_req)
-		return "not-required";
-	return "unknown";
+		return HOST_SIGNING_NOT_REQUIRED;
+	return HOST_SIGNING_UNKNOWN;
 }
 
 bool host_relay_target(const struct host *x)
 {
-	return strcmp(host_signing(x), "required") != 0;
+	return host_signing(x) != HOST_SIGNING_REQUIRED;
 }
 
 void host_table_free(struct host_table *h)

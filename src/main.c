@@ -1,5 +1,5 @@
 /* smbneg: passive SMB1/SMB2/SMB3 Negotiate and signing analyser.
- * Command line (SPEC "Command line"); fatal errors only here. */
+ * Command line (README "Usage", smbneg.1); fatal errors only here. */
 #include "smbneg/analyze.h"
 #include "smbneg/explain.h"
 #include "smbneg/out.h"
@@ -95,9 +95,9 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION | 1u << V_MISMATCH_ACCESS_DENIED |
-					1u << V_GUEST_BLOCKED | 1u << V_SECURE_NEGOTIATE_FAILED |
-					1u << V_INVALID_SIGNATURE;
+			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
+					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
+					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
 		} else if (strcmp(tok, "smb1") == 0) {
 			fo->smb1 = true;
 		} else {
@@ -152,7 +152,8 @@ static void add_input(const char *path, char **inputs, size_t *n)
 		}
 		closedir(d);
 		if (*n == first)
-			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory", path);
+			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory",
+			     path);
 		qsort(inputs + first, *n - first, sizeof *inputs, cmp_str);
 		return;
 	}
@@ -308,11 +309,12 @@ int main(int argc, char **argv)
 	out_init(&o, fmt, stdout);
 	o.quiet = quiet;
 	o.verbose = verbose;
-	if (hosts && !out_enable_hosts(&o))
-		errx(2, "--hosts: out of memory");
+	o.hosts = hosts;
 	o.color = fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);
+	if (hosts && !tally_enable_hosts(&a.tally))
+		errx(2, "--hosts: out of memory");
 	a.filter = filter;
 	a.write_path = write_path;
 	a.write_all = write_all;
@@ -350,27 +352,29 @@ int main(int argc, char **argv)
 	}
 	if (write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n", write_path,
-			(unsigned long long)a.written_frames, (unsigned long long)a.written_conversations,
+			(unsigned long long)a.written_frames,
+			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
-	out_summary(&o);
+	out_summary(&o, &a.tally);
 	if (status == 0) {
 		bool hit = false;
 		for (int v = 0; v < V_COUNT; v++) {
-			if ((fail_on.verdicts & (1u << v)) && o.verdicts[v]) {
+			if ((fail_on.verdicts & (1u << v)) && a.tally.verdicts[v]) {
 				fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
-					(unsigned long long)o.verdicts[v], verdict_names[v]);
+					(unsigned long long)a.tally.verdicts[v], verdict_names[v]);
 				hit = true;
 			}
 		}
-		if (fail_on.smb1 && o.smb1_conversations) {
+		if (fail_on.smb1 && a.tally.smb1_conversations) {
 			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
-				(unsigned long long)o.smb1_conversations);
+				(unsigned long long)a.tally.smb1_conversations);
 			hit = true;
 		}
 		if (hit)
 			status = 1;
 	}
 	out_free(&o);
+	analyze_free(&a);
 	free(filter);
 done:
 	for (size_t i = 0; i < ninputs; i++)

@@ -7,11 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The body length of the 4-byte header h. */
 static uint32_t header_length(const uint8_t *h, bool netbios_139)
 {
+	struct rd r = rd_init(h, 4);
+	rd_u8(&r); /* type */
+	uint8_t flags = rd_u8(&r);
+	uint32_t len16 = rd_be16(&r);
 	if (netbios_139) /* RFC 1002 4.3.1: E bit extends the 16-bit length */
-		return (uint32_t)(h[1] & 0x01) << 16 | (uint32_t)h[2] << 8 | h[3];
-	return (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+		return (uint32_t)(flags & 0x01) << 16 | len16;
+	return (uint32_t)flags << 16 | len16;
 }
 
 static bool known_type(uint8_t t)
@@ -21,18 +26,14 @@ static bool known_type(uint8_t t)
 
 bool nbss_looks_like_smb(const uint8_t *p, bool netbios_139)
 {
-	if (p[0] != NBSS_SESSION_MESSAGE || p[5] != 'S' || p[6] != 'M' || p[7] != 'B')
+	struct rd r = rd_init(p, 8);
+	uint8_t type = rd_u8(&r);
+	uint8_t flags = rd_u8(&r);
+	if (type != NBSS_SESSION_MESSAGE || (netbios_139 && (flags & 0xfe) != 0))
 		return false;
-	if (netbios_139 && (p[1] & 0xfe) != 0)
-		return false;
-	uint32_t len = header_length(p, netbios_139);
-	switch (p[4]) {
-	case 0xff: return len >= SMB1_HEADER_SIZE;
-	case 0xfe: return len >= SMB2_HEADER_SIZE;
-	case 0xfd: return len >= 52; /* MS-SMB2 2.2.41 transform header */
-	case 0xfc: return len >= 16; /* MS-SMB2 2.2.42 compression header */
-	default: return false;
-	}
+	rd_seek(&r, 4);
+	size_t min = smb_proto_min_header(smb_sniff(&r));
+	return min != 0 && header_length(p, netbios_139) >= min;
 }
 
 static void deliver(struct nbss_dir *d, const uint8_t *p, size_t kept, const struct nbss_sink *sink)
@@ -67,10 +68,12 @@ static void start_resync(struct nbss_dir *d)
 /* A header is complete in d->hdr: start its body. */
 static void begin_body(struct nbss_dir *d, const struct nbss_sink *sink)
 {
-	d->type = d->hdr[0];
-	if (!known_type(d->type) || (d->netbios_139 && (d->hdr[1] & 0xfe) != 0) ||
+	struct rd h = rd_init(d->hdr, 4);
+	d->type = rd_u8(&h);
+	uint8_t flags = rd_u8(&h);
+	if (!known_type(d->type) || (d->netbios_139 && (flags & 0xfe) != 0) ||
 	    (!d->netbios_139 && d->type != NBSS_SESSION_MESSAGE && d->type != NBSS_KEEPALIVE &&
-	     d->hdr[1] != 0)) {
+	     flags != 0)) {
 		d->bad_headers++;
 		start_resync(d);
 		return;
@@ -84,140 +87,168 @@ static void begin_body(struct nbss_dir *d, const struct nbss_sink *sink)
 	}
 }
 
-/* How much of a body that starts with b (have bytes known) is kept. */
-static size_t keep_limit(const uint8_t *b, size_t have)
+/* How much of a body that starts with the have bytes at b is kept: the
+ * sink decides (the SMB layer knows which messages it reads whole). */
+static size_t keep_limit(const struct nbss_sink *sink, const uint8_t *b, size_t have)
 {
-	if (have < 14)
-		return NBSS_KEEP_NEGOTIATE; /* not known yet: decided when more arrives */
-	if (b[0] == 0xff && b[1] == 'S' && b[2] == 'M' && b[3] == 'B' && b[4] == SMB1_CMD_NEGOTIATE)
-		return NBSS_KEEP_NEGOTIATE;
-	if (b[0] == 0xfe && b[1] == 'S' && b[2] == 'M' && b[3] == 'B' && b[12] == 0 && b[13] == 0)
-		return NBSS_KEEP_NEGOTIATE;
-	return NBSS_KEEP_MAX;
+	if (!sink->keep)
+		return NBSS_KEEP_MAX;
+	struct rd prefix = rd_init(b, have);
+	size_t limit = sink->keep(sink->arg, &prefix);
+	return limit < NBSS_KEEP_LARGE ? limit : NBSS_KEEP_LARGE;
 }
 
-/* Append up to n bytes to the kept prefix, growing the buffer with what
- * arrives (a sender that declares 16 MiB and sends one byte costs little). */
-static void keep_bytes(struct nbss_dir *d, const uint8_t *p, size_t n)
+/* The cap on what is kept of the message in progress: the sink's limit,
+ * decided on the first bytes of the body. */
+static size_t keep_cap(const struct nbss_dir *d, const struct rd *in, size_t n,
+		       const struct nbss_sink *sink)
 {
-	size_t limit = d->buf_len >= 14 ? keep_limit(d->buf, d->buf_len) : keep_limit(p, n);
-	size_t cap = d->length < limit ? d->length : limit;
-	if (d->buf_len >= cap) {
-		d->frozen = true;
-		return;
-	}
-	size_t copy = n < cap - d->buf_len ? n : cap - d->buf_len;
-	if (d->buf_len + copy > d->buf_cap) {
-		size_t want = d->buf_cap ? d->buf_cap * 2 : 512;
-		if (want < d->buf_len + copy)
-			want = d->buf_len + copy;
-		if (want > cap)
-			want = cap;
-		uint8_t *nb = realloc(d->buf, want);
-		if (!nb) {
+	size_t limit = d->buf_len ? keep_limit(sink, d->buf, d->buf_len)
+				  : keep_limit(sink, rd_peek(in, n), n);
+	return d->length < limit ? d->length : limit;
+}
+
+/* Room for n more bytes in d->buf, never beyond cap; false without memory. */
+static bool grow_buf(struct nbss_dir *d, size_t n, size_t cap)
+{
+	if (d->buf_len + n <= d->buf_cap)
+		return true;
+	size_t want = d->buf_cap ? d->buf_cap * 2 : 512;
+	if (want < d->buf_len + n)
+		want = d->buf_len + n;
+	if (want > cap)
+		want = cap;
+	uint8_t *nb = realloc(d->buf, want);
+	if (!nb)
+		return false;
+	d->buf = nb;
+	d->buf_cap = want;
+	return true;
+}
+
+/* Take n bytes from in, appending to the kept prefix up to the cap. The
+ * buffer grows with what arrives (a sender that declares 16 MiB and sends
+ * one byte costs little). A prefix shorter than NBSS_KEEP_DECIDE is first
+ * completed, so the sink decides on the start of the body. */
+static void keep_bytes(struct nbss_dir *d, struct rd *in, size_t n, const struct nbss_sink *sink)
+{
+	while (n > 0 && !d->frozen) {
+		bool deciding = d->buf_len > 0 && d->buf_len < NBSS_KEEP_DECIDE &&
+				d->length > NBSS_KEEP_DECIDE;
+		size_t cap = deciding ? NBSS_KEEP_DECIDE : keep_cap(d, in, n, sink);
+		if (d->buf_len >= cap) {
 			d->frozen = true;
-			return;
+			break;
 		}
-		d->buf = nb;
-		d->buf_cap = want;
+		size_t copy = n < cap - d->buf_len ? n : cap - d->buf_len;
+		if (!grow_buf(d, copy, cap)) {
+			d->frozen = true;
+			break;
+		}
+		rd_bytes(in, d->buf + d->buf_len, copy);
+		d->buf_len += copy;
+		n -= copy;
+		if (!deciding && d->buf_len == cap)
+			d->frozen = true;
 	}
-	memcpy(d->buf + d->buf_len, p, copy);
-	d->buf_len += copy;
-	if (d->buf_len == cap)
-		d->frozen = true;
+	rd_skip(in, n);
 }
 
-/* Consume body bytes; returns how many were used. */
-static size_t feed_body(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink)
+/* Consume body bytes from in. */
+static void feed_body(struct nbss_dir *d, struct rd *in, const struct nbss_sink *sink)
 {
 	size_t want = d->length - d->got;
+	size_t n = rd_left(in);
 	size_t take = n < want ? n : want;
 	if (d->got == 0 && take == want && !d->frozen) {
 		/* Whole body in this delivery: no copy. */
-		size_t limit = keep_limit(p, take);
+		size_t limit = keep_limit(sink, rd_peek(in, take), take);
+		const uint8_t *p = rd_take(in, take);
 		d->got += (uint32_t)take;
 		deliver(d, p, take < limit ? take : limit, sink);
 		end_message(d);
-		return take;
+		return;
 	}
 	if (!d->frozen)
-		keep_bytes(d, p, take);
+		keep_bytes(d, in, take, sink);
+	else
+		rd_skip(in, take);
 	d->got += (uint32_t)take;
 	if (d->got == d->length) {
 		deliver(d, d->buf, d->buf_len, sink);
 		end_message(d);
 	}
-	return take;
+}
+
+/* Search a delivery for a plausible start when the window is empty;
+ * true when found (in is then past its 4-byte NBSS header). */
+static bool resync_search(struct nbss_dir *d, struct rd *in, const struct nbss_sink *sink)
+{
+	while (rd_left(in) >= 8) {
+		if (nbss_looks_like_smb(rd_peek(in, 8), d->netbios_139)) {
+			d->resyncs++;
+			rd_bytes(in, d->hdr, 4);
+			d->hdr_have = 4;
+			begin_body(d, sink);
+			return true;
+		}
+		rd_skip(in, 1);
+		d->skipped_bytes++;
+	}
+	return false;
 }
 
 /* Slide the 8-byte window over the stream until it holds a plausible start. */
-static size_t feed_resync(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink)
+static void feed_resync(struct nbss_dir *d, struct rd *in, const struct nbss_sink *sink)
 {
-	size_t used = 0;
-	/* Fast path: search the delivery itself when the window is empty. */
-	if (d->hdr_have == 0) {
-		size_t i = 0;
-		for (; n >= 8 && i <= n - 8; i++) {
-			if (nbss_looks_like_smb(p + i, d->netbios_139)) {
-				d->skipped_bytes += i;
-				d->resyncs++;
-				memcpy(d->hdr, p + i, 4);
-				d->hdr_have = 4;
-				begin_body(d, sink);
-				return i + 4;
-			}
-		}
-		d->skipped_bytes += i;
-		used = i;
-	}
-	while (used < n) {
-		d->hdr[d->hdr_have++] = p[used++];
+	if (d->hdr_have == 0 && resync_search(d, in, sink))
+		return;
+	while (rd_left(in) > 0) {
+		d->hdr[d->hdr_have++] = rd_u8(in);
 		if (d->hdr_have < 8)
 			continue;
 		if (nbss_looks_like_smb(d->hdr, d->netbios_139)) {
-			uint8_t body4[4];
-			memcpy(body4, d->hdr + 4, 4);
+			struct rd body4 = rd_init(d->hdr + 4, 4);
+			uint8_t copy[4];
+			rd_bytes(&body4, copy, 4);
 			d->resyncs++;
 			d->hdr_have = 4;
 			begin_body(d, sink);
-			if (d->state == NBSS_BODY)
-				feed_body(d, body4, 4, sink);
-			return used;
+			if (d->state == NBSS_BODY) {
+				struct rd b = rd_init(copy, 4);
+				feed_body(d, &b, sink);
+			}
+			return;
 		}
 		memmove(d->hdr, d->hdr + 1, 7);
 		d->hdr_have = 7;
 		d->skipped_bytes++;
 	}
-	return used;
 }
 
 void nbss_feed(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink)
 {
-	while (n > 0) {
-		size_t used;
+	struct rd in = rd_init(p, n);
+	while (rd_left(&in) > 0) {
 		switch (d->state) {
 		case NBSS_HEADER:
-			if (d->hdr_have == 0 && n >= 4) {
-				memcpy(d->hdr, p, 4);
-				used = 4;
+			if (d->hdr_have == 0 && rd_left(&in) >= 4) {
+				rd_bytes(&in, d->hdr, 4);
+				d->hdr_have = 4;
 			} else {
-				used = 1;
-				d->hdr[d->hdr_have] = p[0];
+				d->hdr[d->hdr_have++] = rd_u8(&in);
 			}
-			d->hdr_have += (unsigned)used;
 			if (d->hdr_have == 4)
 				begin_body(d, sink);
 			break;
 		case NBSS_BODY:
-			used = feed_body(d, p, n, sink);
+			feed_body(d, &in, sink);
 			break;
 		case NBSS_RESYNC:
 		default:
-			used = feed_resync(d, p, n, sink);
+			feed_resync(d, &in, sink);
 			break;
 		}
-		p += used;
-		n -= used;
 	}
 }
 

@@ -1,7 +1,8 @@
 /* out_json: one JSON object per line per event (README "JSON schema"). */
-#include "smbneg/out.h"
+#include "smbneg/out_ops.h"
 
-#include "smbneg/explain.h"
+#include "smbneg/fmt.h"
+
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -19,7 +20,7 @@ static void j_key(struct jw *w, const char *k)
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
-	out_json_string(w->f, k);
+	fmt_json_string(w->f, k);
 	fputc(':', w->f);
 }
 
@@ -27,7 +28,7 @@ static void j_str(struct jw *w, const char *k, const char *v)
 {
 	j_key(w, k);
 	if (v)
-		out_json_string(w->f, v);
+		fmt_json_string(w->f, v);
 	else
 		fputs("null", w->f);
 }
@@ -78,7 +79,7 @@ static void name_cb(const char *name, void *arg)
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
-	out_json_string(w->f, name);
+	fmt_json_string(w->f, name);
 }
 
 /* "k": raw, "k_names": [flag names] */
@@ -100,7 +101,7 @@ static void j_flags(struct jw *w, const char *k, uint32_t v, const struct tok *t
 static void j_guid(struct jw *w, const char *k, const uint8_t g[16])
 {
 	char buf[40];
-	j_str(w, k, out_guid(g, buf, sizeof buf));
+	j_str(w, k, fmt_guid(g, buf, sizeof buf));
 }
 
 static void j_filetime(struct jw *w, const char *k, uint64_t ft)
@@ -108,7 +109,7 @@ static void j_filetime(struct jw *w, const char *k, uint64_t ft)
 	char buf[48], nk[64];
 	j_u64(w, k, ft);
 	snprintf(nk, sizeof nk, "%s_utc", k);
-	out_filetime(ft, buf, sizeof buf);
+	fmt_filetime(ft, buf, sizeof buf);
 	j_str(w, nk, buf[0] ? buf : NULL);
 }
 
@@ -125,9 +126,7 @@ static void j_dialect_list(struct jw *w, const uint16_t *d, unsigned n)
 	j_open(w, "dialect_names", '[');
 	for (unsigned i = 0; i < n; i++) {
 		char hex[8];
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)d[i]);
-		const char *name = tok_name(smb2_dialect_names, d[i]);
-		name_cb(name ? name : hex, w);
+		name_cb(fmt_id_name(smb2_dialect_names, d[i], hex, sizeof hex), w);
 	}
 	j_close(w, ']');
 }
@@ -149,9 +148,7 @@ static void j_ids(struct jw *w, const char *k, const struct smb2_context *c, con
 	j_open(w, nk, '[');
 	for (unsigned i = 0; i < c->ids_kept; i++) {
 		char hex[8];
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)c->ids[i]);
-		const char *name = tok_name(t, c->ids[i]);
-		name_cb(name ? name : hex, w);
+		name_cb(fmt_id_name(t, c->ids[i], hex, sizeof hex), w);
 	}
 	j_close(w, ']');
 }
@@ -167,23 +164,15 @@ static void j_contexts(struct jw *w, const struct smb2_contexts *cs)
 		j_u64(w, "type", c->type);
 		j_str(w, "type_name", tok_name(smb2_context_names, c->type));
 		j_u64(w, "length", c->length);
+		const struct fmt_context *d = fmt_context(c->type);
+		if (d)
+			j_ids(w, d->ids_key, c, d->names);
 		switch (c->type) {
 		case SMB2_PREAUTH_INTEGRITY_CAPABILITIES:
-			j_ids(w, "hash_algorithms", c, smb2_hash_names);
 			j_u64(w, "salt_length", c->salt_length);
 			break;
-		case SMB2_ENCRYPTION_CAPABILITIES:
-			j_ids(w, "ciphers", c, smb2_cipher_names);
-			break;
-		case SMB2_SIGNING_CAPABILITIES:
-			j_ids(w, "signing_algorithms", c, smb2_signing_alg_names);
-			break;
 		case SMB2_COMPRESSION_CAPABILITIES:
-			j_ids(w, "compression_algorithms", c, smb2_compression_names);
 			j_u64(w, "flags", c->flags);
-			break;
-		case SMB2_RDMA_TRANSFORM_CAPABILITIES:
-			j_ids(w, "rdma_transforms", c, NULL);
 			break;
 		case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID:
 			j_str(w, "netname", c->netname);
@@ -204,8 +193,8 @@ static void j_common(struct jw *w, struct out *o, const struct conv *c, const ch
 	char cl[64], sv[64];
 	j_str(w, "event", event);
 	j_str(w, "file", o->file);
-	j_str(w, "client", out_endpoint(conv_client(c), cl, sizeof cl));
-	j_str(w, "server", out_endpoint(conv_server(c), sv, sizeof sv));
+	j_str(w, "client", fmt_endpoint(conv_client(c), cl, sizeof cl));
+	j_str(w, "server", fmt_endpoint(conv_server(c), sv, sizeof sv));
 }
 
 static void j_status(struct jw *w, uint32_t st)
@@ -223,118 +212,148 @@ static void j_anomalies(struct jw *w, anomaly_mask m)
 	j_close(w, ']');
 }
 
-void out_json_negotiate(struct out *o, const struct conv *c, int sender, const struct neg_event *e)
+/* MS-CIFS 2.2.4.52.1 */
+static void j_smb1_request(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
 {
+	const struct smb1_negotiate_request *q = e->smb1_req;
+	j_flags(w, "flags2", e->h1->flags2, smb1_flags2_bits);
+	j_u64(w, "dialect_count", q->dialect_count);
+	j_open(w, "dialects", '[');
+	for (unsigned i = 0; i < q->dialects_kept; i++) {
+		if (!w->first)
+			fputc(',', w->f);
+		w->first = false;
+		fmt_json_string(w->f, q->dialects[i]);
+	}
+	j_close(w, ']');
+	j_anomalies(w, q->anomalies | trunc);
+}
+
+/* MS-CIFS 2.2.4.52.2 */
+static void j_smb1_response(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb1_negotiate_response *p = e->smb1_resp;
+	j_flags(w, "flags2", e->h1->flags2, smb1_flags2_bits);
+	j_status(w, e->h1->status);
+	j_u64(w, "word_count", p->word_count);
+	if (p->word_count >= 1)
+		j_u64(w, "dialect_index", p->dialect_index);
+	j_str(w, "dialect", e->smb1_dialect);
+	if (p->has_security_mode)
+		j_flags(w, "security_mode", p->security_mode, smb1_secmode_bits);
+	else
+		j_null(w, "security_mode");
+	if (p->word_count == 17 || p->word_count == 13) {
+		j_u64(w, "max_mpx_count", p->max_mpx_count);
+		j_u64(w, "max_number_vcs", p->max_number_vcs);
+		j_u64(w, "max_buffer_size", p->max_buffer_size);
+		j_u64(w, "session_key", p->session_key);
+		j_i64(w, "server_time_zone", p->server_time_zone);
+		j_u64(w, "challenge_length", p->challenge_length);
+	}
+	if (p->word_count == 13 || (p->word_count == 17 && !p->extended_security)) {
+		char hex[20] = "";
+		size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
+		for (size_t i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
+		j_str(w, "challenge", hex);
+		j_str(w, "domain_name", p->domain_name);
+	}
+	if (p->word_count == 17) {
+		j_u64(w, "max_raw_size", p->max_raw_size);
+		j_flags(w, "capabilities", p->capabilities, smb1_cap_bits);
+		j_filetime(w, "system_time", p->system_time);
+		j_bool(w, "extended_security", p->extended_security);
+		if (p->extended_security) {
+			j_guid(w, "server_guid", p->server_guid);
+			j_u64(w, "security_blob_length", p->security_blob_length);
+		}
+	}
+	j_anomalies(w, p->anomalies | trunc);
+}
+
+/* MS-SMB2 2.2.3 */
+static void j_smb2_request(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb2_negotiate_request *q = e->smb2_req;
+	j_u64(w, "message_id", e->h2->message_id);
+	j_flags(w, "security_mode", q->security_mode, smb2_secmode_bits);
+	j_flags(w, "capabilities", q->capabilities, smb2_cap_bits);
+	j_guid(w, "client_guid", q->client_guid);
+	j_u64(w, "dialect_count", q->dialect_count);
+	j_dialect_list(w, q->dialects, q->dialects_kept);
+	j_contexts(w, &q->contexts);
+	j_anomalies(w, q->anomalies | trunc);
+}
+
+/* MS-SMB2 2.2.4 */
+static void j_smb2_response(struct jw *w, const struct smb_event *e, anomaly_mask trunc)
+{
+	const struct smb2_negotiate_response *p = e->smb2_resp;
+	char hex[8];
+	j_u64(w, "message_id", e->h2->message_id);
+	j_status(w, e->h2->status);
+	j_flags(w, "security_mode", p->security_mode, smb2_secmode_bits);
+	j_u64(w, "dialect", p->dialect);
+	snprintf(hex, sizeof hex, "0x%04x", (unsigned)p->dialect);
+	const char *dn = tok_name(smb2_dialect_names, p->dialect);
+	j_str(w, "dialect_name", e->h2->status ? NULL : dn ? dn : hex);
+	j_guid(w, "server_guid", p->server_guid);
+	j_flags(w, "capabilities", p->capabilities, smb2_cap_bits);
+	j_u64(w, "max_transact_size", p->max_transact_size);
+	j_u64(w, "max_read_size", p->max_read_size);
+	j_u64(w, "max_write_size", p->max_write_size);
+	j_filetime(w, "system_time", p->system_time);
+	j_filetime(w, "server_start_time", p->server_start_time);
+	j_u64(w, "security_buffer_offset", p->security_buffer_offset);
+	j_u64(w, "security_buffer_length", p->security_buffer_length);
+	j_contexts(w, &p->contexts);
+	j_anomalies(w, p->anomalies | trunc);
+}
+
+static void json_event(struct out *o, const struct smb_event *e)
+{
+	const struct conv *c = e->conv;
+	int sender = e->sender;
+	if (e->kind == SMB_EV_SESSION_SETUP)
+		return;
 	char ts[48];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_common(&w, o, c, "negotiate");
-	j_u64(&w, "frame", e->frame);
-	j_str(&w, "time", out_time(&e->ts, ts, sizeof ts));
-	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	j_u64(&w, "frame", e->f->frame);
+	j_str(&w, "time", fmt_time(&e->f->ts, ts, sizeof ts));
+	bool request =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	j_str(&w, "direction", request ? "request" : "response");
-	j_u64(&w, "smb_version", e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2);
+	j_u64(&w, "smb_version",
+	      e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE
+		  ? 1
+		  : 2);
 	(void)sender;
 	anomaly_mask trunc = e->truncated ? ANOM_BIT(ANOM_TRUNCATED_MESSAGE) : 0;
 	switch (e->kind) {
-	case NEG_SMB1_REQUEST: {
-		const struct smb1_negotiate_request *q = e->smb1_req;
-		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
-		j_u64(&w, "dialect_count", q->dialect_count);
-		j_open(&w, "dialects", '[');
-		for (unsigned i = 0; i < q->dialects_kept; i++) {
-			if (!w.first)
-				fputc(',', w.f);
-			w.first = false;
-			out_json_string(w.f, q->dialects[i]);
-		}
-		j_close(&w, ']');
-		j_anomalies(&w, q->anomalies | trunc);
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
+		j_smb1_request(&w, e, trunc);
 		break;
-	}
-	case NEG_SMB1_RESPONSE: {
-		const struct smb1_negotiate_response *p = e->smb1_resp;
-		j_flags(&w, "flags2", e->h1->flags2, smb1_flags2_bits);
-		j_status(&w, e->h1->status);
-		j_u64(&w, "word_count", p->word_count);
-		if (p->word_count >= 1)
-			j_u64(&w, "dialect_index", p->dialect_index);
-		j_str(&w, "dialect", e->smb1_dialect);
-		if (p->has_security_mode)
-			j_flags(&w, "security_mode", p->security_mode, smb1_secmode_bits);
-		else
-			j_null(&w, "security_mode");
-		if (p->word_count == 17 || p->word_count == 13) {
-			j_u64(&w, "max_mpx_count", p->max_mpx_count);
-			j_u64(&w, "max_number_vcs", p->max_number_vcs);
-			j_u64(&w, "max_buffer_size", p->max_buffer_size);
-			j_u64(&w, "session_key", p->session_key);
-			j_i64(&w, "server_time_zone", p->server_time_zone);
-			j_u64(&w, "challenge_length", p->challenge_length);
-		}
-		if (p->word_count == 13 || (p->word_count == 17 && !p->extended_security)) {
-			char hex[20] = "";
-			size_t n = p->challenge_length < 8 ? p->challenge_length : 8;
-			for (size_t i = 0; i < n; i++)
-				snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
-			j_str(&w, "challenge", hex);
-			j_str(&w, "domain_name", p->domain_name);
-		}
-		if (p->word_count == 17) {
-			j_u64(&w, "max_raw_size", p->max_raw_size);
-			j_flags(&w, "capabilities", p->capabilities, smb1_cap_bits);
-			j_filetime(&w, "system_time", p->system_time);
-			j_bool(&w, "extended_security", p->extended_security);
-			if (p->extended_security) {
-				j_guid(&w, "server_guid", p->server_guid);
-				j_u64(&w, "security_blob_length", p->security_blob_length);
-			}
-		}
-		j_anomalies(&w, p->anomalies | trunc);
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE:
+		j_smb1_response(&w, e, trunc);
 		break;
-	}
-	case NEG_SMB2_REQUEST: {
-		const struct smb2_negotiate_request *q = e->smb2_req;
-		j_u64(&w, "message_id", e->h2->message_id);
-		j_flags(&w, "security_mode", q->security_mode, smb2_secmode_bits);
-		j_flags(&w, "capabilities", q->capabilities, smb2_cap_bits);
-		j_guid(&w, "client_guid", q->client_guid);
-		j_u64(&w, "dialect_count", q->dialect_count);
-		j_dialect_list(&w, q->dialects, q->dialects_kept);
-		j_contexts(&w, &q->contexts);
-		j_anomalies(&w, q->anomalies | trunc);
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST:
+		j_smb2_request(&w, e, trunc);
 		break;
-	}
-	case NEG_SMB2_RESPONSE: {
-		const struct smb2_negotiate_response *p = e->smb2_resp;
-		char hex[8];
-		j_u64(&w, "message_id", e->h2->message_id);
-		j_status(&w, e->h2->status);
-		j_flags(&w, "security_mode", p->security_mode, smb2_secmode_bits);
-		j_u64(&w, "dialect", p->dialect);
-		snprintf(hex, sizeof hex, "0x%04x", (unsigned)p->dialect);
-		const char *dn = tok_name(smb2_dialect_names, p->dialect);
-		j_str(&w, "dialect_name", e->h2->status ? NULL : dn ? dn : hex);
-		j_guid(&w, "server_guid", p->server_guid);
-		j_flags(&w, "capabilities", p->capabilities, smb2_cap_bits);
-		j_u64(&w, "max_transact_size", p->max_transact_size);
-		j_u64(&w, "max_read_size", p->max_read_size);
-		j_u64(&w, "max_write_size", p->max_write_size);
-		j_filetime(&w, "system_time", p->system_time);
-		j_filetime(&w, "server_start_time", p->server_start_time);
-		j_u64(&w, "security_buffer_offset", p->security_buffer_offset);
-		j_u64(&w, "security_buffer_length", p->security_buffer_length);
-		j_contexts(&w, &p->contexts);
-		j_anomalies(&w, p->anomalies | trunc);
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE:
+		j_smb2_response(&w, e, trunc);
 		break;
-	}
+	case SMB_EV_SESSION_SETUP:
+		break;
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
 	fflush(o->f);
 }
 
-static void j_counts(struct jw *w, const char *k, const struct conv_counts k2[2])
+static void j_counts(struct jw *w, const char *k, const struct fact_counts k2[2])
 {
 	j_open(w, k, '{');
 	j_u64(w, "client_signed", k2[0].signed_msgs);
@@ -353,10 +372,12 @@ static void j_side(struct jw *w, const char *who, const struct side_signing *sd)
 	j_str(w, k, confidence_names[sd->confidence]);
 }
 
-void out_json_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
+			      const struct facts *f, const struct verdict *v)
 {
+	if (o->quiet)
+		return;
 	char buf[64];
-	const struct conv_smb *s = c->smb;
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_common(&w, o, c, "conversation");
@@ -364,7 +385,7 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 		j_u64(&w, "smb_version", (uint64_t)v->smb_version);
 	else
 		j_null(&w, "smb_version");
-	j_str(&w, "dialect", out_dialect(c, buf, sizeof buf));
+	j_str(&w, "dialect", fmt_dialect(f, buf, sizeof buf));
 	if (v->client.raw >= 0)
 		j_u64(&w, "client_security_mode", (uint64_t)v->client.raw);
 	else
@@ -375,17 +396,18 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 		j_null(&w, "server_security_mode");
 	j_str(&w, "client_signing", signing_names[v->client.setting]);
 	j_str(&w, "server_signing", signing_names[v->server.setting]);
-	j_u64(&w, "signed_messages", s->after_negotiate[0].signed_msgs + s->after_negotiate[1].signed_msgs);
-	j_u64(&w, "unsigned_messages",
-	      s->after_negotiate[0].unsigned_msgs + s->after_negotiate[1].unsigned_msgs);
+	/* every message after Negotiate (the text SIGNED column counts after Session Setup) */
+	j_u64(&w, "signed_messages", f->signed_after_negotiate);
+	j_u64(&w, "unsigned_messages", f->unsigned_after_negotiate);
 	j_str(&w, "verdict", verdict_names[v->verdict]);
+	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
 	/* extensions */
-	j_u64(&w, "id", o->row);
+	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
 	j_u64(&w, "last_frame", c->last_frame);
-	j_str(&w, "start", out_time(&c->first_ts, buf, sizeof buf));
-	j_str(&w, "end", out_time(&c->last_ts, buf, sizeof buf));
+	j_str(&w, "start", fmt_time(&c->first_ts, buf, sizeof buf));
+	j_str(&w, "end", fmt_time(&c->last_ts, buf, sizeof buf));
 	j_side(&w, "client", &v->client);
 	j_side(&w, "server", &v->server);
 	j_open(&w, "predicted", '[');
@@ -395,26 +417,26 @@ void out_json_conversation(struct out *o, const struct conv *c, const struct ver
 	j_close(&w, ']');
 	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
-	j_str(&w, "fix", explain_fix(v->verdict));
-	j_counts(&w, "messages_after_negotiate", s->after_negotiate);
-	j_counts(&w, "messages_after_session_setup", s->ordinary);
-	j_u64(&w, "encrypted_messages", s->encrypted[0] + s->encrypted[1]);
-	j_u64(&w, "compressed_messages", s->compressed[0] + s->compressed[1]);
-	j_bool(&w, "session_established", s->session_ok);
-	j_bool(&w, "guest", s->session_guest);
-	j_bool(&w, "anonymous", s->session_null);
-	if (s->session_fail_status)
-		j_u64(&w, "session_setup_status", s->session_fail_status);
-	j_bool(&w, "tree_connect_ok", s->tree_connect_ok);
-	if (s->tree_connect_status)
-		j_u64(&w, "tree_connect_status", s->tree_connect_status);
+	j_str(&w, "fix", knowledge_fix(v->verdict));
+	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
+	j_counts(&w, "messages_after_session_setup", f->after_session);
+	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
+	j_u64(&w, "compressed_messages", f->compressed_msgs);
+	j_bool(&w, "session_established", f->session_ok);
+	j_bool(&w, "guest", f->guest);
+	j_bool(&w, "anonymous", f->anonymous);
+	if (f->session_fail_status)
+		j_u64(&w, "session_setup_status", f->session_fail_status);
+	j_bool(&w, "tree_connect_ok", f->tree_connect_ok);
+	if (f->tree_connect_status)
+		j_u64(&w, "tree_connect_status", f->tree_connect_status);
 	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
 	j_close(&w, '}');
 	fputc('\n', o->f);
 	fflush(o->f);
 }
 
-static void j_stats(struct jw *w, const struct conv_stats *st)
+static void j_stats(struct jw *w, const struct flow_stats *st)
 {
 	j_u64(w, "frames", st->frames);
 	j_u64(w, "tcp_segments", st->tcp_segments);
@@ -426,7 +448,7 @@ static void j_stats(struct jw *w, const struct conv_stats *st)
 	j_u64(w, "evicted", st->evicted);
 }
 
-void out_json_file(struct out *o, const struct conv_stats *st, const char *error)
+static void json_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
@@ -438,34 +460,34 @@ void out_json_file(struct out *o, const struct conv_stats *st, const char *error
 	fputc('\n', o->f);
 }
 
-void out_json_summary(struct out *o)
+static void json_summary(struct out *o, const struct tally *t)
 {
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
 	j_str(&w, "event", "summary");
-	j_u64(&w, "files", o->files);
-	j_u64(&w, "files_failed", o->files_failed);
-	j_u64(&w, "conversations", o->row);
-	j_u64(&w, "smb1_conversations", o->smb1_conversations);
+	j_u64(&w, "files", t->files);
+	j_u64(&w, "files_failed", t->files_failed);
+	j_u64(&w, "conversations", t->conversations);
+	j_u64(&w, "smb1_conversations", t->smb1_conversations);
 	j_open(&w, "verdicts", '{');
 	for (int i = 0; i < V_COUNT; i++)
-		j_u64(&w, verdict_names[i], o->verdicts[i]);
+		j_u64(&w, verdict_names[i], t->verdicts[i]);
 	j_close(&w, '}');
-	j_stats(&w, &o->totals);
-	if (o->live_stats) {
-		j_u64(&w, "packets_received", o->received);
-		j_u64(&w, "packets_dropped", o->dropped);
-		j_u64(&w, "packets_ifdropped", o->ifdropped);
+	j_stats(&w, &t->totals);
+	if (t->live_stats) {
+		j_u64(&w, "packets_received", t->received);
+		j_u64(&w, "packets_dropped", t->dropped);
+		j_u64(&w, "packets_ifdropped", t->ifdropped);
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
 }
 
 /* --hosts: one `host` event per server, in order of first appearance. */
-void out_json_hosts(struct out *o)
+static void json_hosts(struct out *o, const struct tally *t)
 {
 	size_t n;
-	struct host **all = host_table_sorted(&o->host_table, &n);
+	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -474,7 +496,7 @@ void out_json_hosts(struct out *o)
 		struct jw w = {o->f, true};
 		j_open(&w, NULL, '{');
 		j_str(&w, "event", "host");
-		j_str(&w, "server", out_address(x->family, x->addr, addr, sizeof addr));
+		j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 		j_u64(&w, "conversations", x->conversations);
 		j_bool(&w, "smb1", x->smb1);
 		j_open(&w, "smb1_security_modes", '[');
@@ -488,8 +510,9 @@ void out_json_hosts(struct out *o)
 		}
 		j_close(&w, ']');
 		j_str(&w, "max_smb2_dialect",
-		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown") : NULL);
-		j_str(&w, "signing", host_signing(x));
+		      x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "unknown")
+				     : NULL);
+		j_str(&w, "signing", host_signing_names[host_signing(x)]);
 		j_open(&w, "server_signing_seen", '[');
 		for (int s = 1; s < SIGNING_COUNT; s++)
 			if (x->signing_seen & (1u << s))
@@ -507,3 +530,11 @@ void out_json_hosts(struct out *o)
 	}
 	free(all);
 }
+
+const struct out_ops out_json_ops = {
+	.event = json_event,
+	.conversation = json_conversation,
+	.end_file = json_file,
+	.hosts = json_hosts,
+	.summary = json_summary,
+};

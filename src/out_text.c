@@ -1,8 +1,9 @@
 /* out_text: an aligned table, one row per conversation, then the reasons and
  * fixes, then a summary. Rows stream as conversations conclude. */
-#include "smbneg/out.h"
+#include "smbneg/out_ops.h"
 
-#include "smbneg/explain.h"
+#include "smbneg/fmt.h"
+
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -33,54 +34,78 @@ static const char *verdict_color(enum verdict_kind v)
 
 static void print_ids(struct out *o, const struct smb2_context *c, const struct tok *t)
 {
-	for (unsigned i = 0; i < c->ids_kept; i++) {
-		const char *name = t ? tok_name(t, c->ids[i]) : NULL;
-		if (name)
-			fprintf(o->f, "%s%s", i ? "," : "", name);
-		else
-			fprintf(o->f, "%s0x%04x", i ? "," : "", (unsigned)c->ids[i]);
-	}
+	char hex[8];
+	for (unsigned i = 0; i < c->ids_kept; i++)
+		fprintf(o->f, "%s%s", i ? "," : "", fmt_id_name(t, c->ids[i], hex, sizeof hex));
 }
 
 static void print_contexts(struct out *o, const struct smb2_contexts *cs)
 {
 	for (unsigned i = 0; i < cs->kept; i++) {
 		const struct smb2_context *c = &cs->c[i];
+		const struct fmt_context *d = fmt_context(c->type);
 		fprintf(o->f, "    Context %s (", tok_str(smb2_context_names, c->type, "unknown"));
-		switch (c->type) {
-		case SMB2_PREAUTH_INTEGRITY_CAPABILITIES: print_ids(o, c, smb2_hash_names); break;
-		case SMB2_ENCRYPTION_CAPABILITIES: print_ids(o, c, smb2_cipher_names); break;
-		case SMB2_SIGNING_CAPABILITIES: print_ids(o, c, smb2_signing_alg_names); break;
-		case SMB2_COMPRESSION_CAPABILITIES: print_ids(o, c, smb2_compression_names); break;
-		case SMB2_RDMA_TRANSFORM_CAPABILITIES: print_ids(o, c, NULL); break;
-		case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID: out_text_string(o->f, c->netname); break;
-		default: fprintf(o->f, "%u bytes", (unsigned)c->length); break;
-		}
+		if (d)
+			print_ids(o, c, d->names);
+		else if (c->type == SMB2_NETNAME_NEGOTIATE_CONTEXT_ID)
+			fmt_text_string(o->f, c->netname);
+		else
+			fprintf(o->f, "%u bytes", (unsigned)c->length);
 		fputs(")\n", o->f);
 	}
 }
 
-void out_text_conversation(struct out *o, const struct conv *c, const struct verdict *v)
+static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 {
+	if (o->nreasons >= OUT_MAX_REASONS) {
+		o->reasons_dropped++;
+		return;
+	}
+	/* The reason, with the note after it; for `signed`, the note alone. */
+	const char *first = v->verdict == V_SIGNED ? v->note : v->reason;
+	const char *second = v->verdict == V_SIGNED ? "" : v->note;
+	size_t n = strlen(first) + strlen(second) + 4;
+	struct out_reason *r = malloc(sizeof *r + n);
+	if (!r)
+		return;
+	r->next = NULL;
+	r->row = row;
+	r->verdict = v->verdict;
+	snprintf(r->text, n, "%s%s%s%s", first, *second ? " (" : "", second, *second ? ")" : "");
+	if (o->reasons_tail)
+		o->reasons_tail->next = r;
+	else
+		o->reasons = r;
+	o->reasons_tail = r;
+	o->nreasons++;
+}
+
+
+static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
+			      const struct facts *f, const struct verdict *v)
+{
+	if (v->verdict != V_SIGNED || v->note[0])
+		keep_reason(o, row, v);
+	if (o->quiet)
+		return;
 	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
 	if (!o->header_done) {
-		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT", "CLIENT-SIGNING",
-			"SERVER-SIGNING", "SIGNED", "VERDICT");
+		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT",
+			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
 		o->header_done = true;
 	}
-	const struct conv_smb *s = c->smb;
-	snprintf(num, sizeof num, "%" PRIu64, o->row);
+	snprintf(num, sizeof num, "%" PRIu64, row);
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
-	if (!out_dialect(c, dia, sizeof dia))
+	if (!fmt_dialect(f, dia, sizeof dia))
 		snprintf(dia, sizeof dia, "-");
-	snprintf(cnt, sizeof cnt, "%u/%u",
-		 (unsigned)(s->ordinary[0].signed_msgs + s->ordinary[1].signed_msgs),
-		 (unsigned)(s->ordinary[0].signed_msgs + s->ordinary[1].signed_msgs +
-			    s->ordinary[0].unsigned_msgs + s->ordinary[1].unsigned_msgs));
-	fprintf(o->f, "%-5s %-21s %-21s %-3s ", num, out_endpoint(conv_client(c), cl, sizeof cl),
-		out_endpoint(conv_server(c), sv, sizeof sv), v->smb_version ? ver : "-");
+	/* SIGNED: ordinary messages after Session Setup (JSON/CSV
+	 * signed_messages count every message after Negotiate). */
+	snprintf(cnt, sizeof cnt, "%u/%u", (unsigned)f->signed_after_session,
+		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
+	fprintf(o->f, "%-5s %-21s %-21s %-3s ", num, fmt_endpoint(conv_client(c), cl, sizeof cl),
+		fmt_endpoint(conv_server(c), sv, sizeof sv), v->smb_version ? ver : "-");
 	/* The dialect may be a wire string: escape it. */
-	out_text_string(o->f, dia);
+	fmt_text_string(o->f, dia);
 	size_t dl = strlen(dia);
 	fprintf(o->f, "%*s %-17s %-17s %-9s %s%s%s\n", dl < 13 ? (int)(13 - dl) : 0, "",
 		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt,
@@ -88,70 +113,84 @@ void out_text_conversation(struct out *o, const struct conv *c, const struct ver
 		o->color ? "\033[0m" : "");
 }
 
-/* -v: every decoded Negotiate field, one message per block. */
-void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_event *e)
+/* MS-CIFS 2.2.4.52.2 */
+static void text_smb1_response(struct out *o, const struct smb_event *e)
 {
+	char bits[256], g[40];
+	const struct smb1_negotiate_response *p = e->smb1_resp;
+	fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
+	if (e->smb1_dialect) {
+		fputs(" (\"", o->f);
+		fmt_text_string(o->f, e->smb1_dialect);
+		fputs("\")", o->f);
+	}
+	fputc('\n', o->f);
+	if (p->has_security_mode)
+		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
+			tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
+	if (p->word_count == 17)
+		fprintf(
+		    o->f,
+		    "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
+		    (unsigned)p->capabilities,
+		    tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
+		    (unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
+	if (p->extended_security)
+		fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
+			fmt_guid(p->server_guid, g, sizeof g), p->security_blob_length);
+	else if (p->word_count == 17 || p->word_count == 13) {
+		fprintf(o->f, "    Challenge %u bytes, DomainName \"", p->challenge_length);
+		fmt_text_string(o->f, p->domain_name);
+		fputs("\"\n", o->f);
+	}
+}
+
+/* -v: every decoded Negotiate field, one message per block. */
+static void text_event(struct out *o, const struct smb_event *e)
+{
+	const struct conv *c = e->conv;
+	if (!o->verbose || e->kind == SMB_EV_SESSION_SETUP)
+		return;
 	char a[64], b[64], bits[256], g[40];
-	bool request = e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB2_REQUEST;
+	bool request =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	const struct endpoint *from = request ? conv_client(c) : conv_server(c);
 	const struct endpoint *to = request ? conv_server(c) : conv_client(c);
-	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->frame,
-		e->kind == NEG_SMB1_REQUEST || e->kind == NEG_SMB1_RESPONSE ? 1 : 2,
-		request ? "request" : "response", out_endpoint(from, a, sizeof a),
-		out_endpoint(to, b, sizeof b));
+	bool smb1 =
+	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB1_NEGOTIATE_RESPONSE;
+	fprintf(o->f, "frame %llu: SMB%d Negotiate %s %s -> %s\n", (unsigned long long)e->f->frame,
+		smb1 ? 1 : 2, request ? "request" : "response", fmt_endpoint(from, a, sizeof a),
+		fmt_endpoint(to, b, sizeof b));
 	switch (e->kind) {
-	case NEG_SMB1_REQUEST:
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
 		fprintf(o->f, "    Flags2 0x%04x (%s)\n    Dialects (%u):", (unsigned)e->h1->flags2,
 			tok_bits(smb1_flags2_bits, e->h1->flags2, bits, sizeof bits),
 			e->smb1_req->dialect_count);
 		for (unsigned i = 0; i < e->smb1_req->dialects_kept; i++) {
 			fputs(" \"", o->f);
-			out_text_string(o->f, e->smb1_req->dialects[i]);
+			fmt_text_string(o->f, e->smb1_req->dialects[i]);
 			fputc('"', o->f);
 		}
 		fputc('\n', o->f);
 		break;
-	case NEG_SMB1_RESPONSE: {
-		const struct smb1_negotiate_response *p = e->smb1_resp;
-		fprintf(o->f, "    WordCount %u, DialectIndex %u", p->word_count, p->dialect_index);
-		if (e->smb1_dialect) {
-			fputs(" (\"", o->f);
-			out_text_string(o->f, e->smb1_dialect);
-			fputs("\")", o->f);
-		}
-		fputc('\n', o->f);
-		if (p->has_security_mode)
-			fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)p->security_mode,
-				tok_bits(smb1_secmode_bits, p->security_mode, bits, sizeof bits));
-		if (p->word_count == 17)
-			fprintf(o->f, "    Capabilities 0x%08x (%s)\n    MaxBufferSize %u, MaxMpxCount %u\n",
-				(unsigned)p->capabilities,
-				tok_bits(smb1_cap_bits, p->capabilities, bits, sizeof bits),
-				(unsigned)p->max_buffer_size, (unsigned)p->max_mpx_count);
-		if (p->extended_security)
-			fprintf(o->f, "    ServerGUID %s, security blob %u bytes\n",
-				out_guid(p->server_guid, g, sizeof g), p->security_blob_length);
-		else if (p->word_count == 17 || p->word_count == 13) {
-			fprintf(o->f, "    Challenge %u bytes, DomainName \"", p->challenge_length);
-			out_text_string(o->f, p->domain_name);
-			fputs("\"\n", o->f);
-		}
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE:
+		text_smb1_response(o, e);
 		break;
-	}
-	case NEG_SMB2_REQUEST: {
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST: {
 		const struct smb2_negotiate_request *q = e->smb2_req;
 		fprintf(o->f, "    SecurityMode 0x%02x (%s)\n", (unsigned)q->security_mode,
 			tok_bits(smb2_secmode_bits, q->security_mode, bits, sizeof bits));
 		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ClientGuid %s\n    Dialects (%u):",
-			(unsigned)q->capabilities, tok_bits(smb2_cap_bits, q->capabilities, bits, sizeof bits),
-			out_guid(q->client_guid, g, sizeof g), q->dialect_count);
+			(unsigned)q->capabilities,
+			tok_bits(smb2_cap_bits, q->capabilities, bits, sizeof bits),
+			fmt_guid(q->client_guid, g, sizeof g), q->dialect_count);
 		for (unsigned i = 0; i < q->dialects_kept; i++)
 			fprintf(o->f, " %s", tok_str(smb2_dialect_names, q->dialects[i], "?"));
 		fputc('\n', o->f);
 		print_contexts(o, &q->contexts);
 		break;
 	}
-	case NEG_SMB2_RESPONSE: {
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE: {
 		const struct smb2_negotiate_response *p = e->smb2_resp;
 		fprintf(o->f, "    Status 0x%08x %s\n", (unsigned)e->h2->status,
 			tok_str(ntstatus_names, e->h2->status, ""));
@@ -160,73 +199,84 @@ void out_text_negotiate(struct out *o, const struct conv *c, const struct neg_ev
 			tok_bits(smb2_secmode_bits, p->security_mode, bits, sizeof bits),
 			(unsigned)p->dialect, tok_str(smb2_dialect_names, p->dialect, "?"));
 		fprintf(o->f, "    Capabilities 0x%08x (%s)\n    ServerGuid %s\n",
-			(unsigned)p->capabilities, tok_bits(smb2_cap_bits, p->capabilities, bits, sizeof bits),
-			out_guid(p->server_guid, g, sizeof g));
-		fprintf(o->f, "    MaxTransact %u, MaxRead %u, MaxWrite %u, security buffer %u bytes\n",
+			(unsigned)p->capabilities,
+			tok_bits(smb2_cap_bits, p->capabilities, bits, sizeof bits),
+			fmt_guid(p->server_guid, g, sizeof g));
+		fprintf(o->f,
+			"    MaxTransact %u, MaxRead %u, MaxWrite %u, security buffer %u bytes\n",
 			(unsigned)p->max_transact_size, (unsigned)p->max_read_size,
 			(unsigned)p->max_write_size, (unsigned)p->security_buffer_length);
 		print_contexts(o, &p->contexts);
 		break;
 	}
+	case SMB_EV_SESSION_SETUP:
+		break;
 	}
 }
 
-void out_text_summary(struct out *o)
+static void text_summary(struct out *o, const struct tally *t)
 {
 	if (o->nreasons && !o->quiet) {
 		fprintf(o->f, "\nReasons and notes:\n");
 		for (const struct out_reason *r = o->reasons; r; r = r->next)
-			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row, verdict_names[r->verdict], r->text);
+			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row,
+				verdict_names[r->verdict], r->text);
 		if (o->reasons_dropped)
-			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n", o->reasons_dropped);
+			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n",
+				o->reasons_dropped);
 		const char *title = "\nWhat to change:\n";
 		for (int i = 0; i < V_COUNT; i++) {
-			const char *fix = explain_fix((enum verdict_kind)i);
-			if (i == V_SIGNED || !o->verdicts[i] || !fix)
+			const char *fix = knowledge_fix((enum verdict_kind)i);
+			if (i == V_SIGNED || !t->verdicts[i] || !fix)
 				continue;
 			fprintf(o->f, "%s  %s: %s\n", title, verdict_names[i], fix);
 			title = "";
 		}
 	}
-	if (o->live_stats)
-		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live", o->row,
-			o->row == 1 ? "" : "s");
+	if (t->live_stats)
+		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live",
+			t->conversations, t->conversations == 1 ? "" : "s");
 	else
 		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s in %" PRIu64 " file%s",
-			o->row, o->row == 1 ? "" : "s", o->files, o->files == 1 ? "" : "s");
+			t->conversations, t->conversations == 1 ? "" : "s", t->files,
+			t->files == 1 ? "" : "s");
 	const char *sep = ": ";
 	for (int i = 0; i < V_COUNT; i++) {
-		if (!o->verdicts[i])
+		if (!t->verdicts[i])
 			continue;
-		fprintf(o->f, "%s%" PRIu64 " %s", sep, o->verdicts[i], verdict_names[i]);
+		fprintf(o->f, "%s%" PRIu64 " %s", sep, t->verdicts[i], verdict_names[i]);
 		sep = ", ";
 	}
 	fprintf(o->f, "\n");
-	if (o->smb1_conversations)
-		fprintf(o->f, "  %" PRIu64 " conversation%s used SMB1\n", o->smb1_conversations,
-			o->smb1_conversations == 1 ? "" : "s");
-	if (o->live_stats)
-		fprintf(o->f, "  capture: %" PRIu64 " packets received, %" PRIu64 " dropped by the kernel, %" PRIu64
-			" by the interface\n", o->received, o->dropped, o->ifdropped);
-	if (o->files_failed)
-		fprintf(o->f, "  %" PRIu64 " file%s could not be read completely (see stderr)\n",
-			o->files_failed, o->files_failed == 1 ? "" : "s");
-	if (o->totals.fragments || o->totals.truncated || o->totals.malformed || o->totals.evicted)
+	if (t->smb1_conversations)
+		fprintf(o->f, "  %" PRIu64 " conversation%s used SMB1\n", t->smb1_conversations,
+			t->smb1_conversations == 1 ? "" : "s");
+	if (t->live_stats)
 		fprintf(o->f,
-			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64 " truncated, %" PRIu64
-			" malformed; %" PRIu64 " conversations evicted at the cap\n",
-			o->totals.fragments, o->totals.truncated, o->totals.malformed, o->totals.evicted);
-	if (o->row && !o->quiet && !o->hosts)
+			"  capture: %" PRIu64 " packets received, %" PRIu64
+			" dropped by the kernel, %" PRIu64 " by the interface\n",
+			t->received, t->dropped, t->ifdropped);
+	if (t->files_failed)
+		fprintf(o->f, "  %" PRIu64 " file%s could not be read completely (see stderr)\n",
+			t->files_failed, t->files_failed == 1 ? "" : "s");
+	if (t->totals.fragments || t->totals.truncated || t->totals.malformed || t->totals.evicted)
+		fprintf(o->f,
+			"  frames skipped: %" PRIu64 " IP fragments, %" PRIu64
+			" truncated, %" PRIu64 " malformed; %" PRIu64
+			" conversations evicted at the cap\n",
+			t->totals.fragments, t->totals.truncated, t->totals.malformed,
+			t->totals.evicted);
+	if (t->conversations && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
 }
 
 
 /* --hosts: one row per server, in order of first appearance. */
-void out_text_hosts(struct out *o)
+static void text_hosts(struct out *o, const struct tally *t)
 {
 	size_t n;
-	struct host **all = host_table_sorted(&o->host_table, &n);
+	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
 	fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
@@ -235,24 +285,44 @@ void out_text_hosts(struct out *o)
 		const struct host *x = all[i];
 		char addr[64];
 		fprintf(o->f, "%-39s %-5llu %-5s %-8s %-13s %-6s %-5llu ",
-			out_address(x->family, x->addr, addr, sizeof addr),
+			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
-			host_signing(x), host_relay_target(x) ? "yes" : "no",
+			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
 			(unsigned long long)x->guest_sessions);
 		const char *sep = "";
 		for (int k = 0; k < V_COUNT; k++) {
 			if (!x->verdicts[k])
 				continue;
-			fprintf(o->f, "%s%s:%llu", sep, verdict_names[k], (unsigned long long)x->verdicts[k]);
+			fprintf(o->f, "%s%s:%llu", sep, verdict_names[k],
+				(unsigned long long)x->verdicts[k]);
 			sep = " ";
 		}
 		fputc('\n', o->f);
 	}
-	if (o->host_table.dropped)
+	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",
-			(unsigned long long)o->host_table.dropped, HOST_MAX);
-	fprintf(o->f, "RELAY = the server accepted sessions without requiring signing (an NTLM relay "
-		      "target); SIGNING mixed = required on some connections only\n");
+			(unsigned long long)t->host_table.dropped, HOST_MAX);
+	fprintf(o->f,
+		"RELAY = the server accepted sessions without requiring signing (an NTLM relay "
+		"target); SIGNING mixed = required on some connections only\n");
 	free(all);
 }
+
+static void text_free(struct out *o)
+{
+	while (o->reasons) {
+		struct out_reason *r = o->reasons;
+		o->reasons = r->next;
+		free(r);
+	}
+	o->reasons_tail = NULL;
+}
+
+const struct out_ops out_text_ops = {
+	.event = text_event,
+	.conversation = text_conversation,
+	.hosts = text_hosts,
+	.summary = text_summary,
+	.free = text_free,
+};

@@ -10,66 +10,9 @@ struct rd rd_init(const uint8_t *p, size_t len)
 	return r;
 }
 
-/* Reserve n bytes: NULL (and sticky error) when they are not there. */
-static const uint8_t *take(struct rd *r, size_t n)
-{
-	if (r->err || n > r->len - r->pos) {
-		r->err = true;
-		return NULL;
-	}
-	const uint8_t *q = r->p + r->pos;
-	r->pos += n;
-	return q;
-}
-
-uint8_t rd_u8(struct rd *r)
-{
-	const uint8_t *q = take(r, 1);
-	return q ? q[0] : 0;
-}
-
-uint16_t rd_le16(struct rd *r)
-{
-	const uint8_t *q = take(r, 2);
-	return q ? (uint16_t)(q[0] | q[1] << 8) : 0;
-}
-
-uint32_t rd_le32(struct rd *r)
-{
-	const uint8_t *q = take(r, 4);
-	return q ? (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
-			   (uint32_t)q[3] << 24
-		 : 0;
-}
-
-uint64_t rd_le64(struct rd *r)
-{
-	if (!rd_has(r, 8)) {
-		r->err = true;
-		return 0;
-	}
-	uint64_t lo = rd_le32(r);
-	uint64_t hi = rd_le32(r);
-	return r->err ? 0 : lo | hi << 32;
-}
-
-uint16_t rd_be16(struct rd *r)
-{
-	const uint8_t *q = take(r, 2);
-	return q ? (uint16_t)(q[0] << 8 | q[1]) : 0;
-}
-
-uint32_t rd_be32(struct rd *r)
-{
-	const uint8_t *q = take(r, 4);
-	return q ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
-			   (uint32_t)q[3]
-		 : 0;
-}
-
 bool rd_bytes(struct rd *r, void *dst, size_t n)
 {
-	const uint8_t *q = take(r, n);
+	const uint8_t *q = rd_take(r, n);
 	if (!q) {
 		memset(dst, 0, n);
 		return false;
@@ -78,14 +21,9 @@ bool rd_bytes(struct rd *r, void *dst, size_t n)
 	return true;
 }
 
-bool rd_skip(struct rd *r, size_t n)
-{
-	return take(r, n) != NULL;
-}
-
 struct rd rd_sub(struct rd *r, size_t n)
 {
-	const uint8_t *q = take(r, n);
+	const uint8_t *q = rd_take(r, n);
 	struct rd c = rd_init(q, q ? n : 0);
 	c.err = q == NULL;
 	return c;

@@ -7,14 +7,15 @@
 
 bool smb1_is_smb1(const uint8_t *p, size_t n)
 {
-	return n >= 4 && p[0] == 0xff && p[1] == 'S' && p[2] == 'M' && p[3] == 'B';
+	struct rd r = rd_init(p, n);
+	return smb_sniff(&r) == SMB_PROTO_SMB1;
 }
 
 enum smb_parse smb1_parse_header(struct rd *r, struct smb1_header *h)
 {
-	const uint8_t *p = rd_peek(r, 4);
-	if (!p || !smb1_is_smb1(p, 4))
-		return p || rd_left(r) >= 4 ? SMB_PARSE_MALFORMED : SMB_PARSE_TRUNCATED;
+	enum smb_proto proto = smb_sniff(r);
+	if (proto != SMB_PROTO_SMB1)
+		return proto == SMB_PROTO_SHORT ? SMB_PARSE_TRUNCATED : SMB_PARSE_MALFORMED;
 	rd_skip(r, 4);
 	h->command = rd_u8(r);
 	h->status = rd_le32(r);
@@ -70,7 +71,8 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 			q->anomalies |= ANOM_BIT(ANOM_SMB1_DIALECT_UNTERMINATED);
 		if (q->dialects_kept < SMB1_MAX_DIALECTS) {
 			size_t keep = len < SMB1_DIALECT_NAME_MAX ? len : SMB1_DIALECT_NAME_MAX;
-			memcpy(q->dialects[q->dialects_kept], rd_cur(&b), keep);
+			struct rd name = b; /* the string stays to be skipped below */
+			rd_bytes(&name, q->dialects[q->dialects_kept], keep);
 			q->dialects[q->dialects_kept][keep] = '\0';
 			q->dialects_kept++;
 		} else {
@@ -85,7 +87,8 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 /* MS-CIFS 2.2.4.52.2 Bytes: Challenge (EncryptionKeyLength bytes), then the
  * DomainName (then ServerName, not kept). r is positioned at ByteCount for
  * LANMAN (WordCount 13), or is the Bytes reader itself for NT LM. */
-static enum smb_parse parse_challenge_domain(struct rd *r, bool wide, struct smb1_negotiate_response *s)
+static enum smb_parse parse_challenge_domain(struct rd *r, bool wide,
+					     struct smb1_negotiate_response *s)
 {
 	struct rd bytes;
 	struct rd *b = r;
@@ -110,7 +113,8 @@ static enum smb_parse parse_challenge_domain(struct rd *r, bool wide, struct smb
 		rd_utf16le(b, len, s->domain_name, sizeof s->domain_name);
 	} else {
 		size_t keep = len < sizeof s->domain_name - 1 ? len : sizeof s->domain_name - 1;
-		memcpy(s->domain_name, rd_cur(b), keep);
+		struct rd name = *b;
+		rd_bytes(&name, s->domain_name, keep);
 		s->domain_name[keep] = '\0';
 	}
 	return SMB_PARSE_OK;
@@ -186,7 +190,8 @@ enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 	}
 }
 
-enum smb_parse smb1_parse_session_setup_response(struct rd *r, struct smb1_session_setup_response *s)
+enum smb_parse smb1_parse_session_setup_response(struct rd *r,
+						 struct smb1_session_setup_response *s)
 {
 	memset(s, 0, sizeof *s);
 	s->word_count = rd_u8(r);
@@ -196,7 +201,18 @@ enum smb_parse smb1_parse_session_setup_response(struct rd *r, struct smb1_sessi
 		return SMB_PARSE_OK;
 	rd_skip(r, 4); /* AndXCommand, AndXReserved, AndXOffset */
 	s->action = rd_le16(r);
-	rd_skip(r, (size_t)(s->word_count - 3) * 2); /* SecurityBlobLength (extended) */
-	rd_le16(r);                                  /* ByteCount */
-	return rd_ok(r) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
+	if (s->word_count == 4) { /* MS-SMB 2.2.4.6.2: extended security */
+		s->security_blob_length = rd_le16(r);
+	} else {
+		rd_skip(r, (size_t)(s->word_count - 3) * 2);
+	}
+	rd_le16(r); /* ByteCount */
+	if (!rd_ok(r))
+		return SMB_PARSE_TRUNCATED;
+	/* The SecurityBlob opens the Bytes (MS-SMB 2.2.4.6.2). */
+	s->security_blob = rd_at(r, r->pos, s->security_blob_length);
+	s->security_blob_ok = s->word_count == 4 && rd_ok(&s->security_blob);
+	if (!s->security_blob_ok)
+		s->security_blob = rd_init(NULL, 0);
+	return SMB_PARSE_OK;
 }

@@ -7,16 +7,15 @@
 
 bool smb2_is_smb2(const uint8_t *p, size_t n)
 {
-	return n >= 4 && p[0] == 0xfe && p[1] == 'S' && p[2] == 'M' && p[3] == 'B';
+	struct rd r = rd_init(p, n);
+	return smb_sniff(&r) == SMB_PROTO_SMB2;
 }
 
 enum smb_parse smb2_parse_header(struct rd *r, struct smb2_header *h)
 {
-	const uint8_t *p = rd_peek(r, 4);
-	if (!p)
-		return SMB_PARSE_TRUNCATED;
-	if (!smb2_is_smb2(p, 4))
-		return SMB_PARSE_MALFORMED;
+	enum smb_proto proto = smb_sniff(r);
+	if (proto != SMB_PROTO_SMB2)
+		return proto == SMB_PROTO_SHORT ? SMB_PARSE_TRUNCATED : SMB_PARSE_MALFORMED;
 	rd_skip(r, 4);
 	h->structure_size = rd_le16(r);
 	rd_skip(r, 2); /* CreditCharge */
@@ -49,9 +48,8 @@ bool smb2_is_signed(const struct smb2_header *h)
 static struct rd body_of(const struct rd *msg)
 {
 	struct rd b = *msg;
-	b.pos = 0;
 	b.err = false;
-	rd_skip(&b, SMB2_HEADER_SIZE);
+	rd_seek(&b, SMB2_HEADER_SIZE);
 	return b;
 }
 
@@ -120,35 +118,34 @@ static void parse_contexts(const struct rd *msg, uint32_t offset, uint16_t count
 	out->kept = 0;
 	if (count == 0)
 		return;
-	size_t len = msg->len;
 	/* min_offset: the end of the fixed part and of what the message says
 	 * comes first (dialects, security buffer); contexts must not overlap it. */
-	if (offset < SMB2_HEADER_SIZE || offset < min_offset || offset > len) {
+	struct rd w = *msg;
+	w.err = false;
+	if (offset < SMB2_HEADER_SIZE || offset < min_offset || !rd_seek(&w, offset)) {
 		*anom |= ANOM_BIT(ANOM_SMB2_CONTEXT_OFFSET);
 		return;
 	}
-	size_t pos = offset;
 	uint32_t seen_types = 0; /* bits for types 1..31 */
 	for (uint32_t i = 0; i < count; i++) {
 		if (i > 0)
-			pos = (pos + 7) & ~(size_t)7;
-		if (pos > len || len - pos < 8) {
-			*anom |= ANOM_BIT(i == 0 ? ANOM_SMB2_CONTEXT_OFFSET : ANOM_SMB2_CONTEXT_LENGTH);
+			rd_align(&w, 8); /* MS-SMB2 2.2.3.1: each context 8-byte aligned */
+		struct rd h = rd_sub(&w, 8);
+		if (!rd_ok(&h)) {
+			*anom |=
+			    ANOM_BIT(i == 0 ? ANOM_SMB2_CONTEXT_OFFSET : ANOM_SMB2_CONTEXT_LENGTH);
 			return;
 		}
-		struct rd h = rd_at(msg, pos, 8);
 		struct smb2_context c;
 		memset(&c, 0, sizeof c);
 		c.type = rd_le16(&h);
 		c.length = rd_le16(&h);
-		pos += 8;
-		if (c.length > len - pos) {
+		struct rd d = rd_sub(&w, c.length);
+		if (!rd_ok(&d)) {
 			*anom |= ANOM_BIT(ANOM_SMB2_CONTEXT_LENGTH);
 			return;
 		}
-		struct rd d = rd_at(msg, pos, c.length);
 		parse_context_data(&d, &c, anom);
-		pos += c.length;
 		if (c.type < 32) {
 			if (seen_types & (UINT32_C(1) << c.type))
 				*anom |= ANOM_BIT(ANOM_SMB2_CONTEXT_DUPLICATE);
@@ -194,7 +191,8 @@ enum smb_parse smb2_parse_negotiate_request(const struct rd *msg, struct smb2_ne
 	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_negotiate_response *s)
+enum smb_parse smb2_parse_negotiate_response(const struct rd *msg,
+					     struct smb2_negotiate_response *s)
 {
 	memset(s, 0, sizeof *s);
 	struct rd b = body_of(msg);
@@ -236,7 +234,21 @@ enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_n
 	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_session_setup_request(const struct rd *msg, struct smb2_session_setup_request *q)
+/* The security buffer at off (from the header) for len bytes: a reader over
+ * it when it lies after the fixed part (fixed_end) and within what was kept,
+ * else an empty one with *ok false. An empty buffer is in range. */
+static struct rd secbuf(const struct rd *msg, size_t fixed_end, uint16_t off, uint16_t len,
+			bool *ok)
+{
+	struct rd r = rd_at(msg, off, len);
+	*ok = len == 0 || (off >= fixed_end && rd_ok(&r));
+	if (!*ok || len == 0)
+		r = rd_init(NULL, 0);
+	return r;
+}
+
+enum smb_parse smb2_parse_session_setup_request(const struct rd *msg,
+						struct smb2_session_setup_request *q)
 {
 	memset(q, 0, sizeof *q);
 	struct rd b = body_of(msg);
@@ -244,21 +256,38 @@ enum smb_parse smb2_parse_session_setup_request(const struct rd *msg, struct smb
 	q->flags = rd_u8(&b);
 	q->security_mode = rd_u8(&b);
 	q->capabilities = rd_le32(&b);
-	rd_skip(&b, 8); /* Channel, SecurityBufferOffset, SecurityBufferLength */
+	rd_skip(&b, 4); /* Channel */
+	q->security_buffer_offset = rd_le16(&b);
+	q->security_buffer_length = rd_le16(&b);
 	q->previous_session_id = rd_le64(&b);
-	return rd_ok(&b) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
+	if (!rd_ok(&b))
+		return SMB_PARSE_TRUNCATED;
+	q->security_buffer = secbuf(msg, SMB2_HEADER_SIZE + 24, q->security_buffer_offset,
+				    q->security_buffer_length, &q->security_buffer_ok);
+	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_session_setup_response(const struct rd *msg, struct smb2_session_setup_response *s)
+enum smb_parse smb2_parse_session_setup_response(const struct rd *msg,
+						 struct smb2_session_setup_response *s)
 {
 	memset(s, 0, sizeof *s);
 	struct rd b = body_of(msg);
 	uint16_t size = rd_le16(&b);
-	s->session_flags = size == 9 ? rd_le16(&b) : 0;
-	return rd_ok(&b) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
+	if (size != 9) /* not a Session Setup response body */
+		return rd_ok(&b) ? SMB_PARSE_OK : SMB_PARSE_TRUNCATED;
+	s->session_flags = rd_le16(&b);
+	if (!rd_ok(&b))
+		return SMB_PARSE_TRUNCATED;
+	s->security_buffer_offset = rd_le16(&b);
+	s->security_buffer_length = rd_le16(&b);
+	if (rd_ok(&b))
+		s->security_buffer = secbuf(msg, SMB2_HEADER_SIZE + 8, s->security_buffer_offset,
+					    s->security_buffer_length, &s->security_buffer_ok);
+	return SMB_PARSE_OK;
 }
 
-enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request, struct smb2_validate_negotiate *v)
+enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request,
+				struct smb2_validate_negotiate *v)
 {
 	memset(v, 0, sizeof *v);
 	struct rd b = body_of(msg);

@@ -149,3 +149,32 @@ const struct tok ntstatus_names[] = {
 	{NT_STATUS_SMB_NO_SIGNING_ALGORITHM_OVERLAP, "STATUS_SMB_NO_SIGNING_ALGORITHM_OVERLAP"},
 	{0, NULL},
 };
+
+enum smb_proto smb_sniff(const struct rd *r)
+{
+	struct rd q = *r;
+	uint8_t id = rd_u8(&q);
+	uint8_t s = rd_u8(&q), m = rd_u8(&q), b = rd_u8(&q);
+	if (!rd_ok(&q))
+		return SMB_PROTO_SHORT;
+	if (s != 'S' || m != 'M' || b != 'B')
+		return SMB_PROTO_NONE;
+	switch (id) {
+	case 0xff: return SMB_PROTO_SMB1;
+	case 0xfe: return SMB_PROTO_SMB2;
+	case 0xfd: return SMB_PROTO_TRANSFORM;
+	case 0xfc: return SMB_PROTO_COMPRESSED;
+	default: return SMB_PROTO_NONE;
+	}
+}
+
+size_t smb_proto_min_header(enum smb_proto p)
+{
+	switch (p) {
+	case SMB_PROTO_SMB1: return SMB1_HEADER_SIZE;
+	case SMB_PROTO_SMB2: return SMB2_HEADER_SIZE;
+	case SMB_PROTO_TRANSFORM: return 52;  /* MS-SMB2 2.2.41 */
+	case SMB_PROTO_COMPRESSED: return 16; /* MS-SMB2 2.2.42 */
+	default: return 0;
+	}
+}

@@ -1,18 +1,26 @@
-/* analyze: the pipeline for one input, wired end to end: capture -> decode ->
- * conversation table -> verdict -> output (and the -w evidence file).
+/* analyze: the driver. It wires the pipeline for one input end to end:
+ * capture -> decode -> flow table -> smb_conn (events) -> verdict -> output,
+ * and owns the -w evidence: the raw frames of each conversation, kept
+ * within caps until its verdict decides whether they are written.
  * main.c and the fuzz targets use it. */
 #ifndef SMBNEG_ANALYZE_H
 #define SMBNEG_ANALYZE_H
 
 #include "smbneg/capture.h"
 #include "smbneg/out.h"
+#include "smbneg/tally.h"
 
 #include <pcap/pcap.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 
+#define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
+#define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
+
 struct analyzer {
 	struct out *out;
+	struct tally tally;         /* verdicts, totals and hosts over all inputs */
 	const char *filter;         /* BPF expression or NULL */
 	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
 	bool progress;              /* a progress line on stderr while files are read */
@@ -26,6 +34,8 @@ struct analyzer {
 	bool dlt_warned;
 	bool write_failed;
 	uint64_t written_conversations, written_frames, written_incomplete;
+	size_t kept_total;          /* evidence bytes held for open conversations */
+	struct flow_table *table;   /* the input being read */
 };
 
 /* Zero an analyzer reporting on out. */
@@ -39,5 +49,7 @@ bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, s
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize);
 /* Close the -w file. Returns false (with err) when writing failed. */
 bool analyze_close(struct analyzer *a, char *err, size_t errsize);
+/* Release the tally (after the summary). */
+void analyze_free(struct analyzer *a);
 
 #endif

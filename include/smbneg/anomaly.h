@@ -23,14 +23,14 @@ enum anomaly {
 	ANOM_SMB2_STRUCTURE_SIZE,
 	ANOM_SMB2_DIALECT_COUNT,      /* zero dialects, or more than the message holds */
 	ANOM_SMB2_DIALECT_NOT_OFFERED,
-	ANOM_SMB2_SECMODE_ZERO,       /* server response without SIGNING_ENABLED (MS-SMB2 3.3.5.4) */
+	ANOM_SMB2_SECMODE_ZERO,       /* response without SIGNING_ENABLED (MS-SMB2 3.3.5.4) */
 	ANOM_SMB2_CONTEXT_OFFSET,     /* negotiate context offset/count outside the message */
 	ANOM_SMB2_CONTEXT_LENGTH,     /* a context's DataLength runs past the end */
 	ANOM_SMB2_CONTEXT_DATA,       /* a context's inner counts disagree with its length */
 	ANOM_SMB2_CONTEXT_DUPLICATE,
 	ANOM_SMB2_TOO_MANY_CONTEXTS,
 	ANOM_SMB2_SECBUF_RANGE,       /* security buffer offset/length outside the message */
-	ANOM_SMB2_NEXT_COMMAND,       /* compound NextCommand misaligned, backwards or past the end */
+	ANOM_SMB2_NEXT_COMMAND,       /* NextCommand misaligned, backwards or past the end */
 	ANOM_SMB2_SIGNED_NEGOTIATE,   /* a Negotiate with SMB2_FLAGS_SIGNED (MS-SMB2 3.3.5.2.4) */
 	ANOM_NEGOTIATE_REPEATED,      /* a second Negotiate with different values */
 	ANOM_SMB1_AFTER_SMB2,         /* SMB1 traffic after an SMB2 dialect was chosen */

@@ -1,9 +1,10 @@
 /* capture: reads frames with libpcap (a saved file, stdin or a live
- * interface) and hands each decoded TCP segment to the conversation table. */
+ * interface) and hands each decoded TCP segment, with its frame context, to
+ * the flow table. */
 #ifndef SMBNEG_CAPTURE_H
 #define SMBNEG_CAPTURE_H
 
-#include "smbneg/conv.h"
+#include "smbneg/flow.h"
 
 #include <signal.h>
 #include <stddef.h>
@@ -28,11 +29,11 @@ struct capture_progress {
  * NULL; progress: NULL or a reporter. On failure err holds a message naming
  * the reason and, for a read failure, the byte offset reached. */
 enum capture_result capture_file(const char *path, const char *filter,
-				 const struct capture_progress *progress, struct conv_table *t,
+				 const struct capture_progress *progress, struct flow_table *t,
 				 char *err, size_t errsize);
 /* As capture_file, from an already open stream (tests, fuzzing: fmemopen). */
 enum capture_result capture_stream(FILE *fp, const char *filter,
-				   const struct capture_progress *progress, struct conv_table *t,
+				   const struct capture_progress *progress, struct flow_table *t,
 				   char *err, size_t errsize);
 
 struct capture_live {
@@ -50,7 +51,7 @@ struct capture_live {
 };
 
 /* Capture live until stopped; concluded conversations are reported as they end. */
-enum capture_result capture_live(struct capture_live *l, struct conv_table *t, char *err,
+enum capture_result capture_live(struct capture_live *l, struct flow_table *t, char *err,
 				 size_t errsize);
 /* -D: list the capture interfaces, numbered, as tcpdump does. */
 bool capture_list_interfaces(FILE *f, char *err, size_t errsize);

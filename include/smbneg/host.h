@@ -5,6 +5,7 @@
 #define SMBNEG_HOST_H
 
 #include "smbneg/conv.h"
+#include "smbneg/facts.h"
 #include "smbneg/verdict.h"
 
 #include <stdbool.h>
@@ -36,12 +37,22 @@ struct host_table {
 
 bool host_table_init(struct host_table *h);
 /* Fold one concluded conversation into its server's record. */
-void host_table_add(struct host_table *h, const struct conv *c, const struct verdict *v);
+void host_table_add(struct host_table *h, const struct conv *c, const struct facts *f,
+		    const struct verdict *v);
 /* The hosts in order of first appearance (caller frees the array). */
 struct host **host_table_sorted(const struct host_table *h, size_t *n);
 void host_table_free(struct host_table *h);
-/* The server's signing in one word: required, not-required, or mixed (both seen). */
-const char *host_signing(const struct host *x);
+enum host_signing {
+	HOST_SIGNING_UNKNOWN,
+	HOST_SIGNING_REQUIRED,
+	HOST_SIGNING_NOT_REQUIRED,
+	HOST_SIGNING_MIXED, /* both seen */
+};
+
+extern const char *const host_signing_names[];
+
+/* The server's signing in one word: required, not-required, or mixed. */
+enum host_signing host_signing(const struct host *x);
 /* An NTLM relay target: some connection showed signing not required. */
 bool host_relay_target(const struct host *x);
 

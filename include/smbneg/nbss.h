@@ -3,19 +3,24 @@
  * RFC 1002 4.3.1: a 4-byte header (type, flags, 16-bit length; bit 0 of flags
  * extends the length to 17 bits) then the body. On TCP 445 (MS-SMB2 2.1,
  * "direct TCP") byte 0 is zero and the length is 24 bits. A message body is
- * handed on whole when it fits in NBSS_KEEP_MAX bytes (NBSS_KEEP_NEGOTIATE for
- * an SMB1 or SMB2 Negotiate, whose dialect lists can be long); of a longer
- * one only that prefix is kept and the rest is skipped by length. The buffer
- * for a message that spans deliveries grows with the bytes that arrive. */
+ * handed on whole when it fits in the limit its sink's `keep` callback gives
+ * (NBSS_KEEP_MAX without one, at most NBSS_KEEP_LARGE); of a longer one only
+ * that prefix is kept and the rest is skipped by length. The buffer for a
+ * message that spans deliveries grows with the bytes that arrive. */
 #ifndef SMBNEG_NBSS_H
 #define SMBNEG_NBSS_H
+
+#include "smbneg/rd.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define NBSS_KEEP_MAX 8192
-#define NBSS_KEEP_NEGOTIATE 65536
+#define NBSS_KEEP_MAX 8192    /* kept of a message when the sink says nothing */
+#define NBSS_KEEP_LARGE 65536 /* the most a sink may ask to keep */
+/* The sink is asked again once this many bytes of a body are known (enough
+ * for the SMB2 Command field, MS-SMB2 2.2.1). */
+#define NBSS_KEEP_DECIDE 14
 
 enum nbss_state {
 	NBSS_HEADER, /* collecting the 4 header bytes */
@@ -33,6 +38,10 @@ struct nbss_msg {
 
 struct nbss_sink {
 	void (*message)(void *arg, const struct nbss_msg *m);
+	/* How many bytes of a message whose body starts with prefix to keep
+	 * (prefix may be shorter than NBSS_KEEP_DECIDE: answer for the worst
+	 * case). NULL: NBSS_KEEP_MAX. */
+	size_t (*keep)(void *arg, const struct rd *prefix);
 	void *arg;
 };
 

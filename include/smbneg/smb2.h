@@ -78,11 +78,17 @@ struct smb2_session_setup_request {
 	uint8_t security_mode;
 	uint32_t capabilities;
 	uint64_t previous_session_id;
+	uint16_t security_buffer_offset, security_buffer_length; /* from the header */
+	bool security_buffer_ok;  /* the range lies after the fixed part, within the bytes kept */
+	struct rd security_buffer; /* over the blob when security_buffer_ok (SPNEGO, MS-SPNG) */
 };
 
 /* MS-SMB2 2.2.6 */
 struct smb2_session_setup_response {
 	uint16_t session_flags;
+	uint16_t security_buffer_offset, security_buffer_length; /* from the header */
+	bool security_buffer_ok;  /* as in the request */
+	struct rd security_buffer;
 };
 
 /* MS-SMB2 2.2.31.4 / 2.2.32.6: FSCTL_VALIDATE_NEGOTIATE_INFO */
@@ -104,11 +110,15 @@ enum smb_parse smb2_parse_header(struct rd *r, struct smb2_header *h);
 /* The body parsers take a reader over the whole message, header included,
  * since SMB2 offsets count from the header (MS-SMB2 2.2.1). */
 enum smb_parse smb2_parse_negotiate_request(const struct rd *msg, struct smb2_negotiate_request *q);
-enum smb_parse smb2_parse_negotiate_response(const struct rd *msg, struct smb2_negotiate_response *s);
-enum smb_parse smb2_parse_session_setup_request(const struct rd *msg, struct smb2_session_setup_request *q);
-enum smb_parse smb2_parse_session_setup_response(const struct rd *msg, struct smb2_session_setup_response *s);
+enum smb_parse smb2_parse_negotiate_response(const struct rd *msg,
+					     struct smb2_negotiate_response *s);
+enum smb_parse smb2_parse_session_setup_request(const struct rd *msg,
+						struct smb2_session_setup_request *q);
+enum smb_parse smb2_parse_session_setup_response(const struct rd *msg,
+						 struct smb2_session_setup_response *s);
 /* request: true for an IOCTL request, false for a response. */
-enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request, struct smb2_validate_negotiate *v);
+enum smb_parse smb2_parse_ioctl(const struct rd *msg, bool request,
+				struct smb2_validate_negotiate *v);
 /* SMB2_FLAGS_SIGNED with a non-zero Signature (MS-SMB2 3.1.4.1). */
 bool smb2_is_signed(const struct smb2_header *h);
 

@@ -3,6 +3,7 @@
 #ifndef SMBNEG_SMB_CONST_H
 #define SMBNEG_SMB_CONST_H
 
+#include "smbneg/rd.h"
 #include "smbneg/tok.h"
 
 /* NetBIOS session service, RFC 1002 4.3.1 */
@@ -108,5 +109,22 @@ extern const struct tok smb2_compression_names[];
 extern const struct tok smb2_session_flag_bits[];
 extern const struct tok smb2_command_names[];
 extern const struct tok ntstatus_names[];
+
+/* The protocol identifier that opens every SMB message: 0xFF "SMB" (MS-CIFS
+ * 2.2.3.1), 0xFE "SMB" (MS-SMB2 2.2.1), 0xFD "SMB" transform header (MS-SMB2
+ * 2.2.41), 0xFC "SMB" compression header (MS-SMB2 2.2.42). */
+enum smb_proto {
+	SMB_PROTO_NONE,       /* not an SMB protocol identifier */
+	SMB_PROTO_SHORT,      /* fewer than 4 bytes left */
+	SMB_PROTO_SMB1,
+	SMB_PROTO_SMB2,
+	SMB_PROTO_TRANSFORM,
+	SMB_PROTO_COMPRESSED,
+};
+
+/* Which protocol the 4 bytes at r's position announce (r is not advanced). */
+enum smb_proto smb_sniff(const struct rd *r);
+/* Smallest header of each protocol, in bytes (0 for NONE/SHORT). */
+size_t smb_proto_min_header(enum smb_proto p);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh: smbneg against libpcap merely reading the same file, in one run (issue 11).
+# bench.sh: smbneg against libpcap merely reading the same file, in one run.
 #
 # usage: test/bench/bench.sh [options] [BUILD_DIR] [CONVERSATIONS]   (from the source root)
 #   BUILD_DIR       default build (release gives the figures worth quoting:

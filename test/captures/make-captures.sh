@@ -416,7 +416,7 @@ EOF
 }
 
 # --------------------------------------------------------------------------------
-# Expected verdicts: our reading of SPEC.md "Verdicts" given what the wire and the
+# Expected verdicts: our reading of README "Verdicts" (KB 887429, KB 916846) given what the wire and the
 # client showed when this script was written (Samba 4.17.12 on both ends).  Format
 # "VERDICT|NOTE"; a "(?)" in the note marks a call we are not sure of.
 # --------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ expect_smb2() {   # expect_smb2 SRV CLI LOGIN
 expect_smb1() {   # expect_smb1 SRV CLI LOGIN
     local srv=$1 cli=$2 login=$3
     if [[ $srv == mandatory && $cli == disabled ]]; then
-        echo "mismatch-access-denied|reviewed: server requires (SecurityMode 0x0F), client signing disabled: the Samba client itself aborts after Negotiate with NT_STATUS_ACCESS_DENIED, so the wire shows only Negotiate + FIN (the shape SPEC gives for mismatch-no-communication) and no ACCESS_DENIED status; client signing is not visible on the wire (Negotiate Flags2 0xC843 in every case)"
+        echo "mismatch-access-denied|reviewed: server requires (SecurityMode 0x0F), client signing disabled: the Samba client itself aborts after Negotiate with NT_STATUS_ACCESS_DENIED, so the wire shows only Negotiate + FIN (the shape KB 887429 gives for mismatch-no-communication) and no ACCESS_DENIED status; client signing is not visible on the wire (Negotiate Flags2 0xC843 in every case)"
         return
     fi
     if [[ $login == guest ]]; then
@@ -580,7 +580,7 @@ scenario_dialects() {
 scenario_protocol_mismatch() {
     smb_session "proto-cli_NT1-srv_smb2only-user.pcap" "$IP_AUTO" \
         "SMB1-only client (NT1) against SMB2+ server (server min protocol default SMB2_02)" \
-        "incomplete|reviewed: no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves; there is no verdict for a failed negotiation in SPEC, must not be signed/not-signed" \
+        "incomplete|reviewed: no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves; there is no verdict for a failed negotiation in README, must not be signed/not-signed" \
         "//$IP_AUTO/private" "${USER_CRED[@]}" \
         --option='client min protocol=NT1' --option='client max protocol=NT1'
     smb_session "proto-cli_SMB2-srv_smb1only-user.pcap" "$IP_SMB1_AUTO" \
@@ -816,7 +816,7 @@ exit status, client outcome, expected verdict, note.
 
 ## Files
 
-"smbneg should conclude" is our reading of SPEC.md "Verdicts" given what the wire
+"smbneg should conclude" is our reading of README "Verdicts" (KB 887429, KB 916846) given what the wire
 and the client showed; "(?)" marks calls we are not sure of (the note says why).
 
 | file | how it was made | client printed (exit status) | smbneg should conclude |

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli-test.sh — smbneg's command line on the captures in captures/ (issue 4: exit
+# cli-test.sh — smbneg's command line on the captures in captures/ (exit
 # codes, -o csv, -q, --version, --help, explain, -w).  Suite 'cli'; no root needed.
 #
 # usage: cli-test.sh SMBNEG SOURCE_ROOT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # live-test.sh — smbneg live capture against a real Samba server on loopback
-# (issue 4 "Live").  Suite 'live'.
+#.  Suite 'live'.
 #
 # usage: live-test.sh SMBNEG SOURCE_ROOT
 #

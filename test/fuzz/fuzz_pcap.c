@@ -24,8 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out_init(&o, OUT_JSON, sink);
 	analyze_init(&a, &o);
 	analyze_stream(&a, in, "fuzz", err, sizeof err);
-	out_summary(&o);
+	out_summary(&o, &a.tally);
 	out_free(&o);
+	analyze_free(&a);
 	fclose(sink);
 	return 0;
 }

@@ -5,24 +5,41 @@
  * the SMB parsers and the conversation state with direction flips, gaps and
  * retransmissions, then the verdict. */
 #include "fuzz.h"
-#include "smbneg/conv.h"
+#include "smbneg/flow.h"
+#include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
 
 #include <string.h>
 
-static void concluded(void *arg, const struct conv *c)
+static void message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
+		    const struct frame_ctx *f)
+{
+	(void)arg;
+	smb_conn_message(c, dir, m, f, NULL);
+}
+
+static size_t keep(void *arg, const struct rd *prefix)
+{
+	(void)arg;
+	return smb_conn_keep_limit(prefix);
+}
+
+static void concluded(void *arg, struct conv *c)
 {
 	struct verdict v;
-	verdict_compute(c, &v);
+	if (c->smb)
+		verdict_compute(c, &v);
+	smb_conn_free(c);
 	(void)arg;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conv_table t;
-	struct conv_sink sink = {NULL, concluded, NULL};
-	if (!conv_table_init(&t, &sink))
+	struct flow_table t;
+	struct flow_ops ops = {message, keep, NULL, concluded, NULL};
+	if (!flow_table_init(&t, &ops))
 		return 0;
+	struct frame_ctx f = {0, {0, 0}, 0, 0, NULL, -1};
 	uint32_t seq[2] = {1000, 50000};
 	bool port139 = size > 0 && (data[0] & 0x20);
 	size_t pos = 0;
@@ -49,11 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.data = data + pos;
 		s.caplen = len;
 		s.seglen = len;
-		t.frame++;
-		conv_table_segment(&t, &s);
+		f.frame++;
+		flow_table_segment(&t, &s, &f);
 		seq[dir] += (uint32_t)len;
 		pos += len;
 	}
-	conv_table_free(&t);
+	flow_table_free(&t);
 	return 0;
 }

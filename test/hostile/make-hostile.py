@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the hostile-input suite (issue 5, item 3): small capture files made by hand,
+"""Write the hostile-input suite: small capture files made by hand,
 one per named case, into test/hostile/cases/, and their expected outcomes into
 test/hostile/cases.tsv.
 
@@ -14,7 +14,7 @@ hostile frame or message is followed, in the same file, by a "canary": a valid S
 Negotiate exchange on another connection (server 10.99.99.99:445), so a case can check
 that processing went on after the hostile bytes.
 
-Expectations are what the spec (README, issue 5) demands, not what smbneg happens to
+Expectations are what README and the MS-SMB2/MS-CIFS sections cited per case demands, not what smbneg happens to
 print: malformed traffic gives an anomaly (a name from src/anomaly.c, or a counter of
 the `file` event) and processing goes on; a file that cannot be read gives exit 2 and a
 message naming the file, the reason and, for a corrupt file, the byte offset.
@@ -1046,7 +1046,7 @@ GENERATED = [
 
 
 HEADER = """\
-# Hostile-input suite (issue 5, item 3): made by make-hostile.py, run by run-hostile.sh.
+# Hostile-input suite: made by make-hostile.py, run by run-hostile.sh.
 # Columns (tab-separated): file (under cases/; gen/NAME = made at test time by
 # make-hostile.py --generated), description, expected exit status, regex, max seconds
 # (default 20), max RSS in MiB (default 128).

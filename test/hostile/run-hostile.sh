@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hostile-input suite (issue 5, item 3): run smbneg on every case of cases.tsv under a
+# Hostile-input suite: run smbneg on every case of cases.tsv under a
 # time limit (timeout) and a memory limit (ulimit -v, and the maximum RSS measured with
 # /usr/bin/time), then check the exit status and the expected output. A case also fails
 # on a crash (a signal), a sanitizer report, or stdout that is not JSON lines.

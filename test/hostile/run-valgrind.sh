@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# valgrind memcheck (issue 5, item 2): smbneg -o json on every capture in captures/ and
+# valgrind memcheck: smbneg -o json on every capture in captures/ and
 # on every committed hostile case (test/hostile/cases/) must show no memory error and no
 # definite leak. Exit 77 (skip) when valgrind is missing or smbneg is built with ASan
 # (the two cannot run together).

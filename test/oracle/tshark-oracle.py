@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tshark cross-check for smbneg's Negotiate decoder (issue 3, item 3).
+"""tshark cross-check for smbneg's Negotiate decoder.
 
 usage: tshark-oracle.py [-j N] [-q] SMBNEG [--optional DIR] FILE_OR_DIR...
 
@@ -583,7 +583,7 @@ def check_file(smbneg, path, env, tmpdir):
     if terr:
         res.out("NOTE", "%s: tshark: %s" % (disp, terr.splitlines()[0]))
     if serr and tmsgs:
-        # smbneg cannot read the container.  The SPEC only asks for a clear error on
+        # smbneg cannot read the container.  README only asks for a clear error on
         # such files (e.g. Network Monitor .cap), and this check is about the decoder,
         # so compare on a pcapng copy written by editcap (same frames, same order), or
         # failing that on a pcap rebuilt from tshark's own frame bytes.
@@ -606,7 +606,7 @@ def check_file(smbneg, path, env, tmpdir):
         res.out("NOTE", "%s: smbneg: %s" % (disp, serr))
 
     # tshark also decodes SMB over NetBEUI/IPX.  smbneg is a TCP analyser by design
-    # (SPEC: TCP 445 direct-hosted, TCP 139 with NetBIOS session request), so Negotiates
+    # (MS-SMB2 2.1: TCP 445 direct-hosted, TCP 139 with NetBIOS session request), so Negotiates
     # that are not carried by TCP are reported here and not compared.
     non_tcp = [m for m in tmsgs if not m["has_tcp"]]
     if non_tcp:

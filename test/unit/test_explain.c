@@ -149,7 +149,8 @@ static void test_fix_per_verdict(void **state)
 static void test_fix_content(void **state)
 {
 	(void)state;
-	/* SPEC: registry value, Group Policy, PowerShell and Samba for each side. */
+	/* KB 887429, "Control SMB signing behavior": registry value, Group Policy,
+	 * PowerShell and Samba for each side. */
 	const char *f = explain_fix(V_NOT_SIGNED);
 	assert_non_null(strstr(f, "RequireSecuritySignature"));
 	assert_non_null(strstr(f, "Set-SmbServerConfiguration"));

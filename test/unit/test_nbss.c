@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include "smbneg/nbss.h"
+#include "smbneg/smb_conn.h"
 #include "smbneg/smb_const.h"
 
 #include <stdio.h>
@@ -102,7 +103,7 @@ struct rec {
 static void on_message(void *arg, const struct nbss_msg *m)
 {
 	struct rec *r = arg;
-	assert_true(m->kept <= NBSS_KEEP_NEGOTIATE);
+	assert_true(m->kept <= NBSS_KEEP_LARGE);
 	assert_true(m->kept <= m->length);
 	if (m->kept)
 		assert_non_null(m->p);
@@ -127,6 +128,13 @@ static void rec_free(struct rec *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* The SMB layer's policy, as the conversation table uses it. */
+static size_t keep(void *arg, const struct rd *prefix)
+{
+	(void)arg;
+	return smb_conn_keep_limit(prefix);
+}
+
 struct t {
 	struct nbss_dir d;
 	struct rec r;
@@ -138,6 +146,7 @@ static void t_init(struct t *t, bool netbios_139)
 	memset(t, 0, sizeof *t);
 	t->d.netbios_139 = netbios_139;
 	t->sink.message = on_message;
+	t->sink.keep = keep;
 	t->sink.arg = &t->r;
 }
 

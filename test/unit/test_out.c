@@ -1,10 +1,11 @@
-/* Unit tests for the shared output helpers in out.c: JSON and text string
+/* Unit tests for the shared formatting module fmt.c: JSON and text string
  * escaping, GUID (MS-DTYP 2.3.4.2), FILETIME (MS-DTYP 2.3.3), endpoints,
- * dialect names, and the minimum JSON `conversation` contract (SPEC
- * "Output"). Output is captured with open_memstream. */
+ * dialect names; and, through out.c, the minimum JSON `conversation`
+ * contract (README "JSON schema"). Output is captured with open_memstream. */
 #include "testutil2.h"
 
 #include "smbneg/conv.h"
+#include "smbneg/fmt.h"
 #include "smbneg/out.h"
 #include "smbneg/smb_const.h"
 #include "smbneg/verdict.h"
@@ -28,19 +29,19 @@ static char *capture(void (*fn)(FILE *, const char *), const char *s)
 
 static void check_json(const char *in, const char *want)
 {
-	char *got = capture(out_json_string, in);
+	char *got = capture(fmt_json_string, in);
 	assert_string_equal(got, want);
 	free(got);
 }
 
 static void check_text(const char *in, const char *want)
 {
-	char *got = capture(out_text_string, in);
+	char *got = capture(fmt_text_string, in);
 	assert_string_equal(got, want);
 	free(got);
 }
 
-/* ---- out_json_string ---- */
+/* ---- fmt_json_string ---- */
 
 static void test_json_plain(void **state)
 {
@@ -113,7 +114,7 @@ static void test_json_invalid_multibyte(void **state)
 		check_json(cases[i][0], cases[i][1]);
 }
 
-/* ---- out_text_string ---- */
+/* ---- fmt_text_string ---- */
 
 static void test_text_string(void **state)
 {
@@ -131,7 +132,7 @@ static void test_text_string(void **state)
 	check_text("\xc0\xaf", "\\xc0\\xaf");
 }
 
-/* ---- out_guid ---- */
+/* ---- fmt_guid ---- */
 
 static void test_guid(void **state)
 {
@@ -140,42 +141,42 @@ static void test_guid(void **state)
 	/* MS-DTYP 2.3.4.2: Data1 (LE u32), Data2 (LE u16), Data3 (LE u16), Data4 bytes */
 	static const uint8_t g1[16] = {0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
 				       0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
-	assert_string_equal(out_guid(g1, buf, sizeof buf), "00112233-4455-6677-8899-aabbccddeeff");
+	assert_string_equal(fmt_guid(g1, buf, sizeof buf), "00112233-4455-6677-8899-aabbccddeeff");
 	/* the SMB2 POSIX extensions context id as sent on the wire */
 	static const uint8_t g2[16] = {0x93, 0xad, 0x25, 0x50, 0x9c, 0xb4, 0x11, 0xe7,
 				       0xb4, 0x23, 0x83, 0xde, 0x96, 0x8b, 0xcd, 0x7c};
-	assert_string_equal(out_guid(g2, buf, sizeof buf), "5025ad93-b49c-e711-b423-83de968bcd7c");
+	assert_string_equal(fmt_guid(g2, buf, sizeof buf), "5025ad93-b49c-e711-b423-83de968bcd7c");
 	static const uint8_t g0[16] = {0};
-	assert_string_equal(out_guid(g0, buf, sizeof buf), "00000000-0000-0000-0000-000000000000");
+	assert_string_equal(fmt_guid(g0, buf, sizeof buf), "00000000-0000-0000-0000-000000000000");
 	/* a short buffer is cut, still terminated */
 	char small[9];
-	out_guid(g1, small, sizeof small);
+	fmt_guid(g1, small, sizeof small);
 	assert_string_equal(small, "00112233");
 }
 
-/* ---- out_filetime / out_time ---- */
+/* ---- fmt_filetime / fmt_time ---- */
 
 static void test_filetime(void **state)
 {
 	(void)state;
 	char buf[48];
 	/* 116444736000000000 = 1970-01-01T00:00:00Z */
-	assert_string_equal(out_filetime(UINT64_C(116444736000000000), buf, sizeof buf),
+	assert_string_equal(fmt_filetime(UINT64_C(116444736000000000), buf, sizeof buf),
 			    "1970-01-01T00:00:00.000000Z");
 	/* 132223104000000000 = 2020-01-01T00:00:00Z */
-	assert_string_equal(out_filetime(UINT64_C(132223104000000000), buf, sizeof buf),
+	assert_string_equal(fmt_filetime(UINT64_C(132223104000000000), buf, sizeof buf),
 			    "2020-01-01T00:00:00.000000Z");
 	/* 100 ns units: 1234567 ticks = 0.1234567 s, microseconds 123456 */
-	assert_string_equal(out_filetime(UINT64_C(132223104001234567), buf, sizeof buf),
+	assert_string_equal(fmt_filetime(UINT64_C(132223104001234567), buf, sizeof buf),
 			    "2020-01-01T00:00:00.123456Z");
 	/* 133497954451234560 = 2024-01-15T12:30:45.123456Z */
-	assert_string_equal(out_filetime(UINT64_C(133497954451234560), buf, sizeof buf),
+	assert_string_equal(fmt_filetime(UINT64_C(133497954451234560), buf, sizeof buf),
 			    "2024-01-15T12:30:45.123456Z");
 	/* zero: not set */
 	memcpy(buf, "junk", 5);
-	assert_string_equal(out_filetime(0, buf, sizeof buf), "");
+	assert_string_equal(fmt_filetime(0, buf, sizeof buf), "");
 	/* beyond year 9999: nothing sensible to print */
-	assert_string_equal(out_filetime(UINT64_MAX, buf, sizeof buf), "");
+	assert_string_equal(fmt_filetime(UINT64_MAX, buf, sizeof buf), "");
 }
 
 static void test_time(void **state)
@@ -183,13 +184,13 @@ static void test_time(void **state)
 	(void)state;
 	char buf[48];
 	struct timeval tv = {0, 0};
-	assert_string_equal(out_time(&tv, buf, sizeof buf), "1970-01-01T00:00:00.000000Z");
+	assert_string_equal(fmt_time(&tv, buf, sizeof buf), "1970-01-01T00:00:00.000000Z");
 	tv.tv_sec = 1577836800;
 	tv.tv_usec = 42;
-	assert_string_equal(out_time(&tv, buf, sizeof buf), "2020-01-01T00:00:00.000042Z");
+	assert_string_equal(fmt_time(&tv, buf, sizeof buf), "2020-01-01T00:00:00.000042Z");
 }
 
-/* ---- out_endpoint ---- */
+/* ---- fmt_endpoint ---- */
 
 static void test_endpoint_ipv4(void **state)
 {
@@ -200,13 +201,13 @@ static void test_endpoint_ipv4(void **state)
 	e.family = 4;
 	memcpy(e.addr, (uint8_t[]){192, 0, 2, 10}, 4);
 	e.port = 445;
-	assert_string_equal(out_endpoint(&e, buf, sizeof buf), "192.0.2.10:445");
+	assert_string_equal(fmt_endpoint(&e, buf, sizeof buf), "192.0.2.10:445");
 	e.port = 65535;
 	memcpy(e.addr, (uint8_t[]){255, 255, 255, 255}, 4);
-	assert_string_equal(out_endpoint(&e, buf, sizeof buf), "255.255.255.255:65535");
+	assert_string_equal(fmt_endpoint(&e, buf, sizeof buf), "255.255.255.255:65535");
 	/* a short buffer: cut, terminated */
 	char small[8];
-	out_endpoint(&e, small, sizeof small);
+	fmt_endpoint(&e, small, sizeof small);
 	assert_string_equal(small, "255.255");
 }
 
@@ -220,19 +221,19 @@ static void test_endpoint_ipv6(void **state)
 	/* 2001:db8::1 */
 	memcpy(e.addr, (uint8_t[]){0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 16);
 	e.port = 49152;
-	assert_string_equal(out_endpoint(&e, buf, sizeof buf), "[2001:db8::1]:49152");
+	assert_string_equal(fmt_endpoint(&e, buf, sizeof buf), "[2001:db8::1]:49152");
 	/* fe80::1:2:3:4 */
 	memcpy(e.addr, (uint8_t[]){0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4}, 16);
 	e.port = 445;
-	assert_string_equal(out_endpoint(&e, buf, sizeof buf), "[fe80::1:2:3:4]:445");
+	assert_string_equal(fmt_endpoint(&e, buf, sizeof buf), "[fe80::1:2:3:4]:445");
 	/* the longest form */
 	memset(e.addr, 0xff, 16);
 	e.port = 65535;
-	assert_string_equal(out_endpoint(&e, buf, sizeof buf),
+	assert_string_equal(fmt_endpoint(&e, buf, sizeof buf),
 			    "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 }
 
-/* ---- out_dialect ---- */
+/* ---- fmt_dialect ---- */
 
 static void test_dialect(void **state)
 {
@@ -240,26 +241,29 @@ static void test_dialect(void **state)
 	char buf[64];
 	struct conv *c = calloc(1, sizeof *c);
 	assert_non_null(c);
-	assert_null(out_dialect(c, buf, sizeof buf)); /* no SMB state */
+	struct facts f;
+#define DIALECT() (facts_build(c, &f), fmt_dialect(&f, buf, sizeof buf))
+	assert_null(DIALECT()); /* no SMB state */
 	assert_string_equal(buf, "");
 	c->smb = calloc(1, sizeof *c->smb);
 	assert_non_null(c->smb);
-	assert_null(out_dialect(c, buf, sizeof buf)); /* nothing negotiated */
+	assert_null(DIALECT()); /* nothing negotiated */
 	c->smb->smb2_resp_seen = true;
 	c->smb->smb2_resp.dialect = 0x0311;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "3.1.1");
+	assert_string_equal(DIALECT(), "3.1.1");
 	c->smb->smb2_resp.dialect = 0x0202;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "2.0.2");
+	assert_string_equal(DIALECT(), "2.0.2");
 	c->smb->smb2_resp.dialect = 0x0999;
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "0x0999");
+	assert_string_equal(DIALECT(), "0x0999");
 	c->smb->smb2_resp_status = NT_STATUS_NOT_SUPPORTED; /* a failed response names none */
-	assert_null(out_dialect(c, buf, sizeof buf));
+	assert_null(DIALECT());
 	c->smb->smb2_resp_seen = false;
 	c->smb->smb1_resp_seen = true;
 	memcpy(c->smb->smb1_dialect, "NT LM 0.12", sizeof "NT LM 0.12");
-	assert_string_equal(out_dialect(c, buf, sizeof buf), "NT LM 0.12");
+	assert_string_equal(DIALECT(), "NT LM 0.12");
 	free(c->smb);
 	free(c);
+#undef DIALECT
 }
 
 /* ---- the JSON conversation contract ---- */
@@ -302,7 +306,9 @@ static void test_json_conversation_contract(void **state)
 	assert_non_null(f);
 	struct out o;
 	out_init(&o, OUT_JSON, f);
-	out_conversation(&o, c, &v);
+	struct facts fx;
+	facts_build(c, &fx);
+	out_conversation(&o, 1, c, &fx, &v);
 	out_free(&o);
 	assert_int_equal(fclose(f), 0);
 	static const char *const want[] = {

@@ -685,6 +685,32 @@ static void test_record_sweep(void **state)
 	}
 }
 
+/* rd_seek moves anywhere in 0..len; rd_align pads from the buffer start
+ * (MS-SMB2 2.2.3.1 8-byte alignment); both set the sticky error past the end. */
+static void test_seek_align(void **state)
+{
+	(void)state;
+	uint8_t *buf = tu_dup("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", 10);
+	struct rd r = rd_init(buf, 10);
+	assert_true(rd_seek(&r, 9));
+	assert_int_equal(rd_u8(&r), 0x0a);
+	assert_true(rd_seek(&r, 10)); /* the end itself is a position */
+	assert_int_equal(rd_left(&r), 0);
+	assert_true(rd_seek(&r, 1));
+	assert_true(rd_align(&r, 8));
+	assert_int_equal(r.pos, 8);
+	assert_true(rd_align(&r, 8)); /* aligned already: no move */
+	assert_int_equal(r.pos, 8);
+	rd_u8(&r);
+	assert_false(rd_align(&r, 8)); /* 16 is past the end */
+	assert_false(rd_ok(&r));
+	assert_false(rd_seek(&r, 0)); /* sticky */
+	struct rd s = rd_init(buf, 10);
+	assert_false(rd_seek(&s, 11));
+	assert_false(rd_ok(&s));
+	free(buf);
+}
+
 int main(void)
 {
 	tu_tap_fix_skips();
@@ -714,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_strlen_narrow),
 		cmocka_unit_test(test_strlen_wide),
 		cmocka_unit_test(test_record_sweep),
+		cmocka_unit_test(test_seek_align),
 	};
 	return cmocka_run_group_tests_name("rd", tests, NULL, NULL);
 }

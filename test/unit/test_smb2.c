@@ -862,6 +862,62 @@ static void test_session_setup_request(void **state)
 	}
 }
 
+/* The security buffer range (MS-SMB2 2.2.5): in range it is a reader over
+ * the blob; past the message, or inside the fixed part, it is not. */
+static void test_session_setup_request_security_buffer(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t off, len;
+		bool ok;
+	} cases[] = {{88, 4, true}, {88, 5, false}, {89, 3, true}, {80, 4, false},
+		     {0, 0, true}, {0xffff, 0xffff, false}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tbuf b;
+		build_sess_req(&b, 1, 0);
+		b.p[64 + 12] = (uint8_t)cases[i].off; /* SecurityBufferOffset */
+		b.p[64 + 13] = (uint8_t)(cases[i].off >> 8);
+		b.p[64 + 14] = (uint8_t)cases[i].len; /* SecurityBufferLength */
+		b.p[64 + 15] = (uint8_t)(cases[i].len >> 8);
+		uint8_t *c = heap_copy(b.p, b.n);
+		struct rd r = rd_init(c, b.n);
+		struct smb2_session_setup_request q;
+		assert_int_equal(smb2_parse_session_setup_request(&r, &q), SMB_PARSE_OK);
+		assert_int_equal(q.security_buffer_offset, cases[i].off);
+		assert_int_equal(q.security_buffer_length, cases[i].len);
+		assert_int_equal(q.security_buffer_ok, cases[i].ok);
+		size_t want = cases[i].ok ? cases[i].len : 0;
+		assert_int_equal(rd_left(&q.security_buffer), want);
+		if (cases[i].ok && cases[i].off == 88)
+			assert_int_equal(rd_u8(&q.security_buffer), 0x60); /* SPNEGO [APPLICATION 0] */
+		free(c);
+		tb_free(&b);
+	}
+}
+
+/* smb_sniff: one function tells the four protocol identifiers apart. */
+static void test_sniff(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *p;
+		size_t n;
+		enum smb_proto want;
+	} cases[] = {
+		{"\xffSMB", 4, SMB_PROTO_SMB1},      {"\xfeSMB", 4, SMB_PROTO_SMB2},
+		{"\xfdSMB", 4, SMB_PROTO_TRANSFORM}, {"\xfcSMB", 4, SMB_PROTO_COMPRESSED},
+		{"\xfbSMB", 4, SMB_PROTO_NONE},      {"\xfeSMC", 4, SMB_PROTO_NONE},
+		{"\xfeSM", 3, SMB_PROTO_SHORT},      {"", 0, SMB_PROTO_SHORT},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t *c = heap_copy(cases[i].p, cases[i].n);
+		struct rd r = rd_init(c, cases[i].n);
+		assert_int_equal(smb_sniff(&r), cases[i].want);
+		assert_int_equal(r.pos, 0); /* not advanced */
+		free(c);
+	}
+}
+
 static void test_session_setup_request_truncation_sweep(void **state)
 {
 	(void)state;
@@ -920,6 +976,31 @@ static void test_session_setup_response_truncation_sweep(void **state)
 		assert_int_equal(smb2_parse_session_setup_response(&r, &s), SMB_PARSE_TRUNCATED);
 		free(c);
 	}
+	tb_free(&b);
+}
+
+static void test_session_setup_response_security_buffer(void **state)
+{
+	(void)state;
+	struct tbuf b;
+	build_sess_resp(&b, 0);
+	b.p[64 + 6] = 3; /* SecurityBufferLength 3 */
+	tb_bytes(&b, "\xa1\x07\x30", 3); /* start of a SPNEGO NegTokenResp */
+	uint8_t *c = heap_copy(b.p, b.n);
+	struct rd r = rd_init(c, b.n);
+	struct smb2_session_setup_response s;
+	assert_int_equal(smb2_parse_session_setup_response(&r, &s), SMB_PARSE_OK);
+	assert_true(s.security_buffer_ok);
+	assert_int_equal(s.security_buffer_offset, 72);
+	assert_int_equal(rd_left(&s.security_buffer), 3);
+	assert_int_equal(rd_u8(&s.security_buffer), 0xa1);
+	free(c);
+	/* the same, one byte short: out of range */
+	c = heap_copy(b.p, b.n - 1);
+	r = rd_init(c, b.n - 1);
+	assert_int_equal(smb2_parse_session_setup_response(&r, &s), SMB_PARSE_OK);
+	assert_false(s.security_buffer_ok);
+	free(c);
 	tb_free(&b);
 }
 
@@ -1112,6 +1193,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_smb2),
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_session_setup_request_security_buffer),
+		cmocka_unit_test(test_session_setup_response_security_buffer),
 		cmocka_unit_test(test_header_sync),
 		cmocka_unit_test(test_header_async),
 		cmocka_unit_test(test_header_builder_matches_literal),

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-/* Stop a test that documents a bug in the code under test (see the final
- * report), leaving its assertions in place for when the bug is fixed.
+/* Stop a test that documents a bug in the code under test, leaving its
+ * assertions in place for when the bug is fixed.
  *
  * Outside TAP output the test is skipped with cmocka's skip(). Under TAP
  * (CMOCKA_MESSAGE_OUTPUT=TAP, as test/meson.build runs them) cmocka 1.1.5

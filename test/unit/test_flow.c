@@ -1,10 +1,12 @@
-/* Unit tests for conv: the conversation table driven by hand-built TCP
+/* Unit tests for flow: the connection table driven by hand-built TCP
  * segments carrying NBSS (RFC 1002 / MS-SMB2 2.1 direct TCP) and SMB1/SMB2
- * messages. A test sink records the negotiate events and a copy of each
- * concluded conversation (the table frees it right after the callback). */
+ * messages, wired to smb_conn as the analyser wires it. A test sink records
+ * the negotiate events and a copy of each concluded conversation (the table
+ * frees it right after the callback). */
 #include "testutil2.h"
 
-#include "smbneg/conv.h"
+#include "smbneg/flow.h"
+#include "smbneg/smb_conn.h"
 #include "smbneg/decode.h"
 #include "smbneg/smb_const.h"
 #include "smbneg/verdict.h"
@@ -18,9 +20,11 @@
 /* ---- the recording sink ---- */
 
 struct rec_neg {
-	enum neg_kind kind;
+	enum smb_event_kind kind;
 	int sender;
 	uint64_t frame;
+	long ts_sec;
+	bool truncated;
 	uint16_t smb2_dialect; /* response */
 	unsigned smb1_dialects; /* SMB1 request */
 };
@@ -40,42 +44,73 @@ struct rec {
 	struct rec_neg neg[64];
 	int nconc;
 	struct rec_conv conc[16];
+	int nsess; /* Session Setup events */
 };
 
-static void on_negotiate(void *arg, const struct conv *c, int sender, const struct neg_event *e)
+static void on_event(void *arg, const struct smb_event *e)
 {
 	struct rec *r = arg;
-	(void)c;
+	int sender = e->sender;
+	if (e->kind == SMB_EV_SESSION_SETUP) {
+		assert_non_null(e->session);
+		r->nsess++;
+		return;
+	}
 	assert_true(r->nneg < (int)(sizeof r->neg / sizeof r->neg[0]));
 	struct rec_neg *n = &r->neg[r->nneg++];
 	n->kind = e->kind;
 	n->sender = sender;
-	n->frame = e->frame;
+	n->frame = e->f->frame;
+	n->ts_sec = (long)e->f->ts.tv_sec;
+	n->truncated = e->truncated;
 	n->smb2_dialect = e->smb2_resp ? e->smb2_resp->dialect : 0;
 	n->smb1_dialects = e->smb1_req ? e->smb1_req->dialect_count : 0;
 	switch (e->kind) {
-	case NEG_SMB1_REQUEST:
+	case SMB_EV_SMB1_NEGOTIATE_REQUEST:
 		assert_non_null(e->h1);
 		assert_non_null(e->smb1_req);
 		break;
-	case NEG_SMB1_RESPONSE:
+	case SMB_EV_SMB1_NEGOTIATE_RESPONSE:
 		assert_non_null(e->h1);
 		assert_non_null(e->smb1_resp);
 		break;
-	case NEG_SMB2_REQUEST:
+	case SMB_EV_SMB2_NEGOTIATE_REQUEST:
 		assert_non_null(e->h2);
 		assert_non_null(e->smb2_req);
 		break;
-	case NEG_SMB2_RESPONSE:
+	case SMB_EV_SMB2_NEGOTIATE_RESPONSE:
 		assert_non_null(e->h2);
 		assert_non_null(e->smb2_resp);
+		break;
+	case SMB_EV_SESSION_SETUP:
 		break;
 	}
 }
 
-static void on_concluded(void *arg, const struct conv *c)
+static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
+		       const struct frame_ctx *f)
 {
-	struct rec *r = arg;
+	struct smb_events ev = {on_event, arg};
+	smb_conn_message(c, dir, m, f, &ev);
+}
+
+static size_t keep_limit(void *arg, const struct rd *prefix)
+{
+	(void)arg;
+	return smb_conn_keep_limit(prefix);
+}
+
+static void record(struct rec *r, const struct conv *c);
+
+static void on_concluded(void *arg, struct conv *c)
+{
+	if (c->smb)
+		record(arg, c);
+	smb_conn_free(c);
+}
+
+static void record(struct rec *r, const struct conv *c)
+{
 	assert_true(r->nconc < (int)(sizeof r->conc / sizeof r->conc[0]));
 	struct rec_conv *k = &r->conc[r->nconc++];
 	assert_non_null(c->smb);
@@ -93,7 +128,9 @@ static void on_concluded(void *arg, const struct conv *c)
 }
 
 struct fixture {
-	struct conv_table t;
+	struct flow_table t;
+	uint64_t frame;  /* frames sent so far */
+	time_t ts_step;  /* seconds between frames (1 unless a test says) */
 	struct rec *rec;
 };
 
@@ -103,8 +140,9 @@ static int setup(void **state)
 	assert_non_null(fx);
 	fx->rec = calloc(1, sizeof *fx->rec);
 	assert_non_null(fx->rec);
-	struct conv_sink sink = {on_negotiate, on_concluded, fx->rec};
-	assert_true(conv_table_init(&fx->t, &sink));
+	struct flow_ops ops = {on_message, keep_limit, NULL, on_concluded, fx->rec};
+	assert_true(flow_table_init(&fx->t, &ops));
+	fx->ts_step = 1;
 	*state = fx;
 	return 0;
 }
@@ -112,7 +150,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	conv_table_free(&fx->t);
+	flow_table_free(&fx->t);
 	free(fx->rec);
 	free(fx);
 	return 0;
@@ -121,18 +159,18 @@ static int teardown(void **state)
 /* ---- TCP segments ---- */
 
 /* One TCP connection client 10.0.0.<n>:<cport> <-> server 10.0.0.1:445. */
-struct flow {
-	struct conv_table *t;
+struct tflow {
+	struct fixture *fx;
 	uint8_t cip[4], sip[4];
 	uint16_t cport, sport;
 	uint32_t seq[2]; /* next sequence number; 0 client, 1 server */
 	bool bytewise;   /* send payloads one byte per segment */
 };
 
-static void flow_init(struct flow *f, struct conv_table *t, uint8_t client_host, uint16_t cport)
+static void flow_init(struct tflow *f, struct fixture *fx, uint8_t client_host, uint16_t cport)
 {
 	memset(f, 0, sizeof *f);
-	f->t = t;
+	f->fx = fx;
 	memcpy(f->cip, (uint8_t[]){10, 0, 0, client_host}, 4);
 	memcpy(f->sip, (uint8_t[]){10, 0, 0, 1}, 4);
 	f->cport = cport;
@@ -142,7 +180,7 @@ static void flow_init(struct flow *f, struct conv_table *t, uint8_t client_host,
 }
 
 /* One segment from the client (from 0) or the server (from 1). */
-static void seg(struct flow *f, int from, uint8_t flags, const uint8_t *data, size_t n)
+static void seg(struct tflow *f, int from, uint8_t flags, const uint8_t *data, size_t n)
 {
 	struct tcp_seg s;
 	memset(&s, 0, sizeof s);
@@ -157,29 +195,30 @@ static void seg(struct flow *f, int from, uint8_t flags, const uint8_t *data, si
 	uint8_t *copy = n ? heap_copy(data, n) : NULL;
 	s.data = copy;
 	s.caplen = s.seglen = n;
-	f->t->frame++;
-	f->t->ts.tv_sec = (time_t)(1700000000 + f->t->frame);
-	f->t->ts.tv_usec = 0;
-	conv_table_segment(f->t, &s);
+	struct fixture *fx = f->fx;
+	fx->frame++;
+	struct frame_ctx fc = {fx->frame, {0, 0}, 0, 0, NULL, -1};
+	fc.ts.tv_sec = (time_t)(1700000000 + (time_t)fx->frame * fx->ts_step);
+	flow_table_segment(&fx->t, &s, &fc);
 	free(copy);
 	f->seq[from] += (uint32_t)n + ((flags & (TCP_SYN | TCP_FIN)) ? 1u : 0u);
 }
 
-static void handshake(struct flow *f)
+static void handshake(struct tflow *f)
 {
 	seg(f, 0, TCP_SYN, NULL, 0);
 	seg(f, 1, TCP_SYN | TCP_ACK, NULL, 0);
 	seg(f, 0, TCP_ACK, NULL, 0);
 }
 
-static void fin_both(struct flow *f)
+static void fin_both(struct tflow *f)
 {
 	seg(f, 0, TCP_FIN | TCP_ACK, NULL, 0);
 	seg(f, 1, TCP_FIN | TCP_ACK, NULL, 0);
 }
 
 /* Send one NBSS session message (type 0, 24-bit length) carrying msg. */
-static void send_nbss(struct flow *f, int from, const struct tbuf *msg)
+static void send_nbss(struct tflow *f, int from, const struct tbuf *msg)
 {
 	struct tbuf b;
 	tb_init(&b);
@@ -277,7 +316,7 @@ static void m_other(struct tbuf *b, uint16_t cmd, bool reply, uint32_t status, b
 	tb_fill(b, 0, body_len - 2);
 }
 
-static void send_other(struct flow *f, int from, uint16_t cmd, uint32_t status, bool sign,
+static void send_other(struct tflow *f, int from, uint16_t cmd, uint32_t status, bool sign,
 		       uint64_t mid)
 {
 	struct tbuf b;
@@ -287,7 +326,7 @@ static void send_other(struct flow *f, int from, uint16_t cmd, uint32_t status, 
 	tb_free(&b);
 }
 
-static void negotiate(struct flow *f, uint16_t client_mode, uint16_t server_mode, uint16_t dialect)
+static void negotiate(struct tflow *f, uint16_t client_mode, uint16_t server_mode, uint16_t dialect)
 {
 	struct tbuf b;
 	m_neg_req(&b, client_mode, 0);
@@ -300,7 +339,7 @@ static void negotiate(struct flow *f, uint16_t client_mode, uint16_t server_mode
 
 /* Two-round Session Setup: MORE_PROCESSING_REQUIRED, then SUCCESS (signed
  * when sign_final). */
-static void session_setup(struct flow *f, uint8_t client_mode, bool sign_final, uint16_t flags)
+static void session_setup(struct tflow *f, uint8_t client_mode, bool sign_final, uint16_t flags)
 {
 	struct tbuf b;
 	m_sess_req(&b, client_mode, 1, 0);
@@ -318,7 +357,7 @@ static void session_setup(struct flow *f, uint8_t client_mode, bool sign_final, 
 }
 
 /* Negotiate, Session Setup (two rounds), Tree Connect, CREATE, CLOSE, FIN. */
-static void full_conversation(struct flow *f, bool sign)
+static void full_conversation(struct tflow *f, bool sign)
 {
 	handshake(f);
 	negotiate(f, SMB2_NEGOTIATE_SIGNING_ENABLED,
@@ -341,7 +380,7 @@ static void check_full(struct fixture *fx, bool sign)
 	/* concluded once, by the second FIN, before any flush */
 	assert_int_equal(r->nconc, 1);
 	assert_int_equal(fx->t.active, 0);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(r->nconc, 1);
 	const struct rec_conv *k = &r->conc[0];
 	assert_int_equal(k->id, 1);
@@ -356,9 +395,9 @@ static void check_full(struct fixture *fx, bool sign)
 	assert_int_equal(k->server.port, 445);
 	/* negotiate events: request from the client, response from the server */
 	assert_int_equal(r->nneg, 2);
-	assert_int_equal(r->neg[0].kind, NEG_SMB2_REQUEST);
+	assert_int_equal(r->neg[0].kind, SMB_EV_SMB2_NEGOTIATE_REQUEST);
 	assert_int_equal(r->neg[0].sender, 0);
-	assert_int_equal(r->neg[1].kind, NEG_SMB2_RESPONSE);
+	assert_int_equal(r->neg[1].kind, SMB_EV_SMB2_NEGOTIATE_RESPONSE);
 	assert_int_equal(r->neg[1].sender, 1);
 	assert_int_equal(r->neg[1].smb2_dialect, 0x0302);
 	assert_true(r->neg[0].frame < r->neg[1].frame);
@@ -410,8 +449,8 @@ static void check_full(struct fixture *fx, bool sign)
 static void test_signed_conversation(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	full_conversation(&f, true);
 	check_full(fx, true);
 }
@@ -419,8 +458,8 @@ static void test_signed_conversation(void **state)
 static void test_unsigned_conversation(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	full_conversation(&f, false);
 	check_full(fx, false);
 }
@@ -429,8 +468,8 @@ static void test_signed_conversation_bytewise(void **state)
 {
 	/* The same stream fed one byte per TCP segment. */
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	f.bytewise = true;
 	full_conversation(&f, true);
 	check_full(fx, true);
@@ -442,8 +481,8 @@ static void test_client_is_negotiate_sender(void **state)
 	 * SYN-ACK, so ep[0] is the server; the Negotiate requester is still
 	 * reported as the client. */
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 7, 50123);
+	struct tflow f;
+	flow_init(&f, fx, 7, 50123);
 	f.seq[0]++; /* the lost SYN's sequence number */
 	seg(&f, 1, TCP_SYN | TCP_ACK, NULL, 0);
 	seg(&f, 0, TCP_ACK, NULL, 0);
@@ -465,8 +504,8 @@ static void test_client_is_negotiate_sender(void **state)
 static void test_compound_counted_individually(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	negotiate(&f, 1, 3, SMB2_DIALECT_0300);
 	session_setup(&f, 1, true, 0);
@@ -503,8 +542,8 @@ static void test_compound_counted_individually(void **state)
  * conversation as concluded. */
 static const struct rec_conv *bad_next(struct fixture *fx, uint32_t next1, uint32_t next2)
 {
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	negotiate(&f, 1, 1, SMB2_DIALECT_0302);
 	struct tbuf b;
@@ -581,8 +620,8 @@ static void test_multi_protocol_upgrade(void **state)
 	/* SMB1 Negotiate with "SMB 2.???", SMB2 response with the wildcard
 	 * 0x02FF, then the SMB2 Negotiate proper, answered with 3.0.2. */
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	struct tbuf b;
 	tb_init(&b);
@@ -606,12 +645,12 @@ static void test_multi_protocol_upgrade(void **state)
 	struct rec *r = fx->rec;
 	assert_int_equal(r->nconc, 1); /* one conversation for both protocols */
 	assert_int_equal(r->nneg, 4);
-	assert_int_equal(r->neg[0].kind, NEG_SMB1_REQUEST);
+	assert_int_equal(r->neg[0].kind, SMB_EV_SMB1_NEGOTIATE_REQUEST);
 	assert_int_equal(r->neg[0].smb1_dialects, 3);
-	assert_int_equal(r->neg[1].kind, NEG_SMB2_RESPONSE);
+	assert_int_equal(r->neg[1].kind, SMB_EV_SMB2_NEGOTIATE_RESPONSE);
 	assert_int_equal(r->neg[1].smb2_dialect, SMB2_DIALECT_WILDCARD);
-	assert_int_equal(r->neg[2].kind, NEG_SMB2_REQUEST);
-	assert_int_equal(r->neg[3].kind, NEG_SMB2_RESPONSE);
+	assert_int_equal(r->neg[2].kind, SMB_EV_SMB2_NEGOTIATE_REQUEST);
+	assert_int_equal(r->neg[3].kind, SMB_EV_SMB2_NEGOTIATE_RESPONSE);
 	assert_int_equal(r->neg[3].smb2_dialect, SMB2_DIALECT_0302);
 	const struct rec_conv *k = &r->conc[0];
 	assert_int_equal(k->smb.version, 2);
@@ -629,8 +668,8 @@ static void test_multi_protocol_upgrade(void **state)
 static void test_rst_concludes(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	negotiate(&f, 1, 1, SMB2_DIALECT_0302);
 	assert_int_equal(fx->rec->nconc, 0);
@@ -641,21 +680,21 @@ static void test_rst_concludes(void **state)
 	/* a late segment of the closed connection does not bring it back */
 	seg(&f, 0, TCP_ACK, NULL, 0);
 	assert_int_equal(fx->t.active, 0);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(fx->rec->nconc, 1);
 }
 
 static void test_one_fin_does_not_conclude(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	negotiate(&f, 1, 1, SMB2_DIALECT_0302);
 	seg(&f, 0, TCP_FIN | TCP_ACK, NULL, 0);
 	assert_int_equal(fx->rec->nconc, 0);
 	assert_int_equal(fx->t.active, 1);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(fx->rec->nconc, 1);
 	assert_true(fx->rec->conc[0].fin[0]);
 	assert_false(fx->rec->conc[0].fin[1]);
@@ -663,10 +702,10 @@ static void test_one_fin_does_not_conclude(void **state)
 
 /* Open n conversations (clients 10.0.0.10+i:40000+i) with a Negotiate
  * request each, in order. */
-static void open_convs(struct fixture *fx, struct flow *f, int n)
+static void open_convs(struct fixture *fx, struct tflow *f, int n)
 {
 	for (int i = 0; i < n; i++) {
-		flow_init(&f[i], &fx->t, (uint8_t)(10 + i), (uint16_t)(40000 + i));
+		flow_init(&f[i], fx, (uint8_t)(10 + i), (uint16_t)(40000 + i));
 		handshake(&f[i]);
 		struct tbuf b;
 		m_neg_req(&b, 1, 0);
@@ -678,11 +717,11 @@ static void open_convs(struct fixture *fx, struct flow *f, int n)
 static void test_flush_creation_order(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f[3];
+	struct tflow f[3];
 	open_convs(fx, f, 3);
 	assert_int_equal(fx->t.active, 3);
 	assert_int_equal(fx->rec->nconc, 0);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(fx->rec->nconc, 3);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(fx->rec->conc[i].id, (uint64_t)i + 1);
@@ -693,16 +732,16 @@ static void test_flush_creation_order(void **state)
 
 static void test_flush_creation_order_after_activity(void **state)
 {
-	/* conv.h: conv_table_flush concludes "in order of creation", also when
+	/* flow.h: flow_table_flush concludes "in order of creation", also when
 	 * an older conversation saw traffic after a newer one was created. */
 	struct fixture *fx = *state;
-	struct flow f[3];
+	struct tflow f[3];
 	open_convs(fx, f, 3);
 	struct tbuf b;
 	m_neg_resp(&b, 1, SMB2_DIALECT_0302, 0);
 	send_nbss(&f[0], 1, &b); /* conversation 1 is now the most recently used */
 	tb_free(&b);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(fx->rec->nconc, 3);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(fx->rec->conc[i].id, (uint64_t)i + 1);
@@ -712,12 +751,12 @@ static void test_eviction(void **state)
 {
 	struct fixture *fx = *state;
 	fx->t.max_active = 2;
-	struct flow f[3];
+	struct tflow f[3];
 	open_convs(fx, f, 2);
 	assert_int_equal(fx->t.active, 2);
 	assert_int_equal(fx->rec->nconc, 0);
 	/* a third connection evicts the least recently used: conversation 1 */
-	flow_init(&f[2], &fx->t, 12, 40002);
+	flow_init(&f[2], fx, 12, 40002);
 	seg(&f[2], 0, TCP_SYN, NULL, 0);
 	assert_int_equal(fx->t.stats.evicted, 1);
 	assert_int_equal(fx->t.active, 2);
@@ -733,7 +772,7 @@ static void test_eviction(void **state)
 	assert_int_equal(fx->rec->nconc, 2);
 	assert_int_equal(fx->rec->conc[1].id, 2);
 	assert_true(fx->t.active <= 2);
-	conv_table_flush(&fx->t);
+	flow_table_flush(&fx->t);
 	assert_int_equal(fx->t.active, 0);
 	assert_int_equal(fx->t.stats.connections, 4);
 }
@@ -743,10 +782,10 @@ static void test_eviction_prefers_idle(void **state)
 	/* The least recently used goes, not the oldest created. */
 	struct fixture *fx = *state;
 	fx->t.max_active = 2;
-	struct flow f[3];
+	struct tflow f[3];
 	open_convs(fx, f, 2);
 	seg(&f[0], 1, TCP_ACK, NULL, 0); /* conversation 1 is busy again */
-	flow_init(&f[2], &fx->t, 12, 40002);
+	flow_init(&f[2], fx, 12, 40002);
 	seg(&f[2], 0, TCP_SYN, NULL, 0);
 	assert_int_equal(fx->rec->nconc, 1);
 	assert_int_equal(fx->rec->conc[0].id, 2);
@@ -755,8 +794,8 @@ static void test_eviction_prefers_idle(void **state)
 static void test_transform_counted_encrypted(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	handshake(&f);
 	negotiate(&f, 1, 3, SMB2_DIALECT_0300); /* the server requires signing */
 	session_setup(&f, 1, true, SMB2_SESSION_FLAG_ENCRYPT_DATA);
@@ -791,8 +830,8 @@ static void test_transform_counted_encrypted(void **state)
 static void test_not_smb_port_ignored(void **state)
 {
 	struct fixture *fx = *state;
-	struct flow f;
-	flow_init(&f, &fx->t, 2, 50000);
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
 	f.sport = 8445;
 	handshake(&f);
 	negotiate(&f, 1, 1, SMB2_DIALECT_0302);
@@ -800,6 +839,66 @@ static void test_not_smb_port_ignored(void **state)
 	assert_int_equal(fx->t.stats.connections, 0);
 	assert_int_equal(fx->rec->nneg, 0);
 	assert_int_equal(fx->rec->nconc, 0);
+}
+
+/* A message cut short carries the frame AND the time of the segment that
+ * brought its last byte, not those of whatever frame is read when it is
+ * handed on: a Negotiate cut across frame 1 and completed by nothing, with
+ * unrelated traffic at frame 2 (999 s later), is reported at frame 1 with
+ * frame 1's time. */
+static void test_cut_message_keeps_its_frame_time(void **state)
+{
+	struct fixture *fx = *state;
+	fx->ts_step = 999;
+	struct tflow a, b;
+	flow_init(&a, fx, 2, 50000);
+	flow_init(&b, fx, 3, 50001);
+	struct tbuf m, nb;
+	m_neg_req(&m, SMB2_NEGOTIATE_SIGNING_ENABLED, 0);
+	tb_init(&nb);
+	tb_u8(&nb, NBSS_SESSION_MESSAGE);
+	tb_be24(&nb, (uint32_t)m.n);
+	tb_bytes(&nb, m.p, m.n);
+	seg(&a, 0, TCP_ACK, nb.p, nb.n - 4); /* frame 1: all but two dialects */
+	seg(&b, 0, TCP_SYN, NULL, 0);        /* frame 2: another connection */
+	assert_int_equal(fx->rec->nneg, 0);  /* not complete yet */
+	flow_table_flush(&fx->t);
+	assert_int_equal(fx->rec->nneg, 1);
+	const struct rec_neg *n = &fx->rec->neg[0];
+	assert_int_equal(n->kind, SMB_EV_SMB2_NEGOTIATE_REQUEST);
+	assert_true(n->truncated);
+	assert_int_equal(n->frame, 1);
+	assert_int_equal(n->ts_sec, 1700000000L + 999);
+	tb_free(&m);
+	tb_free(&nb);
+}
+
+/* Per-session records: two sessions on one connection, each keyed by its
+ * SessionId; the second (a guest) is told apart from the first. */
+static void test_sessions_recorded(void **state)
+{
+	struct fixture *fx = *state;
+	struct tflow f;
+	flow_init(&f, fx, 2, 50000);
+	handshake(&f);
+	negotiate(&f, SMB2_NEGOTIATE_SIGNING_ENABLED, SMB2_NEGOTIATE_SIGNING_ENABLED,
+		  SMB2_DIALECT_0302);
+	session_setup(&f, SMB2_NEGOTIATE_SIGNING_ENABLED, false, 0);
+	fin_both(&f);
+	assert_int_equal(fx->rec->nconc, 1);
+	const struct conv_smb *s = &fx->rec->conc[0].smb;
+	assert_int_equal(s->nsessions, 1);
+	const struct smb_session *x = &s->sessions[0];
+	assert_true(x->id == SESSION_ID); /* assigned by the first response */
+	assert_int_equal(x->rounds, 2);
+	assert_true(x->ok && x->request_seen && x->response_seen);
+	assert_int_equal(x->status, NT_STATUS_SUCCESS);
+	assert_false(x->guest || x->null_session);
+	assert_int_equal(x->req_security_mode, SMB2_NEGOTIATE_SIGNING_ENABLED);
+	assert_int_equal(x->req_blob_offset, 88);
+	assert_int_equal(x->resp_blob_offset, 72);
+	assert_int_equal(fx->rec->nsess, 2); /* one event per Session Setup response */
+	assert_int_equal(s->sessions_dropped, 0);
 }
 
 int main(void)
@@ -826,6 +925,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_eviction_prefers_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transform_counted_encrypted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_smb_port_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_message_keeps_its_frame_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_recorded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,103 @@
+/* facts: what one concluded conversation showed, derived once from the
+ * parser state (conv_smb) and read-only afterwards. The verdict rules, the
+ * host inventory and every renderer read these, never the parser state.
+ *
+ * What each side asked: its signing setting with the field it came from and
+ * how far that field can be trusted. What the wire showed: signed and
+ * unsigned message counts, encryption, statuses, the Secure Negotiate
+ * outcome, and the Session Setup records per session. */
+#ifndef SMBNEG_FACTS_H
+#define SMBNEG_FACTS_H
+
+#include "smbneg/conv.h"
+#include "smbneg/smb_conn.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum signing {
+	SIGNING_UNKNOWN,
+	SIGNING_DISABLED,
+	SIGNING_ENABLED,
+	SIGNING_REQUIRED,
+	SIGNING_COUNT
+};
+
+enum confidence {
+	CONF_NONE,   /* nothing seen */
+	CONF_LOW,    /* SMB1 Negotiate Flags2 only: clients set these bits by habit */
+	CONF_MEDIUM, /* SMB1 Session Setup Flags2 */
+	CONF_HIGH,   /* a SecurityMode field, or signatures actually sent */
+};
+
+extern const char *const signing_names[SIGNING_COUNT];
+extern const char *const confidence_names[];
+
+struct side_signing {
+	enum signing setting;
+	enum confidence confidence;
+	const char *source; /* which field said so, e.g. "smb2-negotiate-request" */
+	int raw;            /* the raw field (SMB1 client: Flags2 signing bits); -1 none */
+};
+
+/* Secure Negotiate, MS-SMB2 3.2.5.14.12 (FSCTL_VALIDATE_NEGOTIATE_INFO). */
+enum secure_negotiate {
+	SN_NOT_SEEN,        /* no response to a VALIDATE_NEGOTIATE request */
+	SN_PASSED,          /* signed, and it repeats the Negotiate response (or a signed error) */
+	SN_UNSIGNED,        /* the response was not signed */
+	SN_UNSIGNED_ERROR,  /* an error response, not signed */
+	SN_MISMATCH,        /* signed, but differs from the Negotiate response */
+};
+
+/* Message counts by sender role (0 client, 1 server). */
+struct fact_counts {
+	uint32_t signed_msgs, unsigned_msgs;
+};
+
+struct facts {
+	bool smb_seen;                 /* any SMB message (else nothing below is set) */
+	/* what each side asked */
+	int smb_version;               /* 0 unknown, 1, 2 */
+	struct side_signing client, server;
+	unsigned predicted; /* bit (1 << enum kb_outcome) per outcome the settings allow */
+	bool client_requires, server_requires;
+	bool negotiated;               /* a successful Negotiate response */
+	bool any_negotiate;            /* any Negotiate message, answered or not */
+	bool smb2_chosen;              /* a successful SMB2 Negotiate response chose a dialect */
+	uint16_t smb2_dialect;         /* ... this one (0x02FF: the SMB 2.??? wildcard) */
+	char smb1_dialect[SMB1_DIALECT_NAME_MAX + 1]; /* chosen SMB1 dialect name, or "" */
+	bool smb1_accepted;            /* an SMB1 LANMAN/NT LM response accepted a dialect */
+	bool smb1_has_mode;
+	uint16_t smb1_security_mode;
+	bool session_setup_requested;  /* any Session Setup request */
+
+	/* what the wire showed */
+	struct fact_counts after_negotiate[2];  /* every message after Negotiate */
+	struct fact_counts
+	    after_session[2]; /* ordinary messages after a successful Session Setup */
+	uint32_t signed_after_session, unsigned_after_session; /* both roles */
+	uint32_t signed_after_negotiate, unsigned_after_negotiate;
+	uint32_t encrypted_msgs, compressed_msgs;
+	bool encrypted;                /* a session was set up and traffic was encrypted */
+	bool session_ok, guest, anonymous;
+	uint32_t session_fail_status;  /* last failing Session Setup status, or 0 */
+	bool tree_connect_ok;
+	uint32_t tree_connect_status;  /* first failing Tree Connect / Trans2 status, or 0 */
+	bool invalid_signature;
+	uint64_t invalid_signature_frame;
+	bool guest_blocked_status;
+	uint32_t guest_blocked_code;
+	enum secure_negotiate secure_negotiate;
+	bool closed;                   /* FIN or RST seen */
+	bool cut_short;                /* messages were truncated (ANOM_TRUNCATED_MESSAGE) */
+
+	/* per session (MS-SMB2 SessionId / MS-CIFS UID) */
+	unsigned nsessions;
+	uint32_t sessions_dropped;
+	struct smb_session sessions[SMB_MAX_SESSIONS];
+};
+
+/* Derive the facts of a concluded conversation (c->smb may be NULL). */
+void facts_build(const struct conv *c, struct facts *f);
+
+#endif

@@ -1,0 +1,73 @@
+/* flow: the connection table. It takes decoded TCP segments with their
+ * frame context, finds or creates the conversation (hash table, LRU order,
+ * a cap on active connections, tombstones for idle-concluded ones), runs
+ * each direction through tcp_reasm and nbss, and hands whole NBSS messages
+ * to its ops (the SMB layer). A conversation ends on FIN from both sides,
+ * RST, eviction, idle expiry or the end of input. */
+#ifndef SMBNEG_FLOW_H
+#define SMBNEG_FLOW_H
+
+#include "smbneg/conv.h"
+#include "smbneg/decode.h"
+#include "smbneg/frame.h"
+#include "smbneg/nbss.h"
+#include "smbneg/tcp_reasm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FLOW_MAX_ACTIVE 32768 /* least recently used is concluded beyond this */
+#define FLOW_TOMBSTONES 1024  /* connections concluded as idle, remembered to not report twice */
+
+struct flow_ops {
+	/* One NBSS message sent by c->ep[dir]. f is the frame that brought its
+	 * last byte (f->raw is NULL when that is not the frame being read). */
+	void (*on_message)(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
+			   const struct frame_ctx *f);
+	/* How much of a message to keep (nbss_sink.keep); NULL: NBSS_KEEP_MAX. */
+	size_t (*keep_limit)(void *arg, const struct rd *prefix);
+	/* Every frame of c, before its payload is read (optional). */
+	void (*on_frame)(void *arg, struct conv *c, const struct frame_ctx *f);
+	/* c has ended; it is freed on return, so release c->smb and c->app here. */
+	void (*on_concluded)(void *arg, struct conv *c);
+	void *arg;
+};
+
+struct flow_stats {
+	uint64_t frames, tcp_segments, not_tcp, fragments, truncated, malformed;
+	uint64_t connections, smb_connections, evicted;
+	uint64_t after_idle;  /* segments of connections already concluded as idle */
+};
+
+struct flow; /* one connection: a conv plus its TCP and NBSS state */
+
+struct flow_table {
+	struct flow **buckets;
+	size_t nbuckets;
+	size_t active;
+	size_t max_active;
+	struct flow *oldest, *newest;
+	uint64_t next_id;
+	int dlt;                 /* link type of the input (pcap_datalink); -1 unknown */
+	struct frame_ctx now;    /* frame and time of the last frame read (raw NULL) */
+	size_t queued_total;     /* out-of-order bytes queued by all conversations */
+	/* Tuples concluded by flow_table_expire: their later segments (without
+	 * SYN) are ignored rather than reported again as a mid-stream start. */
+	uint64_t tombstones[FLOW_TOMBSTONES];
+	unsigned tombstone_next;
+	struct flow_ops ops;
+	struct flow_stats stats;
+};
+
+/* Returns false when memory for the buckets cannot be had. */
+bool flow_table_init(struct flow_table *t, const struct flow_ops *ops);
+/* One decoded segment of the frame f. */
+void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const struct frame_ctx *f);
+/* Conclude every open conversation, in order of creation. */
+void flow_table_flush(struct flow_table *t);
+/* Conclude conversations with no frame for more than idle_secs before now. */
+void flow_table_expire(struct flow_table *t, const struct timeval *now, long idle_secs);
+void flow_table_free(struct flow_table *t);
+
+#endif

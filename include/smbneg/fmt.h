@@ -1,0 +1,46 @@
+/* fmt: the one formatting module the renderers share: endpoints,
+ * addresses, GUIDs, times, the dialect, string escaping for text, JSON and
+ * CSV, and the table of negotiate contexts and their algorithm names.
+ * Renderers call fmt; fmt calls no renderer. */
+#ifndef SMBNEG_FMT_H
+#define SMBNEG_FMT_H
+
+#include "smbneg/conv.h"
+#include "smbneg/facts.h"
+#include "smbneg/tok.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/time.h>
+
+const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
+const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
+/* The dialect the conversation agreed on; NULL (buf "") when none. */
+const char *fmt_dialect(const struct facts *f, char *buf, size_t size);
+/* MS-DTYP 2.3.4.2 GUID text form. */
+const char *fmt_guid(const uint8_t g[16], char *buf, size_t size);
+/* ISO 8601 UTC with microseconds. */
+const char *fmt_time(const struct timeval *tv, char *buf, size_t size);
+/* FILETIME (100 ns since 1601) as ISO 8601 UTC; "" when zero. */
+const char *fmt_filetime(uint64_t ft, char *buf, size_t size);
+/* A JSON string (RFC 8259), quoted; bytes that are not UTF-8 as \u00XX. */
+void fmt_json_string(FILE *f, const char *s);
+/* A CSV field, quoted (RFC 4180). */
+void fmt_csv_string(FILE *f, const char *s);
+/* Printable text: valid UTF-8 kept, other bytes as \xNN. */
+void fmt_text_string(FILE *f, const char *s);
+
+/* A negotiate context type with a list of algorithm ids (MS-SMB2 2.2.3.1). */
+struct fmt_context {
+	uint16_t type;
+	const char *ids_key;     /* JSON key of the id list */
+	const struct tok *names; /* names of the ids, or NULL */
+};
+
+/* The context type's row; NULL for types without an id list. */
+const struct fmt_context *fmt_context(uint16_t type);
+/* The name of id in names, else "0x%04x" in buf. */
+const char *fmt_id_name(const struct tok *names, uint16_t id, char *buf, size_t size);
+
+#endif

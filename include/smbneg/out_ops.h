@@ -1,0 +1,68 @@
+/* out_ops: what a renderer implements, and the state it writes with. One
+ * `struct out_ops` instance per output format (out_text.c, out_json.c,
+ * out_csv.c), each over the shared formatting module fmt.h. A new output
+ * format is one more instance. Renderers include this header and fmt.h,
+ * never out.h (the dispatcher that calls them). */
+#ifndef SMBNEG_OUT_OPS_H
+#define SMBNEG_OUT_OPS_H
+
+#include "smbneg/conv.h"
+#include "smbneg/facts.h"
+#include "smbneg/flow.h"
+#include "smbneg/smb_conn.h"
+#include "smbneg/tally.h"
+#include "smbneg/verdict.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define OUT_MAX_REASONS 1000 /* text: reasons kept for after the table */
+
+/* A reason kept for the text output's list after the table. */
+struct out_reason {
+	struct out_reason *next;
+	uint64_t row;
+	enum verdict_kind verdict;
+	char text[];
+};
+
+struct out_ops;
+
+/* The output being written: options, and each renderer's own state. */
+struct out {
+	const struct out_ops *ops;
+	FILE *f;
+	bool quiet;           /* no rows or events, only the summary */
+	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
+	bool verbose;         /* text: every Negotiate field (-v) */
+	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
+	const char *file;     /* input being read */
+	bool header_done;     /* text, CSV: the header line is out */
+	struct out_reason *reasons, *reasons_tail; /* text */
+	size_t nreasons;
+	uint64_t reasons_dropped;
+	bool progress_drawn;
+};
+
+struct out_ops {
+	/* An SMB layer event (optional). */
+	void (*event)(struct out *o, const struct smb_event *e);
+	/* A concluded conversation, numbered row. */
+	void (*conversation)(struct out *o, uint64_t row, const struct conv *c,
+			     const struct facts *f, const struct verdict *v);
+	/* The end of one input; error: NULL or why it could not be read (optional). */
+	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
+	/* The per-server inventory (--hosts). */
+	void (*hosts)(struct out *o, const struct tally *t);
+	/* The summary after all inputs (optional). */
+	void (*summary)(struct out *o, const struct tally *t);
+	/* Release the renderer's state (optional). */
+	void (*free)(struct out *o);
+};
+
+extern const struct out_ops out_text_ops;
+extern const struct out_ops out_json_ops;
+extern const struct out_ops out_csv_ops;
+
+#endif

@@ -1,0 +1,69 @@
+/* rules: the verdict as an ordered table of rules over the facts. The
+ * first rule whose test holds gives the verdict and its cause; the prose
+ * for each cause is in knowledge.c. A new cause is one row here plus one
+ * template there. */
+#ifndef SMBNEG_RULES_H
+#define SMBNEG_RULES_H
+
+#include "smbneg/facts.h"
+
+enum verdict_kind {
+	V_SIGNED,
+	V_NOT_SIGNED,
+	V_MISMATCH_NO_COMMUNICATION,
+	V_MISMATCH_ACCESS_DENIED,
+	V_GUEST_BLOCKED,
+	V_SECURE_NEGOTIATE_FAILED,
+	V_INVALID_SIGNATURE,
+	V_INCOMPLETE,
+	V_COUNT
+};
+
+extern const char *const verdict_names[V_COUNT];
+
+/* Why a verdict was given. The names (cause_names) are stable: they are
+ * exported as the `cause` key of JSON conversation events. */
+enum verdict_cause {
+	CAUSE_NO_SMB,
+	CAUSE_INVALID_SIGNATURE,
+	CAUSE_SECURE_NEGOTIATE_FAILED,
+	CAUSE_GUEST_BLOCKED,
+	CAUSE_SIGNED_ENCRYPTED,
+	CAUSE_SIGNED_PARTLY,
+	CAUSE_SIGNED_AGAINST_PREDICTION,
+	CAUSE_SIGNED_KB_NO_COMMUNICATION,
+	CAUSE_SIGNED,
+	CAUSE_TREE_DENIED_GUEST,
+	CAUSE_TREE_DENIED_UNSIGNED_CLIENT,
+	CAUSE_CLIENT_SIGNING_DISABLED,
+	CAUSE_SERVER_SIGNING_DISABLED,
+	CAUSE_CLOSED_AFTER_NEGOTIATE,
+	CAUSE_ENCRYPTED_NOT_REQUIRED,
+	CAUSE_UNSIGNED_GUEST_EXEMPTED,
+	CAUSE_UNSIGNED_DESPITE_REQUIRED,
+	CAUSE_NOT_REQUIRED_GUEST,
+	CAUSE_NOT_REQUIRED,
+	CAUSE_SESSION_SETUP_FAILED,
+	CAUSE_TREE_CONNECT_FAILED,
+	CAUSE_SNAPLEN_CUT,
+	CAUSE_MID_STREAM,
+	CAUSE_NO_NEGOTIATE_RESPONSE_CLOSED,
+	CAUSE_NO_NEGOTIATE_RESPONSE,
+	CAUSE_ENDS_BEFORE_TRAFFIC,
+	CAUSE_COUNT
+};
+
+extern const char *const cause_names[CAUSE_COUNT];
+
+struct rule_result {
+	enum verdict_kind verdict;
+	enum verdict_cause cause;
+	const struct facts *facts; /* what the rule read */
+};
+
+/* Run the rules over f (the last rule always holds). */
+struct rule_result rules_decide(const struct facts *f);
+/* The rule row of a cause: its verdict; V_COUNT when cause is unknown. */
+enum verdict_kind rules_verdict_of(enum verdict_cause cause);
+
+#endif
