@@ -65,17 +65,22 @@ static bool refill(struct decompress *dc)
 	return n > 0;
 }
 
+/* Copy up to size bytes of src[*pos, len) to buf. */
+static ssize_t serve(void *buf, size_t size, const uint8_t *src, size_t *pos, size_t len)
+{
+	size_t n = len - *pos;
+	if (n > size)
+		n = size;
+	memcpy(buf, src + *pos, n);
+	*pos += n;
+	return (ssize_t)n;
+}
+
 /* Plain data from a pipe: what was peeked, then the file. */
 static ssize_t plain_read(struct decompress *dc, uint8_t *buf, size_t size)
 {
-	if (dc->in_pos < dc->in_len) {
-		size_t n = dc->in_len - dc->in_pos;
-		if (n > size)
-			n = size;
-		memcpy(buf, dc->inbuf + dc->in_pos, n);
-		dc->in_pos += n;
-		return (ssize_t)n;
-	}
+	if (dc->in_pos < dc->in_len)
+		return serve(buf, size, dc->inbuf, &dc->in_pos, dc->in_len);
 	size_t n = fread(buf, 1, size, dc->in);
 	dc->bytes_read += n;
 	if (n == 0 && ferror(dc->in)) {
@@ -173,14 +178,8 @@ static ssize_t content_read(struct decompress *dc, uint8_t *buf, size_t size)
 static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 {
 	struct decompress *dc = cookie;
-	if (dc->head_served < dc->head_len) {
-		size_t n = dc->head_len - dc->head_served;
-		if (n > size)
-			n = size;
-		memcpy(buf, dc->head + dc->head_served, n);
-		dc->head_served += n;
-		return (ssize_t)n;
-	}
+	if (dc->head_served < dc->head_len)
+		return serve(buf, size, dc->head, &dc->head_served, dc->head_len);
 	return content_read(dc, (uint8_t *)buf, size);
 }
 
