@@ -49,8 +49,9 @@ static void usage(FILE *f)
 		"       smbneg -i IFACE [-c N] [-G SECS] [-Z USER] [options] [BPF EXPRESSION]\n"
 		"       smbneg -D | explain CODE | --help | --version\n"
 		"\n"
-		"  -r FILE          read a pcap/pcapng file ('-' = stdin; a directory = every\n"
-		"                   capture in it, sorted); repeatable\n"
+		"  -r FILE          read a pcap/pcapng file, plain, gzip or zstd ('-' = stdin;\n"
+		"                   a directory = every capture under it, sorted); repeatable;\n"
+		"                   files named after the options are read too\n"
 		"  -i IFACE         capture live (filter: tcp port 445 or 139, and BPF)\n"
 		"  -c N             live: stop after N conversations\n"
 		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
@@ -71,13 +72,15 @@ static void usage(FILE *f)
 		"  smbneg -r capture.pcapng\n"
 		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
+		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
 		"  smbneg -i eth0 -o json -Z nobody\n"
 		"  smbneg -r big.pcap -w evidence.pcap\n"
 		"  smbneg explain 3227320323\n"
 		"\n"
 		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
 		"          guest-blocked secure-negotiate-failed invalid-signature incomplete\n"
-		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n");
+		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n"
+		"             (2 wins when both; the --fail-on hits are printed either way)\n");
 }
 
 /* --fail-on: a set of verdicts (bit per enum verdict_kind) plus "smb1". */
