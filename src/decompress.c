@@ -18,8 +18,8 @@ struct decompress {
 	FILE *in;     /* the file given */
 	FILE *stream; /* what the caller reads: in itself, or a cookie stream */
 	enum decompress_kind kind;
-	bool direct;        /* stream reads in's file itself (plain, regular) */
-	off_t start;        /* direct: where in was when opened */
+	bool direct;	     /* stream reads in's file itself (plain, regular) */
+	off_t start;	     /* direct: where in was when opened */
 	uint64_t bytes_read; /* read from in */
 	uint64_t size_in;
 	uint8_t inbuf[DECOMPRESS_INBUF];
@@ -28,9 +28,9 @@ struct decompress {
 	size_t head_len, head_served;
 	z_stream z;
 	bool z_ready;
-	bool finished;       /* gzip: the last member ended; zstd: unused */
+	bool finished; /* gzip: the last member ended; zstd: unused */
 	ZSTD_DStream *zs;
-	size_t zs_hint;      /* zstd: 0 when a frame has just ended */
+	size_t zs_hint; /* zstd: 0 when a frame has just ended */
 	enum dc_state state;
 	uint64_t fail_offset; /* compressed bytes consumed when it failed */
 	char why[160];
@@ -195,7 +195,8 @@ static int cookie_close(void *cookie)
 static void fill_head(struct decompress *dc)
 {
 	while (dc->head_len < sizeof dc->head) {
-		ssize_t n = content_read(dc, dc->head + dc->head_len, sizeof dc->head - dc->head_len);
+		ssize_t n =
+		    content_read(dc, dc->head + dc->head_len, sizeof dc->head - dc->head_len);
 		if (n <= 0)
 			break;
 		dc->head_len += (size_t)n;

@@ -36,8 +36,8 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 
 bool inputs_is_capture_name(const char *n)
 {
-	static const char *const ext[] = {".pcap", ".pcapng", ".cap", ".dmp", ".etl",
-					  ".snoop", ".erf"};
+	static const char *const ext[] = {".pcap", ".pcapng", ".cap", ".dmp",
+					  ".etl",  ".snoop",  ".erf"};
 	static const char *const zext[] = {"", ".gz", ".zst"};
 	size_t len = strlen(n);
 	for (size_t z = 0; z < sizeof zext / sizeof zext[0]; z++) {
@@ -155,7 +155,8 @@ static bool add_dir(struct inputs *in, const char *dir, char *err, size_t errsiz
 		if (p && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			int first = first_visit(in, &st);
 			if (first < 0)
-				snprintf(err, errsize, "%s: more than %d directories", p, INPUTS_MAX_DIRS);
+				snprintf(err, errsize, "%s: more than %d directories", p,
+					 INPUTS_MAX_DIRS);
 			ok = first == 0 || (first > 0 && add_dir(in, p, err, errsize));
 			free(p);
 		} else if (!p || inputs_is_capture_name(names[i])) {
@@ -177,8 +178,10 @@ bool inputs_add(struct inputs *in, const char *path, char *err, size_t errsize)
 	if (first_visit(in, &st) > 0 && !add_dir(in, path, err, errsize))
 		return false;
 	if (in->n == first) {
-		snprintf(err, errsize, "%s: no capture files (.pcap, .pcapng, .cap, .dmp, plain or "
-			 ".gz/.zst) in this directory or below", path);
+		snprintf(err, errsize,
+			 "%s: no capture files (.pcap, .pcapng, .cap, .dmp, plain or "
+			 ".gz/.zst) in this directory or below",
+			 path);
 		return false;
 	}
 	return true;
@@ -188,10 +191,12 @@ bool inputs_add(struct inputs *in, const char *path, char *err, size_t errsize)
 static bool is_bpf_word(const char *w)
 {
 	static const char *const words[] = {
-		"host", "net", "port", "portrange", "src", "dst", "ether", "ip", "ip6", "arp",
-		"rarp", "tcp", "udp", "icmp", "icmp6", "vlan", "mpls", "and", "or", "not",
-		"less", "greater", "proto", "gateway", "broadcast", "multicast", "len", "inbound",
-		"outbound", "link", "sctp", "decnet", "atalk", "ipx", "iso", "pppoed", "pppoes"};
+	    "host",	"net",	 "port",    "portrange", "src",	      "dst", "ether",
+	    "ip",	"ip6",	 "arp",	    "rarp",	 "tcp",	      "udp", "icmp",
+	    "icmp6",	"vlan",	 "mpls",    "and",	 "or",	      "not", "less",
+	    "greater",	"proto", "gateway", "broadcast", "multicast", "len", "inbound",
+	    "outbound", "link",	 "sctp",    "decnet",	 "atalk",     "ipx", "iso",
+	    "pppoed",	"pppoes"};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strcmp(w, words[i]) == 0)
 			return true;

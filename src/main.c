@@ -151,14 +151,14 @@ struct opts {
 enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
 
 static const struct option longopts[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	{"write-all", no_argument, NULL, OPT_WRITE_ALL},
-	{"duration", required_argument, NULL, 'G'},
-	{"idle", required_argument, NULL, OPT_IDLE},
-	{"hosts", no_argument, NULL, OPT_HOSTS},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"write-all", no_argument, NULL, OPT_WRITE_ALL},
+    {"duration", required_argument, NULL, 'G'},
+    {"idle", required_argument, NULL, OPT_IDLE},
+    {"hosts", no_argument, NULL, OPT_HOSTS},
+    {NULL, 0, NULL, 0},
 };
 
 /* One line naming the option that is wrong, and where to look. */
@@ -192,19 +192,45 @@ static enum out_format parse_format(const char *s)
 static int one_option(struct opts *o, int ch, int argc, char **argv)
 {
 	switch (ch) {
-	case 'r': add_input(&o->in, optarg); break; /* exits on a usage error */
-	case 'i': o->iface = optarg; break;
-	case 'c': o->max_conv = parse_count("-c", optarg); break;
-	case 'G': o->duration = parse_count("-G", optarg); break;
-	case OPT_IDLE: o->idle = parse_count("--idle", optarg); break;
-	case 'Z': o->drop_user = optarg; break;
-	case 'D': o->list = true; break;
-	case 'o': o->fmt = parse_format(optarg); break;
-	case 'w': o->write_path = optarg; break;
-	case OPT_WRITE_ALL: o->write_all = true; break;
-	case OPT_HOSTS: o->hosts = true; break;
-	case 'q': o->quiet = true; break;
-	case 'v': o->verbose = true; break;
+	case 'r':
+		add_input(&o->in, optarg); /* exits on a usage error */
+		break;
+	case 'i':
+		o->iface = optarg;
+		break;
+	case 'c':
+		o->max_conv = parse_count("-c", optarg);
+		break;
+	case 'G':
+		o->duration = parse_count("-G", optarg);
+		break;
+	case OPT_IDLE:
+		o->idle = parse_count("--idle", optarg);
+		break;
+	case 'Z':
+		o->drop_user = optarg;
+		break;
+	case 'D':
+		o->list = true;
+		break;
+	case 'o':
+		o->fmt = parse_format(optarg);
+		break;
+	case 'w':
+		o->write_path = optarg;
+		break;
+	case OPT_WRITE_ALL:
+		o->write_all = true;
+		break;
+	case OPT_HOSTS:
+		o->hosts = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
 	case OPT_FAIL_ON:
 		if (!parse_fail_on(optarg, &o->fail_on))
 			errx(2, "--fail-on %s: unknown verdict name", optarg);
@@ -290,7 +316,8 @@ static void check_interface(const char *iface)
 		char why[PCAP_ERRBUF_SIZE + 64];
 		const char *detail = pcap_geterr(p);
 		snprintf(why, sizeof why, "%s%s", detail && *detail ? detail : pcap_statustostr(rc),
-			 rc == PCAP_ERROR_NO_SUCH_DEVICE ? " (smbneg -D lists the interfaces)" : "");
+			 rc == PCAP_ERROR_NO_SUCH_DEVICE ? " (smbneg -D lists the interfaces)"
+							 : "");
 		pcap_close(p);
 		errx(2, "-i %s: %s", iface, why);
 	}
@@ -386,8 +413,9 @@ static int analyse(const struct opts *opt)
 		status = 2;
 	}
 	if (opt->write_path)
-		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n", opt->write_path,
-			(unsigned long long)a.written_frames, (unsigned long long)a.written_conversations,
+		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
+			opt->write_path, (unsigned long long)a.written_frames,
+			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o);
 	/* 2 (an input could not be read) wins over 1; the hits are printed either way */

@@ -12,34 +12,36 @@ static const struct {
 	size_t len;
 	const char *magic;
 } magics[] = {
-	{SNIFF_PCAP, 4, "\xa1\xb2\xc3\xd4"},   /* microseconds, big-endian */
-	{SNIFF_PCAP, 4, "\xd4\xc3\xb2\xa1"},   /* microseconds, little-endian */
-	{SNIFF_PCAP, 4, "\xa1\xb2\x3c\x4d"},   /* nanoseconds */
-	{SNIFF_PCAP, 4, "\x4d\x3c\xb2\xa1"},
-	{SNIFF_PCAPNG, 4, "\x0a\x0d\x0d\x0a"}, /* Section Header Block */
-	{SNIFF_NETMON2, 4, "GMBU"},             /* NetMon 2.x file header */
-	{SNIFF_NETMON1, 4, "RTSS"},             /* NetMon 1.x file header */
-	{SNIFF_SNOOP, 8, "snoop\0\0\0"},        /* RFC 1761 2.1 */
-	{SNIFF_BZIP2, 3, "BZh"},
-	{SNIFF_XZ, 6, "\xfd" "7zXZ\0"},
-	{SNIFF_LZ4, 4, "\x04\x22\x4d\x18"},
-	{SNIFF_ZIP, 4, "PK\x03\x04"},
+    {SNIFF_PCAP, 4, "\xa1\xb2\xc3\xd4"}, /* microseconds, big-endian */
+    {SNIFF_PCAP, 4, "\xd4\xc3\xb2\xa1"}, /* microseconds, little-endian */
+    {SNIFF_PCAP, 4, "\xa1\xb2\x3c\x4d"}, /* nanoseconds */
+    {SNIFF_PCAP, 4, "\x4d\x3c\xb2\xa1"},
+    {SNIFF_PCAPNG, 4, "\x0a\x0d\x0d\x0a"}, /* Section Header Block */
+    {SNIFF_NETMON2, 4, "GMBU"},		   /* NetMon 2.x file header */
+    {SNIFF_NETMON1, 4, "RTSS"},		   /* NetMon 1.x file header */
+    {SNIFF_SNOOP, 8, "snoop\0\0\0"},	   /* RFC 1761 2.1 */
+    {SNIFF_BZIP2, 3, "BZh"},
+    {SNIFF_XZ, 6,
+     "\xfd"
+     "7zXZ\0"},
+    {SNIFF_LZ4, 4, "\x04\x22\x4d\x18"},
+    {SNIFF_ZIP, 4, "PK\x03\x04"},
 };
 
 static const char *const names[SNIFF_COUNT] = {
-	[SNIFF_PCAP] = "pcap capture",
-	[SNIFF_PCAPNG] = "pcapng capture",
-	[SNIFF_NETMON2] = "Microsoft Network Monitor 2.x capture",
-	[SNIFF_NETMON1] = "Microsoft Network Monitor 1.x capture",
-	[SNIFF_ETL] = "Windows ETL trace (pktmon, netsh trace)",
-	[SNIFF_SNOOP] = "Solaris snoop capture",
-	[SNIFF_ERF] = "Endace ERF capture",
-	[SNIFF_BZIP2] = "bzip2-compressed file",
-	[SNIFF_XZ] = "xz-compressed file",
-	[SNIFF_LZ4] = "lz4-compressed file",
-	[SNIFF_ZIP] = "zip archive",
-	[SNIFF_EMPTY] = "empty file",
-	[SNIFF_UNKNOWN] = "file of unknown format",
+    [SNIFF_PCAP] = "pcap capture",
+    [SNIFF_PCAPNG] = "pcapng capture",
+    [SNIFF_NETMON2] = "Microsoft Network Monitor 2.x capture",
+    [SNIFF_NETMON1] = "Microsoft Network Monitor 1.x capture",
+    [SNIFF_ETL] = "Windows ETL trace (pktmon, netsh trace)",
+    [SNIFF_SNOOP] = "Solaris snoop capture",
+    [SNIFF_ERF] = "Endace ERF capture",
+    [SNIFF_BZIP2] = "bzip2-compressed file",
+    [SNIFF_XZ] = "xz-compressed file",
+    [SNIFF_LZ4] = "lz4-compressed file",
+    [SNIFF_ZIP] = "zip archive",
+    [SNIFF_EMPTY] = "empty file",
+    [SNIFF_UNKNOWN] = "file of unknown format",
 };
 
 const char *sniff_name(enum sniff_format f)
@@ -76,10 +78,10 @@ static bool erf_record(struct rd *r, uint16_t *rlen, uint32_t *secs)
 	rd_le32(r); /* fraction of a second */
 	*secs = rd_le32(r);
 	uint8_t type = rd_u8(r) & 0x7f; /* bit 7: extension headers follow */
-	rd_u8(r);                       /* flags */
+	rd_u8(r);			/* flags */
 	*rlen = rd_be16(r);
-	rd_be16(r);                     /* loss counter or colour */
-	rd_be16(r);                     /* wire length */
+	rd_be16(r); /* loss counter or colour */
+	rd_be16(r); /* wire length */
 	return rd_ok(r) && type >= 1 && type <= ERF_TYPE_MAX && *rlen >= ERF_HDR &&
 	       *secs >= YEAR_2000 && *secs < YEAR_2100;
 }
@@ -119,7 +121,8 @@ static void shell_word(const char *path, char *dst, size_t size)
 {
 	bool plain = *path != '\0';
 	for (const char *s = path; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-", *s))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-",
+			    *s))
 			plain = false;
 	snprintf(dst, size, plain || strchr(path, '\'') ? "%s" : "'%s'", path);
 }
@@ -128,7 +131,8 @@ static void shell_word(const char *path, char *dst, size_t size)
  * extension, plus .pcapng ("capture.pcapng" for stdin). */
 static void out_name(const char *path, char *dst, size_t size)
 {
-	static const char *const strip[] = {".gz", ".zst", ".cap", ".etl", ".snoop", ".erf", ".dmp"};
+	static const char *const strip[] = {".gz",    ".zst", ".cap", ".etl",
+					    ".snoop", ".erf", ".dmp"};
 	char base[1024];
 	snprintf(base, sizeof base, "%s", strcmp(path, "-") == 0 ? "capture" : path);
 	for (size_t i = 0; i < sizeof strip / sizeof strip[0]; i++) {
@@ -141,8 +145,8 @@ static void out_name(const char *path, char *dst, size_t size)
 	shell_word(out, dst, size);
 }
 
-bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size_t n,
-		   char *err, size_t errsize)
+bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size_t n, char *err,
+		   size_t errsize)
 {
 	char in[1100], out[1200];
 	shell_word(path, in, sizeof in);
@@ -156,19 +160,28 @@ bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size
 	case SNIFF_NETMON1:
 	case SNIFF_SNOOP:
 	case SNIFF_ERF:
-		snprintf(err, errsize, "a %s, which smbneg does not read; convert it with Wireshark's "
-			 "editcap: editcap -F pcapng %s %s", name, in, out);
+		snprintf(err, errsize,
+			 "a %s, which smbneg does not read; convert it with Wireshark's "
+			 "editcap: editcap -F pcapng %s %s",
+			 name, in, out);
 		return true;
 	case SNIFF_ETL:
-		snprintf(err, errsize, "a %s, which smbneg does not read; convert it on Windows: "
-			 "pktmon etl2pcap %s --out %s (or etl2pcapng %s %s)", name, in, out, in, out);
+		snprintf(err, errsize,
+			 "a %s, which smbneg does not read; convert it on Windows: "
+			 "pktmon etl2pcap %s --out %s (or etl2pcapng %s %s)",
+			 name, in, out, in, out);
 		return true;
 	case SNIFF_BZIP2:
 	case SNIFF_XZ:
 	case SNIFF_LZ4:
-		snprintf(err, errsize, "a %s; smbneg decompresses gzip and zstd itself, not this: "
-			 "%s -dc %s | smbneg -r -", name,
-			 f == SNIFF_BZIP2 ? "bzip2" : f == SNIFF_XZ ? "xz" : "lz4", in);
+		snprintf(err, errsize,
+			 "a %s; smbneg decompresses gzip and zstd itself, not this: "
+			 "%s -dc %s | smbneg -r -",
+			 name,
+			 f == SNIFF_BZIP2 ? "bzip2"
+			 : f == SNIFF_XZ  ? "xz"
+					  : "lz4",
+			 in);
 		return true;
 	case SNIFF_ZIP:
 		snprintf(err, errsize, "a zip archive; extract it first: unzip %s", in);
@@ -187,7 +200,9 @@ bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size
 		size_t len = strlen(hex);
 		snprintf(hex + len, sizeof hex - len, "%s%02x", i ? " " : "", rd_u8(&r));
 	}
-	snprintf(err, errsize, "unknown file format (first bytes %s); smbneg reads pcap and "
-		 "pcapng captures, plain or gzip/zstd compressed", hex);
+	snprintf(err, errsize,
+		 "unknown file format (first bytes %s); smbneg reads pcap and "
+		 "pcapng captures, plain or gzip/zstd compressed",
+		 hex);
 	return true;
 }

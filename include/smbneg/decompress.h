@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DECOMPRESS_HEAD 512        /* content bytes kept for recognising formats */
+#define DECOMPRESS_HEAD 512	     /* content bytes kept for recognising formats */
 #define DECOMPRESS_INBUF (64 * 1024) /* compressed bytes read at a time */
 
 enum decompress_kind {

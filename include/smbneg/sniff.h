@@ -32,7 +32,7 @@ enum sniff_format sniff_format(const uint8_t *p, size_t n);
 const char *sniff_name(enum sniff_format f);
 /* For a format smbneg does not read: write why and the conversion command for
  * path ("-" = stdin) to err and return true. False for pcap and pcapng. */
-bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size_t n,
-		   char *err, size_t errsize);
+bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size_t n, char *err,
+		   size_t errsize);
 
 #endif
