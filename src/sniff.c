@@ -49,21 +49,29 @@ const char *sniff_name(enum sniff_format f)
 	return f < SNIFF_COUNT ? names[f] : names[SNIFF_UNKNOWN];
 }
 
-/* An ETL file is a sequence of ETW buffers; the first starts with a
- * WMI_BUFFER_HEADER (0x48 bytes: BufferSize, SavedOffset, CurrentOffset, ...)
- * followed by the trace's logfile header event, a SYSTEM_TRACE_HEADER whose
- * marker is Version 2, HeaderType 1 or 2 (32/64-bit), Flags 0xC0
- * (TRACE_HEADER_FLAG | TRACE_HEADER_EVENT_TRACE). */
+/* An ETL file is a sequence of ETW buffers. The first starts with a
+ * WMI_BUFFER_HEADER (0x48 bytes: BufferSize, SavedOffset, CurrentOffset, ...),
+ * then the trace's logfile header event: a SYSTEM_TRACE_HEADER (0x20 bytes)
+ * whose marker is Version 2, HeaderType 1 or 2 (system, 32/64-bit), Flags 0xC0
+ * (TRACE_HEADER_FLAG | TRACE_HEADER_EVENT_TRACE), HookId 0 (the group header,
+ * type info), followed by TRACE_LOGFILE_HEADER, which repeats BufferSize. */
+#define ETL_SYSTEM_HEADER 0x48
+#define ETL_LOGFILE_HEADER (0x48 + 0x20)
+
 static bool is_etl(const uint8_t *p, size_t n)
 {
 	struct rd r = rd_init(p, n);
 	uint32_t size = rd_le32(&r), saved = rd_le32(&r), current = rd_le32(&r);
-	struct rd m = rd_at(&r, 0x48, 4);
+	struct rd m = rd_at(&r, ETL_SYSTEM_HEADER, 8);
 	uint16_t version = rd_le16(&m);
 	uint8_t type = rd_u8(&m), flags = rd_u8(&m);
-	return rd_ok(&r) && rd_ok(&m) && size >= 1024 && size <= (64u << 20) && size % 1024 == 0 &&
-	       saved <= size && current <= size && version == 2 && (type == 1 || type == 2) &&
-	       flags == 0xc0;
+	rd_le16(&m); /* event size */
+	uint16_t hook = rd_le16(&m);
+	struct rd lf = rd_at(&r, ETL_LOGFILE_HEADER, 4);
+	uint32_t logfile_size = rd_le32(&lf);
+	return rd_ok(&r) && rd_ok(&m) && rd_ok(&lf) && size >= 1024 && size <= (64u << 20) &&
+	       size % 1024 == 0 && saved <= size && current <= size && version == 2 &&
+	       (type == 1 || type == 2) && flags == 0xc0 && hook == 0 && logfile_size == size;
 }
 
 #define ERF_HDR 16

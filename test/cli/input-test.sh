@@ -122,8 +122,9 @@ else
 fi
 printf 'GMBU\003\002' > "$WORK/nm2.cap"; head -c 200 /dev/zero >> "$WORK/nm2.cap"
 printf 'snoop\0\0\0\0\0\0\002\0\0\0\004' > "$WORK/x.snoop"
-# ETL: WMI_BUFFER_HEADER (BufferSize 64 KiB, offsets), then Version 2, type 2, flags 0xC0
-"$PY" -c 'import sys; b = bytearray(0x60); b[0:12] = bytes.fromhex("000001000010000000080000"); b[0x48:0x4c] = bytes.fromhex("020002c0"); open(sys.argv[1], "wb").write(b)' "$WORK/t.etl"
+# ETL: WMI_BUFFER_HEADER (BufferSize 64 KiB, offsets), then the system trace header
+# (Version 2, type 2, flags 0xC0, HookId 0), then the logfile header's BufferSize
+"$PY" -c 'import sys; b = bytearray(0x100); b[0:12] = bytes.fromhex("000001000010000000080000"); b[0x48:0x50] = bytes.fromhex("020002c030010000"); b[0x68:0x6c] = bytes.fromhex("00000100"); open(sys.argv[1], "wb").write(b)' "$WORK/t.etl"
 run -r "$WORK/nm2.cap"
 ok foreign-netmon "a NetMon 2.x header: named, editcap -F pcapng" \
     all 'rc_is 2' 'err_has "Network Monitor 2.x"' "err_has 'editcap -F pcapng $WORK/nm2.cap $WORK/nm2.pcapng'"

@@ -37,8 +37,9 @@ static const uint8_t snoop[16] = {'s', 'n', 'o', 'o', 'p', 0, 0, 0, 0, 0, 0, 2, 
 
 /* An ETL file's first buffer: WMI_BUFFER_HEADER (0x48 bytes) with BufferSize
  * 64 KiB, SavedOffset 0x1000, CurrentOffset 0x0800, the rest zero; then the
- * logfile header event's SYSTEM_TRACE_HEADER: Version 2, HeaderType 2
- * (64-bit), Flags 0xC0, Size 0x0130, HookId 0. */
+ * logfile header event's SYSTEM_TRACE_HEADER (0x20 bytes): Version 2,
+ * HeaderType 2 (64-bit), Flags 0xC0, Size 0x0130, HookId 0; then
+ * TRACE_LOGFILE_HEADER, whose BufferSize is 64 KiB again. */
 static void etl_header(uint8_t *b, size_t n)
 {
 	memset(b, 0, n);
@@ -50,6 +51,7 @@ static void etl_header(uint8_t *b, size_t n)
 	b[0x4b] = 0xc0;          /* Flags */
 	b[0x4c] = 0x30;          /* Size 0x0130 */
 	b[0x4d] = 0x01;
+	b[0x6a] = 0x01;          /* TRACE_LOGFILE_HEADER.BufferSize 0x00010000 */
 }
 
 /* ERF record header at b: timestamp (LE, seconds in the high half), type 2
@@ -87,11 +89,11 @@ static void test_magics(void **state)
 static void test_etl(void **state)
 {
 	(void)state;
-	uint8_t b[0x60];
+	uint8_t b[0x80];
 	etl_header(b, sizeof b);
 	assert_int_equal(sniff(b, sizeof b), SNIFF_ETL);
-	/* every prefix short of the marker: not ETL, no over-read */
-	for (size_t n = 0; n < 0x4c; n++)
+	/* every prefix short of the logfile header: not ETL, no over-read */
+	for (size_t n = 0; n < 0x6c; n++)
 		assert_int_not_equal(sniff(b, n), SNIFF_ETL);
 	b[0x4b] = 0x80; /* other flags */
 	assert_int_equal(sniff(b, sizeof b), SNIFF_UNKNOWN);
@@ -100,6 +102,12 @@ static void test_etl(void **state)
 	assert_int_equal(sniff(b, sizeof b), SNIFF_UNKNOWN);
 	etl_header(b, sizeof b);
 	b[6] = 0x02; /* SavedOffset past the buffer */
+	assert_int_equal(sniff(b, sizeof b), SNIFF_UNKNOWN);
+	etl_header(b, sizeof b);
+	b[0x4e] = 0x05; /* HookId: another event */
+	assert_int_equal(sniff(b, sizeof b), SNIFF_UNKNOWN);
+	etl_header(b, sizeof b);
+	b[0x6a] = 0x02; /* the logfile header disagrees on BufferSize */
 	assert_int_equal(sniff(b, sizeof b), SNIFF_UNKNOWN);
 }
 
