@@ -51,18 +51,51 @@ static void fail(struct decompress *dc, enum dc_state s, const char *why)
 	snprintf(dc->why, sizeof dc->why, "%s", why ? why : "");
 }
 
+/* Read what is there, up to size bytes: read(2) on the file descriptor, so
+ * that a pipe (tcpdump -w - | smbneg -r -) is handed on as it arrives rather
+ * than when a buffer is full; fread for a stream without one (fmemopen).
+ * 0 at the end, -1 on an error (recorded). */
+static ssize_t raw_read(struct decompress *dc, void *buf, size_t size)
+{
+	int fd = fileno(dc->in);
+	ssize_t n;
+	if (fd >= 0) {
+		do
+			n = read(fd, buf, size);
+		while (n < 0 && errno == EINTR);
+	} else {
+		n = (ssize_t)fread(buf, 1, size, dc->in);
+		if (n == 0 && ferror(dc->in))
+			n = -1;
+	}
+	if (n < 0) {
+		fail(dc, DC_IO, strerror(errno));
+		return -1;
+	}
+	dc->bytes_read += (uint64_t)n;
+	return n;
+}
+
 /* Make input bytes available; false at the end of the file or on an error. */
 static bool refill(struct decompress *dc)
 {
 	if (dc->in_pos < dc->in_len)
 		return true;
-	size_t n = fread(dc->inbuf, 1, sizeof dc->inbuf, dc->in);
+	ssize_t n = raw_read(dc, dc->inbuf, sizeof dc->inbuf);
 	dc->in_pos = 0;
-	dc->in_len = n;
-	dc->bytes_read += n;
-	if (n == 0 && ferror(dc->in))
-		fail(dc, DC_IO, strerror(errno));
+	dc->in_len = n > 0 ? (size_t)n : 0;
 	return n > 0;
+}
+
+/* At open: at least 4 bytes (a magic number) unless the file is shorter. */
+static void peek_magic(struct decompress *dc)
+{
+	while (dc->in_len < 4) {
+		ssize_t n = raw_read(dc, dc->inbuf + dc->in_len, sizeof dc->inbuf - dc->in_len);
+		if (n <= 0)
+			break;
+		dc->in_len += (size_t)n;
+	}
 }
 
 /* Copy up to size bytes of src[*pos, len) to buf. */
@@ -81,13 +114,7 @@ static ssize_t plain_read(struct decompress *dc, uint8_t *buf, size_t size)
 {
 	if (dc->in_pos < dc->in_len)
 		return serve(buf, size, dc->inbuf, &dc->in_pos, dc->in_len);
-	size_t n = fread(buf, 1, size, dc->in);
-	dc->bytes_read += n;
-	if (n == 0 && ferror(dc->in)) {
-		fail(dc, DC_IO, strerror(errno));
-		return -1;
-	}
-	return (ssize_t)n;
+	return raw_read(dc, buf, size);
 }
 
 /* After a gzip member: another member follows (gzip -c a b), or the end.
@@ -272,7 +299,7 @@ struct decompress *decompress_open(FILE *fp, char *err, size_t errsize)
 	if (regular)
 		dc->size_in = (uint64_t)st.st_size;
 	off_t start = ftello(fp);
-	refill(dc);
+	peek_magic(dc);
 	if (dc->state == DC_IO) {
 		snprintf(err, errsize, "cannot read: %s", dc->why);
 		goto fail;

@@ -86,6 +86,12 @@ if $have_gzip; then
     # a gzip file of two members (gzip -c a >> x; gzip -c b >> x) is one stream
     { head -c 40000 "$MULTI" | gzip -c; tail -c +40001 "$MULTI" | gzip -c; } > "$WORK/members.pcap.gz"
     ok stdin-gz-members "a gzip file of two members reads as one capture" stdin_same "$WORK/members.pcap.gz"
+    trickle() { # the file in pieces, with pauses: 3 bytes (half a magic), 5000, the rest
+        { head -c 3 "$1"; sleep 0.2; tail -c +4 "$1" | head -c 5000; sleep 0.2; tail -c +5004 "$1"; } |
+            "$SMBNEG" -r - -o json > "$WORK/stdin-z" 2>"$WORK/err" && same "$WORK/stdin-plain" "$WORK/stdin-z"
+    }
+    ok stdin-gz-trickle "-r - with gzip data arriving in pieces (the magic split): the same output" \
+        trickle "$WORK/multi.pcap.gz"
     head -c 3000 "$WORK/multi.pcap.gz" > "$WORK/cut.pcap.gz"
     run -r "$WORK/cut.pcap.gz"
     ok gz-truncated "a truncated .gz: exit 2, stderr names the file and says truncated gzip" \
