@@ -165,6 +165,16 @@ bool sniff_explain(enum sniff_format f, const char *path, const uint8_t *p, size
 	case SNIFF_PCAPNG:
 		return false;
 	case SNIFF_NETMON2:
+		/* NetMon 2.x files can also hold Windows ETW events (NDIS packet
+		 * capture, as netsh trace and Message Analyzer save them): Wireshark
+		 * reads the frames inside but cannot write them as pcapng. */
+		snprintf(err, errsize,
+			 "a %s, which smbneg does not read; convert it with Wireshark's "
+			 "editcap: editcap -F pcapng %s %s (if editcap says the file \"can't "
+			 "be written as a pcapng file\", it holds Windows ETW events: convert "
+			 "the .etl it came from with etl2pcapng or pktmon etl2pcap instead)",
+			 name, in, out);
+		return true;
 	case SNIFF_NETMON1:
 	case SNIFF_SNOOP:
 	case SNIFF_ERF:

@@ -146,6 +146,30 @@ if $have_gzip; then
     ok foreign-in-gzip "a gzip-compressed NetMon file: named too" \
         all 'rc_is 2' 'err_has "Network Monitor 2.x"'
 fi
+# The command named works: a capture written as NetMon 2.x and as snoop by editcap,
+# converted back with the command smbneg prints, gives the conversations of the original.
+if command -v editcap >/dev/null 2>&1; then
+    "$SMBNEG" -r "$MULTI" -o json > "$WORK/multi.json" 2>/dev/null
+    convert_back() { # convert_back FORMAT EXT
+        local f=$WORK/rt.$2 cmd
+        editcap -F "$1" "$MULTI" "$f" 2>/dev/null || { echo "  editcap -F $1 failed" >&2; return 1; }
+        "$SMBNEG" -r "$f" > /dev/null 2>"$WORK/err" && { echo "  $f was read" >&2; return 1; }
+        cmd=$(grep -o "editcap -F pcapng [^ ]* [^ ]*" "$WORK/err") || { echo "  no command: $(cat "$WORK/err")" >&2; return 1; }
+        $cmd 2>/dev/null || { echo "  '$cmd' failed" >&2; return 1; }
+        "$SMBNEG" -r "$WORK/rt.pcapng" -o json 2>/dev/null | sed "s#$WORK/rt.pcapng#$MULTI#" > "$WORK/rt.json"
+        "$PY" -c '
+import json, sys
+def convs(p):
+    return sorted((e["client"], e["server"], e["verdict"]) for e in map(json.loads, open(p)) if e["event"] == "conversation")
+a, b = convs(sys.argv[1]), convs(sys.argv[2])
+sys.exit(0 if a == b and a else 1)' "$WORK/multi.json" "$WORK/rt.json"
+    }
+    ok foreign-netmon-command-works "a capture saved as NetMon 2.x by editcap: the command smbneg names converts it back to the same conversations" \
+        convert_back netmon2 cap
+    ok foreign-snoop-command-works "the same for snoop" convert_back snoop snoop
+else
+    echo "# editcap not installed: the conversion commands are not run"
+fi
 echo "not a capture at all" > "$WORK/junk.pcap"
 run -r "$WORK/junk.pcap"
 ok foreign-unknown "an unknown format: exit 2, the first bytes shown" \
