@@ -2,6 +2,8 @@
 #include "smbneg/capture.h"
 
 #include "smbneg/decode.h"
+#include "smbneg/decompress.h"
+#include "smbneg/sniff.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -9,7 +11,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -97,18 +98,15 @@ static uint64_t now_ms(void)
 	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-static enum capture_result run(pcap_t *p, const char *filter,
+static enum capture_result run(pcap_t *p, struct decompress *dc, const char *filter,
 			       const struct capture_progress *progress, struct flow_table *t,
 			       char *err, size_t errsize)
 {
 	int dlt = pcap_datalink(p);
 	if (!check_link(p, t, err, errsize) || !set_filter(p, filter, err, errsize))
 		return CAPTURE_OPEN_FAILED;
-	FILE *fp = pcap_file(p);
-	uint64_t total = 0, start = now_ms(), last = start;
-	struct stat st;
-	if (progress && fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
-		total = (uint64_t)st.st_size;
+	/* progress in input bytes: compressed bytes for a compressed file */
+	uint64_t total = decompress_size_in(dc), start = now_ms(), last = start;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
@@ -118,34 +116,67 @@ static enum capture_result run(pcap_t *p, const char *filter,
 		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 &&
 		    now_ms() - last >= PROGRESS_INTERVAL_MS) {
 			last = now_ms();
-			long off = fp ? ftell(fp) : -1;
-			progress->report(progress->arg, off > 0 ? (uint64_t)off : 0, total,
-					 last - start);
+			progress->report(progress->arg, decompress_bytes_in(dc), total, last - start);
 		}
 	}
+	if (rc == PCAP_ERROR)
+		decompress_drain(dc); /* content that makes no sense: a bad checksum? */
+	if (decompress_failed(dc, err, errsize))
+		return CAPTURE_READ_FAILED; /* corrupt or cut-short compressed data */
 	if (rc == PCAP_ERROR) {
-		long off = fp ? ftell(fp) : -1;
-		snprintf(err, errsize, "read error after frame %llu (byte offset %ld): %s",
-			 (unsigned long long)t->stats.frames, off, pcap_geterr(p));
+		snprintf(err, errsize, "read error after frame %llu (byte offset %llu): %s",
+			 (unsigned long long)t->stats.frames, (unsigned long long)decompress_bytes_in(dc),
+			 pcap_geterr(p));
 		return CAPTURE_READ_FAILED;
 	}
 	return CAPTURE_OK;
+}
+
+/* Open what dc yields with libpcap and read it; a format libpcap does not read
+ * is named with the command that converts it. */
+static enum capture_result read_input(struct decompress *dc, const char *path, const char *filter,
+				      const struct capture_progress *progress,
+				      struct flow_table *t, char *err, size_t errsize)
+{
+	size_t n;
+	const uint8_t *head = decompress_head(dc, &n);
+	FILE *fp = decompress_stream(dc);
+	if (decompress_failed(dc, err, errsize) ||
+	    sniff_explain(sniff_format(head, n), path, head, n, err, errsize)) {
+		fclose(fp);
+		return CAPTURE_OPEN_FAILED;
+	}
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (!p) {
+		if (!decompress_failed(dc, err, errsize))
+			snprintf(err, errsize, "not a readable pcap or pcapng capture: %s", perr);
+		fclose(fp);
+		return CAPTURE_OPEN_FAILED;
+	}
+	enum capture_result r = run(p, dc, filter, progress, t, err, errsize);
+	pcap_close(p); /* closes fp */
+	return r;
+}
+
+/* fp: plain, gzip or zstd (decompress.h); path names it in conversion commands. */
+static enum capture_result capture_fp(FILE *fp, const char *path, const char *filter,
+				      const struct capture_progress *progress,
+				      struct flow_table *t, char *err, size_t errsize)
+{
+	struct decompress *dc = decompress_open(fp, err, errsize);
+	if (!dc)
+		return CAPTURE_OPEN_FAILED;
+	enum capture_result r = read_input(dc, path, filter, progress, t, err, errsize);
+	decompress_free(dc);
+	return r;
 }
 
 enum capture_result capture_stream(FILE *fp, const char *filter,
 				   const struct capture_progress *progress, struct flow_table *t,
 				   char *err, size_t errsize)
 {
-	char perr[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
-	if (!p) {
-		snprintf(err, errsize, "not a readable pcap or pcapng capture: %s", perr);
-		fclose(fp);
-		return CAPTURE_OPEN_FAILED;
-	}
-	enum capture_result r = run(p, filter, progress, t, err, errsize);
-	pcap_close(p); /* closes fp */
-	return r;
+	return capture_fp(fp, "-", filter, progress, t, err, errsize);
 }
 
 enum capture_result capture_file(const char *path, const char *filter,
@@ -157,7 +188,7 @@ enum capture_result capture_file(const char *path, const char *filter,
 		snprintf(err, errsize, "cannot open: %s", strerror(errno));
 		return CAPTURE_OPEN_FAILED;
 	}
-	return capture_stream(fp, filter, progress, t, err, errsize);
+	return capture_fp(fp, path, filter, progress, t, err, errsize);
 }
 
 #define LIVE_POLL_MS 200

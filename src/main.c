@@ -2,10 +2,11 @@
  * Command line (README "Usage", smbneg.1); fatal errors only here. */
 #include "smbneg/analyze.h"
 #include "smbneg/explain.h"
+#include "smbneg/inputs.h"
 #include "smbneg/out.h"
 #include "smbneg/verdict.h"
 
-#include <dirent.h>
+#include <pcap/pcap.h>
 #include <errno.h>
 #include <err.h>
 #include <getopt.h>
@@ -19,7 +20,6 @@
 #define SMBNEG_VERSION "unknown"
 #endif
 
-#define MAX_INPUTS 4096
 #define DEFAULT_IDLE_SECS 300
 
 /* Set by SIGINT/SIGTERM; the live loop polls it (a signal flag is the one
@@ -49,8 +49,9 @@ static void usage(FILE *f)
 		"       smbneg -i IFACE [-c N] [-G SECS] [-Z USER] [options] [BPF EXPRESSION]\n"
 		"       smbneg -D | explain CODE | --help | --version\n"
 		"\n"
-		"  -r FILE          read a pcap/pcapng file ('-' = stdin; a directory = every\n"
-		"                   capture in it, sorted); repeatable\n"
+		"  -r FILE          read a pcap/pcapng file, plain, gzip or zstd ('-' = stdin;\n"
+		"                   a directory = every capture under it, sorted); repeatable;\n"
+		"                   files named after the options are read too\n"
 		"  -i IFACE         capture live (filter: tcp port 445 or 139, and BPF)\n"
 		"  -c N             live: stop after N conversations\n"
 		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
@@ -71,13 +72,15 @@ static void usage(FILE *f)
 		"  smbneg -r capture.pcapng\n"
 		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
+		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
 		"  smbneg -i eth0 -o json -Z nobody\n"
 		"  smbneg -r big.pcap -w evidence.pcap\n"
 		"  smbneg explain 3227320323\n"
 		"\n"
 		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
 		"          guest-blocked secure-negotiate-failed invalid-signature incomplete\n"
-		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n");
+		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n"
+		"             (2 wins when both; the --fail-on hits are printed either way)\n");
 }
 
 /* --fail-on: a set of verdicts (bit per enum verdict_kind) plus "smb1". */
@@ -95,9 +98,9 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
-					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
-					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
+			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION | 1u << V_MISMATCH_ACCESS_DENIED |
+					1u << V_GUEST_BLOCKED | 1u << V_SECURE_NEGOTIATE_FAILED |
+					1u << V_INVALID_SIGNATURE;
 		} else if (strcmp(tok, "smb1") == 0) {
 			fo->smb1 = true;
 		} else {
@@ -108,61 +111,6 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 		}
 	}
 	return true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool is_capture_name(const char *n)
-{
-	static const char *const ext[] = {".pcap", ".pcapng", ".cap", ".dmp"};
-	size_t len = strlen(n);
-	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-		size_t el = strlen(ext[i]);
-		if (len > el && strcmp(n + len - el, ext[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Append path, or every capture in it when it is a directory, to inputs. */
-static void add_input(const char *path, char **inputs, size_t *n)
-{
-	struct stat st;
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (!d)
-			err(2, "%s", path);
-		size_t first = *n;
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' || !is_capture_name(e->d_name))
-				continue;
-			if (*n >= MAX_INPUTS)
-				errx(2, "%s: more than %d inputs", path, MAX_INPUTS);
-			size_t len = strlen(path) + strlen(e->d_name) + 2;
-			char *p = malloc(len);
-			if (!p)
-				err(2, "malloc");
-			snprintf(p, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-				 e->d_name);
-			inputs[(*n)++] = p;
-		}
-		closedir(d);
-		if (*n == first)
-			errx(2, "%s: no .pcap, .pcapng, .cap or .dmp files in this directory",
-			     path);
-		qsort(inputs + first, *n - first, sizeof *inputs, cmp_str);
-		return;
-	}
-	if (*n >= MAX_INPUTS)
-		errx(2, "more than %d inputs", MAX_INPUTS);
-	inputs[*n] = strdup(path);
-	if (!inputs[*n])
-		err(2, "strdup");
-	(*n)++;
 }
 
 /* The trailing arguments, joined with spaces, as tcpdump does. */
@@ -182,166 +130,281 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-int main(int argc, char **argv)
+static void add_input(struct inputs *in, const char *path)
 {
-	if (argc >= 2 && strcmp(argv[1], "explain") == 0) {
-		if (argc != 3) {
-			fprintf(stderr, "usage: smbneg explain CODE\n");
-			return 2;
-		}
-		if (!explain_code(argv[2], stdout)) {
-			fprintf(stderr, "smbneg: %s: not an error code smbneg knows\n", argv[2]);
-			return 2;
-		}
+	char msg[1200];
+	if (!inputs_add(in, path, msg, sizeof msg))
+		errx(2, "%s", msg);
+}
+
+/* Everything the command line says. */
+struct opts {
+	struct inputs in;
+	enum out_format fmt;
+	struct fail_on fail_on;
+	bool quiet, verbose, write_all, list, hosts;
+	const char *iface, *write_path, *drop_user;
+	long max_conv, duration, idle;
+	char *filter;
+};
+
+enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
+
+static const struct option longopts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"write-all", no_argument, NULL, OPT_WRITE_ALL},
+    {"duration", required_argument, NULL, 'G'},
+    {"idle", required_argument, NULL, OPT_IDLE},
+    {"hosts", no_argument, NULL, OPT_HOSTS},
+    {NULL, 0, NULL, 0},
+};
+
+/* One line naming the option that is wrong, and where to look. */
+static void bad_option(int ch, int opt, const char *arg)
+{
+	char name[64];
+	if (opt > 0 && opt < 256)
+		snprintf(name, sizeof name, "-%c", opt);
+	else
+		snprintf(name, sizeof name, "%s", arg);
+	char *eq = strchr(name, '=');
+	if (eq && name[1] == '-')
+		*eq = '\0';
+	if (ch == ':')
+		errx(2, "option %s needs an argument; see smbneg --help", name);
+	errx(2, "unknown option %s; see smbneg --help", name);
+}
+
+static enum out_format parse_format(const char *s)
+{
+	if (strcmp(s, "text") == 0)
+		return OUT_TEXT;
+	if (strcmp(s, "json") == 0)
+		return OUT_JSON;
+	if (strcmp(s, "csv") == 0)
+		return OUT_CSV;
+	errx(2, "-o %s: expected text, json or csv", s);
+}
+
+/* One option; returns -1 to go on, else the exit status (--help, --version). */
+static int one_option(struct opts *o, int ch, int argc, char **argv)
+{
+	switch (ch) {
+	case 'r':
+		add_input(&o->in, optarg); /* exits on a usage error */
+		break;
+	case 'i':
+		o->iface = optarg;
+		break;
+	case 'c':
+		o->max_conv = parse_count("-c", optarg);
+		break;
+	case 'G':
+		o->duration = parse_count("-G", optarg);
+		break;
+	case OPT_IDLE:
+		o->idle = parse_count("--idle", optarg);
+		break;
+	case 'Z':
+		o->drop_user = optarg;
+		break;
+	case 'D':
+		o->list = true;
+		break;
+	case 'o':
+		o->fmt = parse_format(optarg);
+		break;
+	case 'w':
+		o->write_path = optarg;
+		break;
+	case OPT_WRITE_ALL:
+		o->write_all = true;
+		break;
+	case OPT_HOSTS:
+		o->hosts = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_FAIL_ON:
+		if (!parse_fail_on(optarg, &o->fail_on))
+			errx(2, "--fail-on %s: unknown verdict name", optarg);
+		break;
+	case 'V':
+		printf("smbneg %s\n", SMBNEG_VERSION);
 		return 0;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		bad_option(ch, optopt, optind > 0 && optind <= argc ? argv[optind - 1] : "?");
 	}
-	enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
-	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"write-all", no_argument, NULL, OPT_WRITE_ALL},
-		{"duration", required_argument, NULL, 'G'},
-		{"idle", required_argument, NULL, OPT_IDLE},
-		{"hosts", no_argument, NULL, OPT_HOSTS},
-		{NULL, 0, NULL, 0},
-	};
-	char **inputs = calloc(MAX_INPUTS, sizeof *inputs);
-	if (!inputs)
+	return -1;
+}
+
+/* Parse argv into o; returns -1 to go on, else the exit status. */
+static int parse_options(struct opts *o, int argc, char **argv)
+{
+	if (!inputs_init(&o->in))
 		err(2, "calloc");
-	size_t ninputs = 0;
-	int status = 0;
-	enum out_format fmt = OUT_TEXT;
-	struct fail_on fail_on = {0, false};
-	bool quiet = false, verbose = false, write_all = false, list = false, hosts = false;
-	const char *iface = NULL, *write_path = NULL, *drop_user = NULL;
-	long max_conv = 0, duration = 0, idle = DEFAULT_IDLE_SECS;
+	o->idle = DEFAULT_IDLE_SECS;
+	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, "r:i:c:G:Z:Do:w:qvhV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			add_input(optarg, inputs, &ninputs);
-			break;
-		case 'i':
-			iface = optarg;
-			break;
-		case 'c':
-			max_conv = parse_count("-c", optarg);
-			break;
-		case 'G':
-			duration = parse_count("-G", optarg);
-			break;
-		case OPT_IDLE:
-			idle = parse_count("--idle", optarg);
-			break;
-		case 'Z':
-			drop_user = optarg;
-			break;
-		case 'D':
-			list = true;
-			break;
-		case 'o':
-			if (strcmp(optarg, "text") == 0)
-				fmt = OUT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = OUT_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = OUT_CSV;
-			else
-				errx(2, "-o %s: expected text, json or csv", optarg);
-			break;
-		case 'w':
-			write_path = optarg;
-			break;
-		case OPT_WRITE_ALL:
-			write_all = true;
-			break;
-		case OPT_HOSTS:
-			hosts = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case OPT_FAIL_ON:
-			if (!parse_fail_on(optarg, &fail_on))
-				errx(2, "--fail-on %s: unknown verdict name", optarg);
-			break;
-		case 'V':
-			printf("smbneg %s\n", SMBNEG_VERSION);
-			status = 0;
-			goto done;
-		case 'h':
-			usage(stdout);
-			status = 0;
-			goto done;
-		default:
-			usage(stderr);
-			status = 2;
-			goto done;
-		}
+	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:Do:w:qvhV", longopts, NULL)) != -1) {
+		int status = one_option(o, ch, argc, argv);
+		if (status >= 0)
+			return status;
 	}
-	if (list) {
-		char msg[512];
-		if (!capture_list_interfaces(stdout, msg, sizeof msg))
-			errx(2, "-D: %s", msg);
-		status = 0;
-		goto done;
+	int rest = argc - optind;
+	char **words = argv + optind;
+	if (o->in.n > 0) { /* -r a.pcap b.pcap c.pcap: the shell expanded a glob */
+		char msg[1200];
+		int taken = inputs_take_words(&o->in, rest, words, msg, sizeof msg);
+		if (taken < 0)
+			errx(2, "%s", msg);
+		rest -= taken;
+		words += taken;
 	}
-	if ((ninputs == 0) == (iface == NULL)) {
-		fprintf(stderr, "smbneg: give either -r FILE or -i IFACE\n");
-		usage(stderr);
-		status = 2;
-		goto done;
+	o->filter = join_args(rest, words);
+	return -1;
+}
+
+/* A bad filter is reported once, before anything is read. It is compiled for
+ * the common link types; valid for one of them is good enough here (each
+ * file compiles it again for its own). */
+static void check_filter(const struct opts *o)
+{
+	static const int dlts[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW};
+	char expr[4096], first[PCAP_ERRBUF_SIZE + 64] = "";
+	if (!*o->filter)
+		return;
+	if (o->iface)
+		snprintf(expr, sizeof expr, "(%s) and (%s)", CAPTURE_LIVE_FILTER, o->filter);
+	else
+		snprintf(expr, sizeof expr, "%s", o->filter);
+	for (size_t i = 0; i < sizeof dlts / sizeof dlts[0]; i++) {
+		pcap_t *p = pcap_open_dead(dlts[i], 262144);
+		struct bpf_program prog;
+		if (!p)
+			err(2, "pcap_open_dead");
+		bool ok = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+		if (ok)
+			pcap_freecode(&prog);
+		else if (i == 0)
+			snprintf(first, sizeof first, "%s", pcap_geterr(p));
+		pcap_close(p);
+		if (ok)
+			return;
 	}
-	if (write_all && !write_path)
+	errx(2, "invalid filter '%s': %s", o->filter, first);
+}
+
+/* -i: open the interface once up front, so that a wrong name is one message. */
+static void check_interface(const char *iface)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, perr);
+	if (!p)
+		errx(2, "-i %s: %s", iface, perr);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		char why[PCAP_ERRBUF_SIZE + 64];
+		const char *detail = pcap_geterr(p);
+		snprintf(why, sizeof why, "%s%s", detail && *detail ? detail : pcap_statustostr(rc),
+			 rc == PCAP_ERROR_NO_SUCH_DEVICE ? " (smbneg -D lists the interfaces)"
+							 : "");
+		pcap_close(p);
+		errx(2, "-i %s: %s", iface, why);
+	}
+	pcap_close(p);
+}
+
+/* Usage errors found once the options are all known. */
+static void check_usage(const struct opts *o)
+{
+	if ((o->in.n == 0) == (o->iface == NULL))
+		errx(2, "give either -r FILE or -i IFACE; see smbneg --help");
+	if (o->write_all && !o->write_path)
 		errx(2, "--write-all needs -w FILE");
-	if (write_path) { /* fail now, not after reading everything */
-		FILE *probe = fopen(write_path, "wb");
+	check_filter(o);
+	if (o->iface)
+		check_interface(o->iface);
+	if (o->write_path) { /* fail now, not after reading everything */
+		FILE *probe = fopen(o->write_path, "wb");
 		if (!probe)
-			err(2, "-w %s", write_path);
+			err(2, "-w %s", o->write_path);
 		fclose(probe);
 	}
-	char *filter = join_args(argc - optind, argv + optind);
-	struct out o;
-	out_init(&o, fmt, stdout);
-	o.quiet = quiet;
-	o.verbose = verbose;
-	o.hosts = hosts;
-	o.color = fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	struct analyzer a;
-	analyze_init(&a, &o);
-	if (hosts && !tally_enable_hosts(&a.tally))
-		errx(2, "--hosts: out of memory");
-	a.filter = filter;
-	a.write_path = write_path;
-	a.write_all = write_all;
-	a.max_conversations = (uint64_t)max_conv;
-	a.progress = !quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
-	char msg[1024];
-	if (iface) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		struct capture_live l;
-		memset(&l, 0, sizeof l);
-		l.iface = iface;
-		l.duration_secs = duration;
-		l.idle_secs = idle;
-		l.drop_user = drop_user;
-		l.stop = &stop_requested;
-		if (!analyze_live(&a, &l, msg, sizeof msg)) {
-			fprintf(stderr, "smbneg: %s\n", msg);
-			status = 2;
+}
+
+static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t size)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	struct capture_live l;
+	memset(&l, 0, sizeof l);
+	l.iface = o->iface;
+	l.duration_secs = o->duration;
+	l.idle_secs = o->idle;
+	l.drop_user = o->drop_user;
+	l.stop = &stop_requested;
+	return analyze_live(a, &l, msg, size);
+}
+
+/* --fail-on: print every hit (also when an input failed); true if any. */
+static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
+{
+	bool hit = false;
+	for (int v = 0; v < V_COUNT; v++) {
+		if ((fo->verdicts & (1u << v)) && t->verdicts[v]) {
+			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
+				(unsigned long long)t->verdicts[v], verdict_names[v]);
+			hit = true;
 		}
 	}
-	for (size_t i = 0; i < ninputs; i++) {
-		if (!analyze_file(&a, inputs[i], msg, sizeof msg)) {
+	if (fo->smb1 && t->smb1_conversations) {
+		fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
+			(unsigned long long)t->smb1_conversations);
+		hit = true;
+	}
+	return hit;
+}
+
+/* Read every input (or the interface) and report; the exit status. */
+static int analyse(const struct opts *opt)
+{
+	int status = 0;
+	struct out o;
+	out_init(&o, opt->fmt, stdout);
+	o.quiet = opt->quiet;
+	o.verbose = opt->verbose;
+	o.hosts = opt->hosts;
+	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	struct analyzer a;
+	analyze_init(&a, &o);
+	if (opt->hosts && !tally_enable_hosts(&a.tally))
+		errx(2, "--hosts: out of memory");
+	a.filter = opt->filter;
+	a.write_path = opt->write_path;
+	a.write_all = opt->write_all;
+	a.max_conversations = (uint64_t)opt->max_conv;
+	a.progress = !opt->quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
+	char msg[1024];
+	if (opt->iface && !run_live(&a, opt, msg, sizeof msg)) {
+		fprintf(stderr, "smbneg: %s\n", msg);
+		status = 2;
+	}
+	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
+		if (!analyze_file(&a, opt->in.path[i], msg, sizeof msg)) {
 			fprintf(stderr, "smbneg: %s\n", msg);
 			status = 2;
 		}
@@ -350,35 +413,51 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smbneg: %s\n", msg);
 		status = 2;
 	}
-	if (write_path)
-		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n", write_path,
-			(unsigned long long)a.written_frames,
+	if (opt->write_path)
+		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
+			opt->write_path, (unsigned long long)a.written_frames,
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o, &a.tally);
-	if (status == 0) {
-		bool hit = false;
-		for (int v = 0; v < V_COUNT; v++) {
-			if ((fail_on.verdicts & (1u << v)) && a.tally.verdicts[v]) {
-				fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
-					(unsigned long long)a.tally.verdicts[v], verdict_names[v]);
-				hit = true;
-			}
-		}
-		if (fail_on.smb1 && a.tally.smb1_conversations) {
-			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
-				(unsigned long long)a.tally.smb1_conversations);
-			hit = true;
-		}
-		if (hit)
-			status = 1;
-	}
+	/* 2 (an input could not be read) wins over 1; the hits are printed either way */
+	if (fail_on_hits(&opt->fail_on, &a.tally) && status == 0)
+		status = 1;
 	out_free(&o);
 	analyze_free(&a);
-	free(filter);
-done:
-	for (size_t i = 0; i < ninputs; i++)
-		free(inputs[i]);
-	free(inputs);
+	return status;
+}
+
+static int explain_main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: smbneg explain CODE\n");
+		return 2;
+	}
+	if (!explain_code(argv[2], stdout)) {
+		fprintf(stderr, "smbneg: %s: not an error code smbneg knows\n", argv[2]);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "explain") == 0)
+		return explain_main(argc, argv);
+	struct opts o;
+	memset(&o, 0, sizeof o);
+	int status = parse_options(&o, argc, argv);
+	if (status < 0 && o.list) {
+		char msg[512];
+		if (!capture_list_interfaces(stdout, msg, sizeof msg))
+			errx(2, "-D: %s", msg);
+		status = 0;
+	}
+	if (status < 0) {
+		check_usage(&o);
+		status = analyse(&o);
+	}
+	inputs_free(&o.in);
+	free(o.filter);
 	return status;
 }

@@ -18,6 +18,71 @@ static int64_t seq_diff(uint32_t a, uint32_t b)
 	return (int32_t)(a - b);
 }
 
+/* ---- delivered-byte history (a ring indexed by seq mod REASM_HISTORY) ---- */
+
+#define HISTORY_MASK (REASM_HISTORY - 1u)
+
+/* Keep the n bytes just delivered, ending at next_seq. The ring is taken on
+ * the first delivery, while the shared budget is less than half used. */
+static void history_add(struct reasm_dir *d, uint32_t end_seq, const uint8_t *p, size_t n)
+{
+	if (!d->history) {
+		if (d->shared_queued && *d->shared_queued > REASM_MAX_QUEUED_TOTAL / 2)
+			return;
+		d->history = malloc(REASM_HISTORY);
+		if (!d->history)
+			return;
+		if (d->shared_queued)
+			*d->shared_queued += REASM_HISTORY;
+		d->history_len = 0;
+	}
+	if (n > REASM_HISTORY) {
+		p += n - REASM_HISTORY;
+		n = REASM_HISTORY;
+	}
+	uint32_t seq = end_seq - (uint32_t)n;
+	size_t at = seq & HISTORY_MASK, first = REASM_HISTORY - at;
+	if (first > n)
+		first = n;
+	memcpy(d->history + at, p, first);
+	memcpy(d->history, p + first, n - first);
+	d->history_len += n;
+	if (d->history_len > REASM_HISTORY)
+		d->history_len = REASM_HISTORY;
+}
+
+/* Compare the captured bytes [seq, seq+caplen) of a retransmission with the
+ * delivered bytes still kept; a difference is an overlap conflict. */
+static void history_check(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t caplen)
+{
+	if (!d->history || d->history_len == 0)
+		return;
+	uint32_t kept = d->next_seq - (uint32_t)d->history_len;
+	int64_t from = seq_diff(seq, kept);
+	size_t off = from < 0 ? (size_t)-from : 0; /* bytes of p older than what is kept */
+	if (off >= caplen)
+		return;
+	int64_t room = seq_diff(d->next_seq, seq + (uint32_t)off);
+	if (room <= 0)
+		return;
+	size_t n = caplen - off < (uint64_t)room ? caplen - off : (size_t)room;
+	for (size_t i = 0; i < n; i++) {
+		if (d->history[(seq + (uint32_t)(off + i)) & HISTORY_MASK] != p[off + i]) {
+			d->overlap_conflicts++;
+			return;
+		}
+	}
+}
+
+static void history_free(struct reasm_dir *d)
+{
+	if (d->history && d->shared_queued)
+		*d->shared_queued -= REASM_HISTORY;
+	free(d->history);
+	d->history = NULL;
+	d->history_len = 0;
+}
+
 /* Deliver [seq, seq+seglen) of which the first caplen bytes were captured,
  * dropping what precedes next_seq. */
 static void deliver(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t caplen,
@@ -28,7 +93,10 @@ static void deliver(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t 
 		d->gap_bytes += (uint64_t)rel;
 		sink->gap(sink->arg, (uint64_t)rel);
 		d->next_seq = seq;
+		d->history_len = 0; /* kept bytes must be contiguous */
 		rel = 0;
+	} else if (rel < 0) {
+		history_check(d, seq, p, caplen);
 	}
 	size_t skip = (size_t)-rel;
 	if (skip >= seglen)
@@ -36,11 +104,13 @@ static void deliver(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t 
 	if (skip < caplen) {
 		sink->data(sink->arg, p + skip, caplen - skip);
 		d->bytes += caplen - skip;
+		history_add(d, seq + (uint32_t)caplen, p + skip, caplen - skip);
 	}
 	size_t lost = seglen - (skip > caplen ? skip : caplen);
 	if (lost) {
 		d->gap_bytes += lost;
 		sink->gap(sink->arg, lost);
+		d->history_len = 0;
 	}
 	d->next_seq = seq + (uint32_t)seglen;
 }
@@ -122,6 +192,11 @@ void reasm_push(struct reasm_dir *d, const struct tcp_seg *seg, const struct rea
 		int64_t rel = seq_diff(seg->seq, d->next_seq);
 		if (rel + (int64_t)seg->seglen <= 0) {
 			d->retransmits++;
+			/* A keep-alive probe (RFC 9293 3.8.4) repeats one old byte, often
+			 * a garbage 0x00 (Windows): not a conflict. */
+			bool keepalive = seg->seglen == 1 && rel == -1;
+			if (!keepalive)
+				history_check(d, seg->seq, seg->data, seg->caplen);
 		} else if (rel <= 0) {
 			if (rel < 0)
 				d->overlaps++;
@@ -161,4 +236,5 @@ void reasm_free(struct reasm_dir *d)
 		*d->shared_queued -= d->queued_bytes;
 	d->queued_bytes = 0;
 	d->queued_segs = 0;
+	history_free(d);
 }

@@ -4,7 +4,14 @@
  * overlapping bytes are dropped (first copy wins); out-of-order segments wait
  * in a queue capped at REASM_MAX_QUEUED_BYTES; when the cap is hit, or the
  * capture lost bytes (snaplen, drops), the missing range is reported as a gap
- * so the next stage can stay in step by length or resynchronise. */
+ * so the next stage can stay in step by length or resynchronise.
+ *
+ * The last REASM_HISTORY bytes handed on are kept per direction (a ring, taken
+ * from the shared budget while less than half of it is used), so that a
+ * retransmission whose bytes differ from bytes already delivered is counted
+ * in overlap_conflicts: the classic evasion of passive analysers, where the
+ * receiver keeps one copy and the analyser another. Older bytes, and bytes
+ * after a gap, are not compared. */
 #ifndef SMBNEG_TCP_REASM_H
 #define SMBNEG_TCP_REASM_H
 
@@ -17,6 +24,7 @@
 #define REASM_MAX_QUEUED_BYTES (256 * 1024)
 #define REASM_MAX_QUEUED_SEGS 256
 #define REASM_MAX_QUEUED_TOTAL (64 * 1024 * 1024) /* across all directions sharing a budget */
+#define REASM_HISTORY 4096 /* delivered bytes kept for comparison; a power of two */
 
 struct reasm_sink {
 	void (*data)(void *arg, const uint8_t *p, size_t n);
@@ -39,9 +47,12 @@ struct reasm_dir {
 	uint32_t retransmits; /* segments wholly seen before */
 	uint32_t overlaps;    /* segments partly seen before */
 	uint32_t out_of_order;
-	uint32_t overlap_conflicts; /* queued copies that disagree on a byte */
+	uint32_t overlap_conflicts; /* copies (queued or delivered) that disagree on a byte */
 	uint32_t queue_overflows;   /* holes given up because a cap was reached */
-	size_t *shared_queued;      /* NULL, or bytes queued by all directions of a table */
+	/* NULL, or bytes held by all directions of a table (queues and histories) */
+	size_t *shared_queued;
+	uint8_t *history;           /* NULL, or a ring of REASM_HISTORY bytes by seq */
+	size_t history_len;         /* bytes in it: [next_seq - history_len, next_seq) */
 };
 
 /* Feed one segment. A first segment without SYN starts mid-stream: a gap of

@@ -638,6 +638,35 @@ def build_cases():
          both(r'"direction":"request".*"dialect_count":5,.*"anomalies":\[\]',
               conv_anom('tcp-overlap-conflict'), CANARY_RE))
 
+    # The evasion in full: a whole delivered message retransmitted with other bytes
+    # (a receiver that keeps the second copy sees another message than the analyser).
+    # Client side: another dialect list; server side: dialect 2.1 instead of 3.1.1.
+    def retransmitted_other(side, good, evil):
+        c = Conv()
+        f = c.handshake()
+        if side == 1:
+            f += c.send(0, req)
+        base = c.seq[side]
+        f.append(c.seg(side, PSH | ACK, good, seq=base))
+        evil = evil[:len(good)] + bytes(max(0, len(good) - len(evil)))  # same length
+        f.append(c.seg(side, PSH | ACK, evil, seq=base))
+        c.seq[side] = base + len(good)
+        if side == 0:
+            f += c.send(1, nbss(smb2_negotiate_response()))
+        return pcap_of(f + c.close(), canary())
+
+    case('tcp-overlap-conflict-delivered-whole.pcap', 'a whole delivered Negotiate request '
+         'retransmitted with another dialect list (first copy must win, the conflict reported)',
+         retransmitted_other(0, req, nbss(smb2_negotiate_request(dialects=(0x0202,)))), 0,
+         both(r'"direction":"request".*"dialect_count":5,.*"anomalies":\[\]',
+              conv_anom('tcp-overlap-conflict'), CANARY_RE))
+    case('tcp-overlap-conflict-delivered-response.pcap', 'a delivered Negotiate response '
+         'retransmitted with dialect 2.1 instead of 3.1.1 (first copy wins, conflict reported)',
+         retransmitted_other(1, nbss(smb2_negotiate_response()),
+                             nbss(smb2_negotiate_response(dialect=0x0210))), 0,
+         both(r'"direction":"response".*"dialect":785,',
+              conv_anom('tcp-overlap-conflict'), CANARY_RE))
+
     c = Conv()
     f = c.handshake()
     for s in c.send(0, nbss(smb2_negotiate_request()), mss=40):

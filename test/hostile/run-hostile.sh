@@ -19,11 +19,6 @@ export LC_ALL=C TZ=UTC0
 # the expectation the spec demands; its failure is printed but does not fail the suite.
 # Remove a name once the bug is fixed (the runner says XPASS when one starts passing).
 KNOWN_FAILURES=(
-  # tcp_reasm: different bytes in a retransmission of bytes already delivered are not
-  # noticed (only queued copies are compared), so no tcp-overlap-conflict. The first copy
-  # wins, as it should; noticing would mean keeping a window of delivered bytes per
-  # direction, a memory cost not yet taken.
-  tcp-overlap-conflict-delivered.pcap
 )
 
 if [ $# -ne 2 ]; then

@@ -733,6 +733,148 @@ static void test_split_points(void **state)
 	t_free(&ref);
 }
 
+/* ---- retransmissions of bytes already delivered (issue 12) ---- */
+
+/* A retransmission that changes bytes already handed on: the first copy wins
+ * and the conflict is counted. The hostile case: bytes 90..119 of the first
+ * 120 differ in a copy that starts at 60 and goes on past the end. */
+static void test_delivered_conflict(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	SYN(&t, 999);
+	DATA(&t, 1000, "abcdefgh");
+	DATA(&t, 1002, "cdXf");           /* wholly old, 'e' changed to 'X' */
+	assert_int_equal(t.d.retransmits, 1);
+	assert_int_equal(t.d.overlap_conflicts, 1);
+	DATA(&t, 1006, "gZij");           /* partly old: 'h' changed; "ij" new */
+	assert_int_equal(t.d.overlaps, 1);
+	assert_int_equal(t.d.overlap_conflicts, 2);
+	ASSERT_DATA(&t.r, "abcdefghij"); /* first copy wins */
+	t_free(&t);
+}
+
+/* Retransmissions with the same bytes, whole or overlapping: no conflict. */
+static void test_delivered_same_bytes(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	SYN(&t, 999);
+	DATA(&t, 1000, "abcdefgh");
+	DATA(&t, 1000, "abcdefgh");
+	DATA(&t, 1003, "def");
+	DATA(&t, 1006, "ghijk");
+	DATA(&t, 0xfffff000u, "old and far"); /* far before: not compared */
+	DATA(&t, 1010, "\0");                 /* a keep-alive: the last byte, garbage */
+	assert_int_equal(t.d.retransmits, 4);
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	ASSERT_DATA(&t.r, "abcdefghijk");
+	t_free(&t);
+}
+
+/* A queued segment that overlaps delivered bytes with other bytes. */
+static void test_queued_conflicts_delivered(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	SYN(&t, 999);
+	DATA(&t, 1004, "XXgh");  /* queued; 1004..1005 will conflict with "ef" */
+	DATA(&t, 1000, "abcdef"); /* delivered, then the queued one drains */
+	ASSERT_DATA(&t.r, "abcdefgh");
+	assert_int_equal(t.d.overlap_conflicts, 1);
+	t_free(&t);
+}
+
+/* Bytes older than the kept window are not compared (and nothing breaks);
+ * the ring stays one fixed allocation however much is delivered. */
+static void test_delivered_window(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	SYN(&t, 0xfffff000u); /* the stream crosses 2^32 */
+	size_t total = 3 * REASM_HISTORY + 123;
+	uint8_t *big = malloc(total), *evil = malloc(total);
+	assert_non_null(big);
+	assert_non_null(evil);
+	for (size_t i = 0; i < total; i++) {
+		big[i] = (uint8_t)(i * 7);
+		evil[i] = (uint8_t)~big[i];
+	}
+	uint32_t base = 0xfffff001u;
+	for (size_t off = 0; off < total; off += 1000) {
+		size_t n = total - off < 1000 ? total - off : 1000;
+		seg(&t, base + (uint32_t)off, 0, big + off, n, n);
+	}
+	assert_non_null(t.d.history);
+	assert_int_equal(t.d.history_len, REASM_HISTORY);
+	/* the first 100 bytes are long gone from the window: a changed copy passes */
+	seg(&t, base, 0, evil, 100, 100);
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	/* straddling the window's start: only the kept part is compared, and agrees */
+	size_t kept = total - REASM_HISTORY;
+	seg(&t, base + (uint32_t)(kept - 50), 0, big + kept - 50, 100, 100);
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	/* the last two kept bytes changed (one byte there would be a keep-alive) */
+	seg(&t, base + (uint32_t)(total - 2), 0, evil + total - 2, 2, 2);
+	assert_int_equal(t.d.overlap_conflicts, 1);
+	assert_int_equal(t.r.data.len, total);
+	free(big);
+	free(evil);
+	t_free(&t);
+}
+
+/* The ring is taken from the shared budget and given back by reasm_free;
+ * with the budget past half used, no ring is taken (and nothing is compared). */
+static void test_delivered_budget(void **state)
+{
+	(void)state;
+	struct t t;
+	size_t shared = 0;
+	t_init(&t);
+	t.d.shared_queued = &shared;
+	SYN(&t, 999);
+	DATA(&t, 1000, "abc");
+	assert_int_equal(shared, REASM_HISTORY);
+	reasm_free(&t.d);
+	assert_int_equal(shared, 0);
+	assert_null(t.d.history);
+	t_free(&t);
+
+	t_init(&t);
+	shared = REASM_MAX_QUEUED_TOTAL / 2 + 1;
+	t.d.shared_queued = &shared;
+	SYN(&t, 999);
+	DATA(&t, 1000, "abc");
+	DATA(&t, 1000, "xyz");
+	assert_null(t.d.history);
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	assert_int_equal(shared, REASM_MAX_QUEUED_TOTAL / 2 + 1);
+	t_free(&t);
+}
+
+/* After a gap the kept bytes start over: nothing before the gap is compared. */
+static void test_delivered_after_gap(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	SYN(&t, 999);
+	DATA(&t, 1000, "abcd");
+	seg(&t, 1004, 0, "ef", 2, 4); /* 2 bytes cut by the snaplen */
+	assert_int_equal(t.d.history_len, 0);
+	DATA(&t, 1008, "ijkl");
+	assert_int_equal(t.d.history_len, 4);
+	DATA(&t, 1000, "ABCD"); /* before the gap: not kept, not compared */
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	DATA(&t, 1009, "jKl");
+	assert_int_equal(t.d.overlap_conflicts, 1);
+	t_free(&t);
+}
+
 int main(void)
 {
 	tu_tap_fix_skips();
@@ -756,6 +898,12 @@ int main(void)
 		cmocka_unit_test(test_fin_rst),
 		cmocka_unit_test(test_byte_at_a_time),
 		cmocka_unit_test(test_split_points),
+		cmocka_unit_test(test_delivered_conflict),
+		cmocka_unit_test(test_delivered_same_bytes),
+		cmocka_unit_test(test_queued_conflicts_delivered),
+		cmocka_unit_test(test_delivered_window),
+		cmocka_unit_test(test_delivered_budget),
+		cmocka_unit_test(test_delivered_after_gap),
 	};
 	return cmocka_run_group_tests_name("tcp_reasm", tests, NULL, NULL);
 }
