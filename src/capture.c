@@ -116,7 +116,8 @@ static enum capture_result run(pcap_t *p, struct decompress *dc, const char *fil
 		if (progress && ++n % PROGRESS_EVERY_FRAMES == 0 &&
 		    now_ms() - last >= PROGRESS_INTERVAL_MS) {
 			last = now_ms();
-			progress->report(progress->arg, decompress_bytes_in(dc), total, last - start);
+			progress->report(progress->arg, decompress_bytes_in(dc), total,
+					 last - start);
 		}
 	}
 	if (rc == PCAP_ERROR)
@@ -125,8 +126,8 @@ static enum capture_result run(pcap_t *p, struct decompress *dc, const char *fil
 		return CAPTURE_READ_FAILED; /* corrupt or cut-short compressed data */
 	if (rc == PCAP_ERROR) {
 		snprintf(err, errsize, "read error after frame %llu (byte offset %llu): %s",
-			 (unsigned long long)t->stats.frames, (unsigned long long)decompress_bytes_in(dc),
-			 pcap_geterr(p));
+			 (unsigned long long)t->stats.frames,
+			 (unsigned long long)decompress_bytes_in(dc), pcap_geterr(p));
 		return CAPTURE_READ_FAILED;
 	}
 	return CAPTURE_OK;

@@ -98,9 +98,9 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION | 1u << V_MISMATCH_ACCESS_DENIED |
-					1u << V_GUEST_BLOCKED | 1u << V_SECURE_NEGOTIATE_FAILED |
-					1u << V_INVALID_SIGNATURE;
+			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
+					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
+					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
 		} else if (strcmp(tok, "smb1") == 0) {
 			fo->smb1 = true;
 		} else {
