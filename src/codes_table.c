@@ -222,7 +222,7 @@ const struct code_row codes_table[] = {
 	{NT(0xC05D0003u, "STATUS_SMB_NO_SIGNING_ALGORITHM_OVERLAP"), NULL, NULL,
 	 "the client and the server have no signing algorithm in common, so a session the "
 	 "client requires to be signed cannot be signed", NOPEER,
-	 {{"usually \"System error 3227320323 has occurred.\" from a Windows 11 24H2 client "
+	 {{"\"System error 3227320323 has occurred.\" (net use) on a Windows 11 24H2 client "
 	   "(signing required by default) against a NAS or third-party server that hands out "
 	   "a guest session or does not sign: a guest session has no key to sign with",
 	   V_GUEST},
