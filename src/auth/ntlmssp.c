@@ -234,8 +234,11 @@ static enum smb_parse parse_authenticate(const struct rd *msg, struct ntlmssp_ms
 		struct rd f = rd_at(msg, AUTH_FLAGS, 4);
 		m->flags = rd_le32(&f);
 	}
-	if (start >= AUTH_KEY + 8)
-		a->session_key_len = field_at(msg, AUTH_KEY).len;
+	if (start >= AUTH_KEY + 8) {
+		struct field k = field_at(msg, AUTH_KEY);
+		a->session_key_len = k.len;
+		field_data(msg, k, m); /* range check only: the key is not kept */
+	}
 	bool unicode = (m->flags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
 	auth_responses(msg, m);
 	field_string(msg, field_at(msg, 28), unicode, a->domain, sizeof a->domain, m);
