@@ -89,13 +89,14 @@ static inline size_t td_unhex(const char *hex, uint8_t *out, size_t cap)
 	return n;
 }
 
-/* Run `parse` over every strict prefix of p (exact-size heap copies) and
- * check each gives `want` (SMB_PARSE_TRUNCATED unless the caller knows some
- * prefixes are complete messages, then pass -1 for "anything but a crash"). */
-static inline void td_sweep(const uint8_t *p, size_t n, enum smb_parse (*parse)(struct rd *),
-			    int want)
+/* Run `parse` over every strict prefix of p from `from` bytes on (exact-size
+ * heap copies) and check each gives `want` (SMB_PARSE_TRUNCATED unless the
+ * caller knows some prefixes are complete messages, then pass -1 for
+ * "anything but a crash"). */
+static inline void td_sweep_from(const uint8_t *p, size_t n, size_t from,
+				 enum smb_parse (*parse)(struct rd *), int want)
 {
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = from; k < n; k++) {
 		uint8_t *q = heap_copy(p, k);
 		struct rd r = rd_init(k ? q : NULL, k);
 		enum smb_parse e = parse(&r);
@@ -103,6 +104,12 @@ static inline void td_sweep(const uint8_t *p, size_t n, enum smb_parse (*parse)(
 			fail_msg("prefix of %zu/%zu bytes gave %d, want %d", k, n, (int)e, want);
 		free(q);
 	}
+}
+
+static inline void td_sweep(const uint8_t *p, size_t n, enum smb_parse (*parse)(struct rd *),
+			    int want)
+{
+	td_sweep_from(p, n, 0, parse, want);
 }
 
 /* Every single-byte input, and a few garbage lengths: no crash. */
