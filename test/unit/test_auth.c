@@ -50,18 +50,6 @@ static const char anon[] =
 	"0000400000000000000040000000000000004000000010001000410000003582"
 	"88e000b670b972d64f655dd8362f090618c603";
 
-struct vec {
-	uint8_t b[512];
-	size_t n;
-};
-
-static struct vec vec_of(const char *hex)
-{
-	struct vec v;
-	v.n = td_unhex(hex, v.b, sizeof v.b);
-	return v;
-}
-
 static enum smb_parse parse_bytes(const uint8_t *p, size_t n, struct auth_token *t)
 {
 	uint8_t *q = heap_copy(p, n);
@@ -73,7 +61,7 @@ static enum smb_parse parse_bytes(const uint8_t *p, size_t n, struct auth_token 
 
 static enum smb_parse parse_hex(const char *hex, struct auth_token *t)
 {
-	struct vec v = vec_of(hex);
+	struct td_vec v = td_vec_of(hex);
 	return parse_bytes(v.b, v.n, t);
 }
 
@@ -120,7 +108,7 @@ static void test_anonymous(void **state)
 	assert_int_equal(t.mech, AUTH_MECH_NTLMSSP);
 	assert_true(t.ntlm.u.auth.anonymous);
 	/* the same message raw, without SPNEGO (zeek__raw_ntlm_in_smb style) */
-	struct vec v = vec_of(anon);
+	struct td_vec v = td_vec_of(anon);
 	assert_int_equal(parse_bytes(v.b + 8, v.n - 8, &t), SMB_PARSE_OK);
 	assert_false(t.spnego);
 	assert_int_equal(t.mech, AUTH_MECH_NTLMSSP);
@@ -215,7 +203,7 @@ static void test_truncation_sweep(void **state)
 	(void)state;
 	const char *all[] = {f10, f11, f12, f13, krb_rep, anon};
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
-		struct vec v = vec_of(all[i]);
+		struct td_vec v = td_vec_of(all[i]);
 		td_sweep_from(v.b, v.n, 1, parse_only, SMB_PARSE_TRUNCATED);
 	}
 }

@@ -77,18 +77,6 @@ static const char auth_anon_short[] =
 	"000000004000000000000000400000001000100041000000358288e000b670b972d64f655d"
 	"d8362f090618c603";
 
-struct vec {
-	uint8_t b[512];
-	size_t n;
-};
-
-static struct vec vec_of(const char *hex)
-{
-	struct vec v;
-	v.n = td_unhex(hex, v.b, sizeof v.b);
-	return v;
-}
-
 static enum smb_parse parse_bytes(const uint8_t *p, size_t n, struct ntlmssp_msg *m)
 {
 	uint8_t *q = heap_copy(p, n);
@@ -100,7 +88,7 @@ static enum smb_parse parse_bytes(const uint8_t *p, size_t n, struct ntlmssp_msg
 
 static enum smb_parse parse_hex(const char *hex, struct ntlmssp_msg *m)
 {
-	struct vec v = vec_of(hex);
+	struct td_vec v = td_vec_of(hex);
 	return parse_bytes(v.b, v.n, m);
 }
 
@@ -378,7 +366,7 @@ static void test_av_pairs(void **state)
 {
 	(void)state;
 	struct tbuf b;
-	struct vec v = vec_of(chal_win);
+	struct td_vec v = td_vec_of(chal_win);
 	struct ntlmssp_msg m;
 	tb_init(&b);
 	tb_bytes(&b, v.b, 56); /* the fixed part of the Windows CHALLENGE */
@@ -402,14 +390,14 @@ static void test_truncation_sweep(void **state)
 	(void)state;
 	const char *full[] = {chal_win, chal_samba, auth_guest, auth_anon_win};
 	for (size_t i = 0; i < ARRAY_LEN(full); i++) {
-		struct vec v = vec_of(full[i]);
+		struct td_vec v = td_vec_of(full[i]);
 		td_sweep(v.b, v.n, parse_only, SMB_PARSE_TRUNCATED);
 	}
 	/* NEGOTIATE: from 16 bytes on, a prefix is a complete old-style message */
-	struct vec v = vec_of(neg_win10);
+	struct td_vec v = td_vec_of(neg_win10);
 	td_sweep(v.b, 16, parse_only, SMB_PARSE_TRUNCATED);
 	td_sweep(v.b, v.n, parse_only, -1);
-	v = vec_of(auth_anon_short);
+	v = td_vec_of(auth_anon_short);
 	td_sweep(v.b, v.n, parse_only, SMB_PARSE_TRUNCATED);
 }
 

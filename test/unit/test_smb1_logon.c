@@ -73,18 +73,6 @@ static const char resp4_hex[] =
 	"6100200034002e00310037002e00310032002d00440065006200690061006e0000005300"
 	"4d0042004e00450047000000";
 
-struct vec {
-	uint8_t b[512];
-	size_t n;
-};
-
-static struct vec vec_of(const char *hex)
-{
-	struct vec v;
-	v.n = td_unhex(hex, v.b, sizeof v.b);
-	return v;
-}
-
 /* Flags2 from the header bytes 10..11. */
 static uint16_t flags2_of(const uint8_t *p)
 {
@@ -139,7 +127,7 @@ static enum smb_parse resp_only(struct rd *r)
 static void test_request_13_unicode(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(req13_hex);
+	struct td_vec v = td_vec_of(req13_hex);
 	struct smb1_logon_request q;
 	size_t bl;
 	assert_int_equal(req_bytes(v.b, v.n, flags2_of(v.b), &q, &bl), SMB_PARSE_OK);
@@ -163,7 +151,7 @@ static void test_request_13_unicode(void **state)
 static void test_request_13_anonymous_and_oem(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(req13_anon_hex);
+	struct td_vec v = td_vec_of(req13_anon_hex);
 	struct smb1_logon_request q;
 	size_t bl;
 	assert_int_equal(req_bytes(v.b, v.n, flags2_of(v.b), &q, &bl), SMB_PARSE_OK);
@@ -172,7 +160,7 @@ static void test_request_13_anonymous_and_oem(void **state)
 	assert_true(q.anonymous);
 	assert_string_equal(q.native_os, "Windows 2000 2195");
 	assert_string_equal(q.native_lanman, "Windows 2000 5.0");
-	v = vec_of(req13_oem_hex);
+	v = td_vec_of(req13_oem_hex);
 	assert_int_equal(req_bytes(v.b, v.n, flags2_of(v.b), &q, &bl), SMB_PARSE_OK);
 	assert_false(q.unicode);
 	assert_int_equal(q.oem_password_len, 4);
@@ -186,7 +174,7 @@ static void test_request_13_anonymous_and_oem(void **state)
 static void test_request_12_blob(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(req12_hex);
+	struct td_vec v = td_vec_of(req12_hex);
 	struct smb1_logon_request q;
 	size_t bl;
 	assert_int_equal(req_bytes(v.b, v.n, flags2_of(v.b), &q, &bl), SMB_PARSE_OK);
@@ -213,7 +201,7 @@ static void test_request_12_blob(void **state)
 static void test_responses(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(resp3_hex);
+	struct td_vec v = td_vec_of(resp3_hex);
 	struct smb1_logon_response s;
 	struct auth_token t;
 	assert_int_equal(resp_bytes(v.b, v.n, flags2_of(v.b), &s, &t), SMB_PARSE_OK);
@@ -224,7 +212,7 @@ static void test_responses(void **state)
 	assert_string_equal(s.native_lanman, "Samba 3.6.3");
 	assert_string_equal(s.primary_domain, "WORKGROUP");
 	assert_int_equal(t.mech, AUTH_MECH_NONE);
-	v = vec_of(resp4_hex);
+	v = td_vec_of(resp4_hex);
 	assert_int_equal(resp_bytes(v.b, v.n, flags2_of(v.b), &s, &t), SMB_PARSE_OK);
 	assert_int_equal(s.word_count, 4);
 	assert_false(s.guest);
@@ -244,7 +232,7 @@ static void test_word_counts(void **state)
 	struct smb1_logon_request q;
 	struct auth_token t;
 	size_t bl;
-	struct vec v = vec_of(resp3_hex);
+	struct td_vec v = td_vec_of(resp3_hex);
 	uint8_t err[35];
 	memcpy(err, v.b, 32);
 	err[32] = 0; /* WordCount */
@@ -351,18 +339,18 @@ static void test_truncation_sweep(void **state)
 	(void)state;
 	const char *reqs[] = {req13_hex, req13_anon_hex, req12_hex};
 	for (size_t i = 0; i < ARRAY_LEN(reqs); i++) {
-		struct vec v = vec_of(reqs[i]);
+		struct td_vec v = td_vec_of(reqs[i]);
 		sweep_flags2 = flags2_of(v.b);
 		td_sweep_from(v.b, v.n, 32, req_only, SMB_PARSE_TRUNCATED);
 	}
 	const char *resps[] = {resp3_hex, resp4_hex};
 	for (size_t i = 0; i < ARRAY_LEN(resps); i++) {
-		struct vec v = vec_of(resps[i]);
+		struct td_vec v = td_vec_of(resps[i]);
 		sweep_flags2 = flags2_of(v.b);
 		td_sweep_from(v.b, v.n, 32, resp_only, SMB_PARSE_TRUNCATED);
 	}
 	/* the OEM request is followed by an AndX command: complete before the end */
-	struct vec v = vec_of(req13_oem_hex);
+	struct td_vec v = td_vec_of(req13_oem_hex);
 	sweep_flags2 = 0x0001;
 	td_sweep(v.b, v.n, req_only, -1);
 }

@@ -42,19 +42,6 @@ static const char init2_hints_hex[] =
 	"604806062b0601050502a03e303ca00e300c060a2b06010401823702020aa32a3028a026"
 	"1b246e6f745f646566696e65645f696e5f5246433431373840706c656173655f69676e6f7265";
 
-/* A vector, its bytes and length. */
-struct vec {
-	uint8_t b[512];
-	size_t n;
-};
-
-static struct vec vec_of(const char *hex)
-{
-	struct vec v;
-	v.n = td_unhex(hex, v.b, sizeof v.b);
-	return v;
-}
-
 static enum smb_parse parse_only(struct rd *r)
 {
 	struct spnego_token t;
@@ -79,7 +66,7 @@ static enum smb_parse parse_bytes(const uint8_t *p, size_t n, struct spnego_toke
 static void test_init_ntlmssp(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(init_ntlm_hex);
+	struct td_vec v = td_vec_of(init_ntlm_hex);
 	struct spnego_token t;
 	size_t il;
 	uint8_t first;
@@ -103,7 +90,7 @@ static void test_init_ntlmssp(void **state)
 static void test_resp_challenge(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(resp_chal_hex);
+	struct td_vec v = td_vec_of(resp_chal_hex);
 	struct spnego_token t;
 	size_t il;
 	uint8_t first;
@@ -124,7 +111,7 @@ static void test_resp_challenge(void **state)
 static void test_resp_completed(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(resp_done_hex);
+	struct td_vec v = td_vec_of(resp_done_hex);
 	struct spnego_token t;
 	size_t il;
 	uint8_t first;
@@ -142,7 +129,7 @@ static void test_resp_completed(void **state)
 static void test_init2_neg_hints(void **state)
 {
 	(void)state;
-	struct vec v = vec_of(init2_hints_hex);
+	struct td_vec v = td_vec_of(init2_hints_hex);
 	struct spnego_token t;
 	size_t il;
 	uint8_t first;
@@ -218,7 +205,7 @@ static void test_truncation_sweep(void **state)
 	(void)state;
 	const char *hexes[] = {init_ntlm_hex, resp_chal_hex, resp_done_hex, init2_hints_hex};
 	for (size_t i = 0; i < ARRAY_LEN(hexes); i++) {
-		struct vec v = vec_of(hexes[i]);
+		struct td_vec v = td_vec_of(hexes[i]);
 		td_sweep(v.b, v.n, parse_only, SMB_PARSE_TRUNCATED);
 	}
 	struct tbuf b;
@@ -232,15 +219,15 @@ static void test_garbage(void **state)
 	(void)state;
 	td_garbage(parse_only);
 	/* an INTEGER where the NegTokenInit SEQUENCE should be */
-	struct vec v = vec_of("a003020105");
+	struct td_vec v = td_vec_of("a003020105");
 	struct rd r = rd_init(v.b, v.n);
 	assert_int_equal(parse_only(&r), SMB_PARSE_MALFORMED);
 	/* [2] is not a NegotiationToken choice */
-	v = vec_of("a2023000");
+	v = td_vec_of("a2023000");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(parse_only(&r), SMB_PARSE_MALFORMED);
 	/* 0x60 with the Kerberos OID is not SPNEGO */
-	v = vec_of("600b06092a864886f712010202");
+	v = td_vec_of("600b06092a864886f712010202");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(parse_only(&r), SMB_PARSE_MALFORMED);
 }
@@ -251,43 +238,43 @@ static void test_der_lengths(void **state)
 	(void)state;
 	struct der_tlv t;
 	/* long form, not minimal (BER; Windows never, some stacks do): accepted */
-	struct vec v = vec_of("048200020a0b");
+	struct td_vec v = td_vec_of("048200020a0b");
 	struct rd r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_OK);
 	assert_int_equal(rd_left(&t.body), 2);
 	assert_int_equal(rd_left(&r), 0);
 	/* indefinite form 0x80: not DER, rejected */
-	v = vec_of("30800201000000");
+	v = td_vec_of("30800201000000");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_MALFORMED);
 	assert_int_equal(r.pos, 0); /* nothing consumed */
 	/* five length bytes: rejected; 0xff reserved: rejected */
-	v = vec_of("04850000000001aa");
+	v = td_vec_of("04850000000001aa");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_MALFORMED);
-	v = vec_of("04ff");
+	v = td_vec_of("04ff");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_MALFORMED);
 	/* 4 GiB - 1 declared, 2 present: past the end, no overflow */
-	v = vec_of("0484ffffffff0102");
+	v = td_vec_of("0484ffffffff0102");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_TRUNCATED);
 	/* length cut inside its long form */
-	v = vec_of("0482ff");
+	v = td_vec_of("0482ff");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_TRUNCATED);
 	/* high tag number form: [APPLICATION 300] = 7f 82 2c */
-	v = vec_of("7f822c0105");
+	v = td_vec_of("7f822c0105");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_OK);
 	assert_int_equal(t.cls, DER_APPLICATION);
 	assert_int_equal(t.tag, 300);
 	/* a tag number of more than DER_MAX_TAG_BYTES bytes */
-	v = vec_of("1f8181818181010100");
+	v = td_vec_of("1f8181818181010100");
 	r = rd_init(v.b, v.n);
 	assert_int_equal(der_read(&r, &t), SMB_PARSE_MALFORMED);
 	/* the whole SPNEGO token in long form with a non-minimal outer length */
-	struct vec w = vec_of(init_ntlm_hex);
+	struct td_vec w = td_vec_of(init_ntlm_hex);
 	uint8_t big[80];
 	big[0] = 0x60;
 	big[1] = 0x82;
@@ -365,24 +352,24 @@ static void test_oid_text(void **state)
 {
 	(void)state;
 	char s[DER_OID_MAX];
-	struct vec v = vec_of("883703"); /* 2.999.3 (first arc >= 80) */
+	struct td_vec v = td_vec_of("883703"); /* 2.999.3 (first arc >= 80) */
 	assert_true(der_oid_text(rd_init(v.b, v.n), s, sizeof s));
 	assert_string_equal(s, "2.999.3");
-	v = vec_of("2b0601058f"); /* last arc never ends */
+	v = td_vec_of("2b0601058f"); /* last arc never ends */
 	assert_false(der_oid_text(rd_init(v.b, v.n), s, sizeof s));
 	assert_string_equal(s, "");
-	v = vec_of("2bffffffffffffffffffff7f"); /* arc beyond 64 bits */
+	v = td_vec_of("2bffffffffffffffffffff7f"); /* arc beyond 64 bits */
 	assert_false(der_oid_text(rd_init(v.b, v.n), s, sizeof s));
-	v = vec_of("2b0601050502");
+	v = td_vec_of("2b0601050502");
 	char tiny[8];
 	assert_false(der_oid_text(rd_init(v.b, v.n), tiny, sizeof tiny)); /* does not fit */
 	assert_int_equal(der_oid_lookup(rd_init(v.b, v.n)), DER_OID_SPNEGO);
 	assert_false(der_oid_text(rd_init(NULL, 0), s, sizeof s));
 	int64_t n;
-	v = vec_of("ff");
+	v = td_vec_of("ff");
 	assert_true(der_int(rd_init(v.b, v.n), &n));
 	assert_int_equal(n, -1);
-	v = vec_of("010203040506070809");
+	v = td_vec_of("010203040506070809");
 	assert_false(der_int(rd_init(v.b, v.n), &n));
 }
 

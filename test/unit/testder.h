@@ -89,6 +89,19 @@ static inline size_t td_unhex(const char *hex, uint8_t *out, size_t cap)
 	return n;
 }
 
+/* A vector given as hex text, as bytes. */
+struct td_vec {
+	uint8_t b[512];
+	size_t n;
+};
+
+static inline struct td_vec td_vec_of(const char *hex)
+{
+	struct td_vec v;
+	v.n = td_unhex(hex, v.b, sizeof v.b);
+	return v;
+}
+
 /* Run `parse` over every strict prefix of p from `from` bytes on (exact-size
  * heap copies) and check each gives `want` (SMB_PARSE_TRUNCATED unless the
  * caller knows some prefixes are complete messages, then pass -1 for
