@@ -28,22 +28,6 @@ for t in auth smb1_logon; do
   (cd test/fuzz/corpus/$t && md5sum -- * | sort | awk 'seen[$1]++ {print $2}' | xargs -r rm -f --
    n=$(ls | wc -l); ls -S | awk -v n="$n" 'n > 40 && (NR * 40) % n >= 40' | xargs -r rm -f --)
 done
-pub=../shared/corpus
-if [ -d "$pub" ]; then
-  for spec in zeek__smb2_krb.pcap:12 zeek__smb2_krb.pcap:14 zeek__kerberos445_auth.pcapng:10 \
-              zeek__kerberos445_auth.pcapng:12 suricata__smb-length-5786_null.pcap:8 \
-              suricata__smb-length-5786_null.pcap:18 zeek__ldap_aduser1.pcap:11 \
-              arkime__wireshark-smb-on-windows10.pcap:20 ndpi__smb_frags.pcap:6; do
-    f=${spec%%:*}; fr=${spec##*:}
-    tshark -r "$pub/$f" -Y "frame.number == $fr" -T fields -e smb2.security_blob \
-        -e smb.security_blob 2>/dev/null | tr -d ':\t\n' | xxd -r -p > "test/fuzz/corpus/auth/${f%%.*}-$fr"
-  done
-  # SMB1 without extended security (WordCount 13 / 3), which captures/ lacks
-  for spec in arkime__smb-smbclient.pcap:8 arkime__smb-smbclient.pcap:9 ndpi__smbv1.pcap:3 \
-              zeek__smb1_transaction_request.pcap:8; do
-    f=${spec%%:*}; fr=${spec##*:}
-    hex=$(tshark -r "$pub/$f" -Y "frame.number == $fr" -T fields -e tcp.payload 2>/dev/null | tr -d ':')
-    printf '%s' "${hex:8}" | xxd -r -p > "test/fuzz/corpus/smb1_logon/${f%%.*}-$fr"
-  done
-fi
+# Public captures (../shared/corpus) are not copied into the repository, not even as
+# extracted security buffers: the fuzzers read them directly when the folder exists.
 echo "seeds: $(ls test/fuzz/corpus/auth | wc -l) auth, $(ls test/fuzz/corpus/smb1_logon | wc -l) smb1_logon"
