@@ -2,8 +2,7 @@
 # Seed the fuzz corpora of fuzz_auth (security buffers) and fuzz_smb1_logon
 # (SMB1 Session Setup messages from their \xffSMB header) from captures/:
 # tshark extracts them, one file per distinct content, 40 per target spread
-# over the sizes; then the Kerberos and anonymous buffers of a few public
-# captures in ../shared/corpus (when present), which captures/ lacks.
+# over the sizes.
 # usage: test/fuzz/make-auth-seeds.sh (from the source root)
 set -eu
 command -v tshark >/dev/null || { echo "tshark is needed" >&2; exit 1; }
