@@ -133,13 +133,15 @@ static enum num_form number(const char *s, size_t n, bool loose, uint32_t *out)
 		return NUM_DEC;
 	}
 	if (n > 2 && s[0] == '0' && lower(s[1]) == 'x')
-		return digits(s + 2, n - 2, 16, &v) && v <= UINT32_MAX ? (*out = (uint32_t)v, NUM_HEX)
-								       : NUM_NONE;
+		return digits(s + 2, n - 2, 16, &v) && v <= UINT32_MAX
+			   ? (*out = (uint32_t)v, NUM_HEX)
+			   : NUM_NONE;
 	if (n >= 2 && lower(s[n - 1]) == 'h' && (loose || n == 9))
 		return digits(s, n - 1, 16, &v) && v <= UINT32_MAX ? (*out = (uint32_t)v, NUM_HEX)
 								   : NUM_NONE;
 	if (digits(s, n, 10, &v))
-		return v <= UINT32_MAX ? (*out = (uint32_t)v, n == 8 ? NUM_DEC8 : NUM_DEC) : NUM_NONE;
+		return v <= UINT32_MAX ? (*out = (uint32_t)v, n == 8 ? NUM_DEC8 : NUM_DEC)
+				       : NUM_NONE;
 	if ((loose || n == 8) && n <= 8 && digits(s, n, 16, &v)) {
 		*out = (uint32_t)v;
 		return NUM_HEX;
@@ -208,7 +210,8 @@ static void token(const char *s, size_t n, bool loose, bool cued, struct codes_m
 	if (k)
 		return;
 	enum num_form f = number(s, n, loose, &v);
-	if (f == NUM_NONE || (!loose && (v == 0 || (f == NUM_DEC && s[0] != '-' && v < 0x10000 && !cued))))
+	if (f == NUM_NONE ||
+	    (!loose && (v == 0 || (f == NUM_DEC && s[0] != '-' && v < 0x10000 && !cued))))
 		return;
 	if (codes_known(v)) {
 		add(m, v, false);
@@ -256,7 +259,8 @@ static void by_message(const char *s, size_t n, struct codes_match *m)
 		const struct code_row *r = &codes_table[i];
 		if (!r->message || wrapped_win32(r->value))
 			continue; /* an HRESULT's text is its Win32 error's */
-		if (squash(r->message, strlen(r->message), msg, sizeof msg) >= 12 && strstr(in, msg))
+		if (squash(r->message, strlen(r->message), msg, sizeof msg) >= 12 &&
+		    strstr(in, msg))
 			add(m, r->value, false);
 	}
 }
@@ -367,7 +371,9 @@ static void print_value(uint32_t v, bool as_hex, FILE *f)
 			w ? "Win32 error" : "NTSTATUS", w ? w->name : nt->name);
 	}
 	if (as_hex)
-		fprintf(f, "(read as hexadecimal 0x%08" PRIX32 ": no code has that decimal value)\n", v);
+		fprintf(f,
+			"(read as hexadecimal 0x%08" PRIX32 ": no code has that decimal value)\n",
+			v);
 	if (w || nt) {
 		fputc('\n', f);
 		print_row(w ? w : nt, f);

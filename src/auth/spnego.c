@@ -152,7 +152,8 @@ static enum smb_parse parse_fields(struct rd choice, struct spnego_token *t, str
 			break;
 		if (f.cls != DER_CONTEXT || !f.constructed)
 			return SMB_PARSE_MALFORMED;
-		e = t->kind == SPNEGO_KIND_INIT ? init_field(&f, t, inner) : resp_field(&f, t, inner);
+		e = t->kind == SPNEGO_KIND_INIT ? init_field(&f, t, inner)
+						: resp_field(&f, t, inner);
 	}
 	return e;
 }
