@@ -3,8 +3,11 @@
 #include "smbneg/baseline.h"
 #include "smbneg/utf8.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *const baseline_field_names[BLF_COUNT] = {
 	[BLF_VERDICT] = "verdict",
@@ -315,4 +318,38 @@ int baseline_exit_status(const struct baseline_outcome *o)
 	if (o->fail_on_hits || (o->compared && o->differences))
 		return 1;
 	return 0;
+}
+
+int baseline_save(const char *path, const struct baseline *b, char *err, size_t errsize)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		snprintf(err, errsize, "%s: path too long", path);
+		return -1;
+	}
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	mode_t mask = umask(0); /* mkstemp's 0600 would make a baseline private */
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	int r = baseline_write(f, b);
+	int e = errno;
+	if (fsync(fileno(f)) != 0 && r == 0)
+		r = -1, e = errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -1, e = errno;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -1, e = errno;
+	if (r) {
+		snprintf(err, errsize, "%s: %s", path, strerror(e));
+		unlink(tmp);
+	}
+	return r;
 }

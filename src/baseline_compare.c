@@ -55,7 +55,7 @@ struct span {
 
 static struct span file_span(const struct baseline *b, size_t fi, size_t *ri)
 {
-	struct span s = {b->recs + *ri, 0};
+	struct span s = {b->recs ? b->recs + *ri : NULL, 0};
 	while (*ri < b->nrecs && b->recs[*ri].file == fi)
 		(*ri)++, s.n++;
 	return s;

@@ -8,6 +8,7 @@
 #include "smbneg/baseline.h"
 #include "smbneg/utf8.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,4 +527,19 @@ int baseline_load(FILE *f, struct baseline *b, char *err, size_t errsize)
 	if (ret)
 		baseline_free(b);
 	return ret;
+}
+
+int baseline_read(const char *path, struct baseline *b, char *err, size_t errsize)
+{
+	char why[256];
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int r = baseline_load(f, b, why, sizeof why);
+	fclose(f);
+	if (r)
+		snprintf(err, errsize, "%s: %s", path, why);
+	return r;
 }

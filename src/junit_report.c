@@ -127,7 +127,7 @@ static void walk(const struct jctx *x, const struct baseline_diffs *d, FILE *f,
 		int k = i == old->nfiles ? 1
 			: j == cur->nfiles ? -1
 					   : strcmp(old->files[i].path, cur->files[j].path);
-		struct jfile jf = {NULL, NULL, NULL, cur->recs + ri, 0, NULL, 0};
+		struct jfile jf = {NULL, NULL, NULL, cur->recs ? cur->recs + ri : NULL, 0, NULL, 0};
 		if (k <= 0)
 			jf.of = &old->files[i++];
 		if (k >= 0) {
@@ -137,7 +137,7 @@ static void walk(const struct jctx *x, const struct baseline_diffs *d, FILE *f,
 			j++;
 		}
 		jf.path = jf.cf ? jf.cf->path : jf.of->path;
-		jf.diffs = d ? d->v + di : NULL;
+		jf.diffs = d && d->v ? d->v + di : NULL;
 		while (d && di < d->n && strcmp(d->v[di].file, jf.path) == 0)
 			di++, jf.ndiffs++;
 		struct junit_counts c = {0, 0, 0, 0}, ignored = c;

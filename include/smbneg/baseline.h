@@ -140,6 +140,14 @@ int baseline_write(FILE *f, const struct baseline *b);
  * empty. */
 int baseline_load(FILE *f, struct baseline *b, char *err, size_t errsize);
 
+/* baseline_load from the file at path; errors read "PATH: line N: reason"
+ * (or "PATH: strerror"). */
+int baseline_read(const char *path, struct baseline *b, char *err, size_t errsize);
+/* baseline_write to path atomically: a temporary file in the same directory,
+ * flushed, then renamed over path, so a failed write leaves the old baseline.
+ * Returns 0, or -1 with "PATH: reason" in err. */
+int baseline_save(const char *path, const struct baseline *b, char *err, size_t errsize);
+
 /* Compare this run (cur) with the baseline (old), both finished. Fills d
  * (zero it first), sorted by file, file-level changes first, then by
  * conversation. Returns 0, or -1 without memory. */

@@ -652,6 +652,43 @@ static void test_hostile_strings_round_trip(void **state)
 	baseline_free(&b);
 }
 
+/* baseline_save writes atomically; baseline_read names the file in errors. */
+static void test_save_read(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_baseline_XXXXXX", path[128], err[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/base.jsonl", dir);
+	struct baseline b, l;
+	sample(&b);
+	assert_int_equal(baseline_save(path, &b, err, sizeof err), 0);
+	assert_int_equal(baseline_save(path, &b, err, sizeof err), 0); /* over the old one */
+	baseline_init(&l);
+	assert_int_equal(baseline_read(path, &l, err, sizeof err), 0);
+	assert_int_equal(l.nrecs, 3);
+	baseline_free(&l);
+	/* a malformed file: "PATH: line N: reason" */
+	FILE *f = fopen(path, "w");
+	fputs(H "oops\n", f);
+	fclose(f);
+	assert_int_equal(baseline_read(path, &l, err, sizeof err), -1);
+	char want[256];
+	snprintf(want, sizeof want, "%s: line 2: expected '{'", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	assert_int_equal(baseline_read(path, &l, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: No such file or directory", path);
+	assert_string_equal(err, want);
+	/* a directory that does not exist: nothing written, the reason given */
+	snprintf(path, sizeof path, "%s/no/base.jsonl", dir);
+	assert_int_equal(baseline_save(path, &b, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: No such file or directory", path);
+	assert_string_equal(err, want);
+	rmdir(dir); /* empty again: no temporary file left behind */
+	assert_int_equal(access(dir, F_OK), -1);
+	baseline_free(&b);
+}
+
 static void test_relpath(void **state)
 {
 	(void)state;
@@ -743,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_regenerated_ports),
 		cmocka_unit_test(test_repeated_pair),
 		cmocka_unit_test(test_hostile_strings_round_trip),
+		cmocka_unit_test(test_save_read),
 		cmocka_unit_test(test_relpath),
 		cmocka_unit_test(test_exit_status),
 	};
