@@ -10,23 +10,23 @@
 #include <unistd.h>
 
 const char *const baseline_field_names[BLF_COUNT] = {
-	[BLF_VERDICT] = "verdict",
-	[BLF_CAUSE] = "cause",
-	[BLF_DIALECT] = "dialect",
-	[BLF_CLIENT_SIGNING] = "client_signing",
-	[BLF_SERVER_SIGNING] = "server_signing",
-	[BLF_PROTECTION] = "protection",
-	[BLF_ANOMALIES] = "anomalies",
+    [BLF_VERDICT] = "verdict",
+    [BLF_CAUSE] = "cause",
+    [BLF_DIALECT] = "dialect",
+    [BLF_CLIENT_SIGNING] = "client_signing",
+    [BLF_SERVER_SIGNING] = "server_signing",
+    [BLF_PROTECTION] = "protection",
+    [BLF_ANOMALIES] = "anomalies",
 };
 
 const char *const baseline_change_names[BLC_COUNT] = {
-	[BLC_FILE_ADDED] = "file-added",
-	[BLC_FILE_REMOVED] = "file-removed",
-	[BLC_FILE_UNREADABLE] = "file-unreadable",
-	[BLC_FILE_READABLE] = "file-readable",
-	[BLC_CHANGED] = "changed",
-	[BLC_ADDED] = "added",
-	[BLC_REMOVED] = "removed",
+    [BLC_FILE_ADDED] = "file-added",
+    [BLC_FILE_REMOVED] = "file-removed",
+    [BLC_FILE_UNREADABLE] = "file-unreadable",
+    [BLC_FILE_READABLE] = "file-readable",
+    [BLC_CHANGED] = "changed",
+    [BLC_ADDED] = "added",
+    [BLC_REMOVED] = "removed",
 };
 
 const char *baseline_field(const struct baseline_rec *r, enum baseline_field f)
@@ -255,8 +255,7 @@ static void kv_str(FILE *f, const char *key, const char *v, bool last)
 	fputs(last ? "}\n" : ",", f);
 }
 
-/* A comma-separated list as a JSON array of strings. */
-static void write_list(FILE *f, const char *list)
+void baseline_json_names(FILE *f, const char *list)
 {
 	fputc('[', f);
 	char name[BL_ANOMALIES_SIZE];
@@ -276,7 +275,7 @@ static void write_list(FILE *f, const char *list)
 static void write_rec(FILE *f, const struct baseline *b, const struct baseline_rec *r)
 {
 	fputs("{\"anomalies\":", f);
-	write_list(f, r->anomalies);
+	baseline_json_names(f, r->anomalies);
 	fputc(',', f);
 	kv_str(f, "cause", r->cause, false);
 	kv_str(f, "client", r->client, false);
@@ -291,8 +290,15 @@ static void write_rec(FILE *f, const struct baseline *b, const struct baseline_r
 	kv_str(f, "verdict", r->verdict, true);
 }
 
+bool baseline_ready(const struct baseline *b)
+{
+	return b->finished || (b->nfiles == 0 && b->nrecs == 0);
+}
+
 int baseline_write(FILE *f, const struct baseline *b)
 {
+	if (!baseline_ready(b))
+		return -1;
 	fprintf(f, "{\"format\":\"%s\",\"version\":%d}\n", BASELINE_FORMAT, BASELINE_VERSION);
 	size_t ri = 0;
 	for (size_t fi = 0; fi < b->nfiles; fi++) {

@@ -61,8 +61,8 @@ static struct span file_span(const struct baseline *b, size_t fi, size_t *ri)
 	return s;
 }
 
-static int each(struct baseline_diffs *d, enum baseline_change c, const char *file,
-		struct span s, bool old)
+static int each(struct baseline_diffs *d, enum baseline_change c, const char *file, struct span s,
+		bool old)
 {
 	for (size_t i = 0; i < s.n; i++)
 		if (push(d, c, file, old ? &s.r[i] : NULL, old ? NULL : &s.r[i]))
@@ -169,8 +169,10 @@ int baseline_compare(const struct baseline *old, const struct baseline *cur,
 {
 	size_t i = 0, j = 0, ri = 0, rj = 0;
 	int ret = 0;
+	if (!baseline_ready(old) || !baseline_ready(cur))
+		return -1;
 	while (ret == 0 && (i < old->nfiles || j < cur->nfiles)) {
-		int k = i == old->nfiles ? 1
+		int k = i == old->nfiles   ? 1
 			: j == cur->nfiles ? -1
 					   : strcmp(old->files[i].path, cur->files[j].path);
 		struct span so = {NULL, 0}, sc = {NULL, 0};

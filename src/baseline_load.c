@@ -68,22 +68,22 @@ static const struct keydef {
 	enum ktype type;
 	size_t off, size;
 } keys[K_COUNT] = {
-	[K_ANOMALIES] = {"anomalies", T_LIST, offsetof(struct line, rec), 0},
-	STR(K_CAUSE, "cause", rec.cause),
-	STR(K_CLIENT, "client", rec.client),
-	STR(K_CLIENT_SIGNING, "client_signing", rec.client_signing),
-	INT(K_CONVERSATIONS, "conversations", conversations),
-	STR(K_DIALECT, "dialect", rec.dialect),
-	STR(K_FILE, "file", file),
-	STR(K_FORMAT, "format", format),
-	INT(K_ORDINAL, "ordinal", rec.ordinal),
-	STR(K_PROTECTION, "protection", rec.protection),
-	STR(K_RECORD, "record", record),
-	STR(K_SERVER, "server", rec.server),
-	STR(K_SERVER_SIGNING, "server_signing", rec.server_signing),
-	STR(K_STATUS, "status", status),
-	STR(K_VERDICT, "verdict", rec.verdict),
-	INT(K_VERSION, "version", version),
+    [K_ANOMALIES] = {"anomalies", T_LIST, offsetof(struct line, rec), 0},
+    STR(K_CAUSE, "cause", rec.cause),
+    STR(K_CLIENT, "client", rec.client),
+    STR(K_CLIENT_SIGNING, "client_signing", rec.client_signing),
+    INT(K_CONVERSATIONS, "conversations", conversations),
+    STR(K_DIALECT, "dialect", rec.dialect),
+    STR(K_FILE, "file", file),
+    STR(K_FORMAT, "format", format),
+    INT(K_ORDINAL, "ordinal", rec.ordinal),
+    STR(K_PROTECTION, "protection", rec.protection),
+    STR(K_RECORD, "record", record),
+    STR(K_SERVER, "server", rec.server),
+    STR(K_SERVER_SIGNING, "server_signing", rec.server_signing),
+    STR(K_STATUS, "status", status),
+    STR(K_VERDICT, "verdict", rec.verdict),
+    INT(K_VERSION, "version", version),
 };
 
 /* A cursor over one line. */
@@ -505,7 +505,8 @@ static int load_lines(struct loader *ld, FILE *f, unsigned char *buf)
 	int e = baseline_finish(ld->b);
 	if (e)
 		snprintf(ld->err, ld->errsize, "%s",
-			 e == -1   ? "a conversation appears twice (same file, client, server, ordinal)"
+			 e == -1
+			     ? "a conversation appears twice (same file, client, server, ordinal)"
 			 : e == -2 ? "a file appears twice"
 				   : "out of memory");
 	return e ? -1 : 0;

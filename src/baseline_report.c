@@ -22,22 +22,12 @@ static void json_value(FILE *f, const struct baseline_rec *r, enum baseline_fiel
 		return;
 	}
 	const char *v = baseline_field(r, fld);
-	if (fld != BLF_ANOMALIES) {
-		if (*v)
-			utf8_json_string(f, v);
-		else
-			fputs("null", f);
-		return;
-	}
-	fputc('[', f);
-	for (size_t pos = 0, len = strlen(v); pos < len;) {
-		size_t e = strcspn(v + pos, ",");
-		fputs(pos ? ",\"" : "\"", f);
-		fwrite(v + pos, 1, e, f); /* names hold no '"', '\\' or control */
-		fputc('"', f);
-		pos += e + 1;
-	}
-	fputc(']', f);
+	if (fld == BLF_ANOMALIES)
+		baseline_json_names(f, v);
+	else if (*v)
+		utf8_json_string(f, v);
+	else
+		fputs("null", f);
 }
 
 void baseline_diff_json(FILE *f, const struct baseline_diff *d)
@@ -153,7 +143,8 @@ void baseline_diffs_summary(FILE *f, const struct baseline_diffs *d)
 	const char *sep = "";
 	for (int c = 0; c < BLC_COUNT; c++) {
 		if (d->count[c]) {
-			fprintf(f, "%s%lu %s", sep, (unsigned long)d->count[c], baseline_change_names[c]);
+			fprintf(f, "%s%lu %s", sep, (unsigned long)d->count[c],
+				baseline_change_names[c]);
 			sep = ", ";
 		}
 	}
@@ -217,8 +208,7 @@ static int absolute(const char *rel, const char *cwd, char *out, size_t size)
 	return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
-int baseline_relpath(const char *base, const char *path, const char *cwd, char *out,
-		     size_t size)
+int baseline_relpath(const char *base, const char *path, const char *cwd, char *out, size_t size)
 {
 	char b[4096], p[4096], tmp[4096];
 	if (strcmp(path, "-") == 0)

@@ -12,19 +12,34 @@ void junit_escape(FILE *f, const char *str, bool attr)
 		uint32_t cp = 0;
 		size_t n = utf8_seq(s + pos, len - pos, &cp);
 		switch (n ? cp : 0xFFFD) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\t': case '\n': /* kept, but not normalised away in attributes */
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		case '\t':
+		case '\n': /* kept, but not normalised away in attributes */
 			if (attr)
 				fprintf(f, "&#%u;", (unsigned)cp);
 			else
 				fputc((int)cp, f);
 			break;
-		case '\r': fputs("&#13;", f); break;
-		case 0xFFFE: case 0xFFFF: case 0xFFFD: /* not XML characters; invalid UTF-8 */
+		case '\r':
+			fputs("&#13;", f);
+			break;
+		case 0xFFFE:
+		case 0xFFFF:
+		case 0xFFFD: /* not XML characters; invalid UTF-8 */
 			fputs("\xEF\xBF\xBD", f);
 			break;
 		default:
@@ -77,10 +92,10 @@ static void attr(FILE *f, const char *key, const char *v)
 void junit_case(FILE *f, const struct junit_case *tc)
 {
 	static const char *const elem[] = {
-		[JUNIT_PASSED] = NULL,
-		[JUNIT_FAILURE] = "failure",
-		[JUNIT_ERROR] = "error",
-		[JUNIT_SKIPPED] = "skipped",
+	    [JUNIT_PASSED] = NULL,
+	    [JUNIT_FAILURE] = "failure",
+	    [JUNIT_ERROR] = "error",
+	    [JUNIT_SKIPPED] = "skipped",
 	};
 	fputs("    <testcase", f);
 	attr(f, "classname", tc->classname);

@@ -35,7 +35,9 @@ static void facts(char *buf, size_t size, const struct baseline_rec *r)
 	for (int i = 0; i < BLF_COUNT && len < size; i++) {
 		const char *v = baseline_field(r, i);
 		int n = snprintf(buf + len, size - len, "%s: %s\n", baseline_field_names[i],
-				 *v ? v : i == BLF_ANOMALIES ? "-" : "null");
+				 *v		      ? v
+				 : i == BLF_ANOMALIES ? "-"
+						      : "null");
 		len += n > 0 ? (size_t)n : 0;
 	}
 }
@@ -68,8 +70,8 @@ static void file_case(const struct jfile *jf, bool compared, FILE *f, struct jun
 		if (jf->diffs[i].change < BLC_CHANGED) {
 			if (!tc.type)
 				tc.type = baseline_change_names[jf->diffs[i].change];
-			part(msg, sizeof msg, "baseline: ",
-			     baseline_change_names[jf->diffs[i].change]);
+			part(msg, sizeof msg,
+			     "baseline: ", baseline_change_names[jf->diffs[i].change]);
 		}
 	}
 	if (tc.type) {
@@ -82,8 +84,8 @@ static void conv_case(const char *file, const struct baseline_rec *r, const char
 		      const struct baseline_diff *d, FILE *f, struct junit_counts *c)
 {
 	char name[2 * BL_ENDPOINT_SIZE + 32], msg[1024] = "", sum[1024], text[2048];
-	struct junit_case tc = {file, baseline_conv_name(r, name, sizeof name), JUNIT_PASSED,
-				NULL, NULL, NULL};
+	struct junit_case tc = {
+	    file, baseline_conv_name(r, name, sizeof name), JUNIT_PASSED, NULL, NULL, NULL};
 	if (fail_on[0]) {
 		tc.type = "fail-on";
 		part(msg, sizeof msg, "--fail-on ", fail_on);
@@ -124,7 +126,7 @@ static void walk(const struct jctx *x, const struct baseline_diffs *d, FILE *f,
 	const struct baseline *cur = x->cur, *old = x->old ? x->old : &none;
 	size_t i = 0, j = 0, ri = 0, di = 0;
 	while (i < old->nfiles || j < cur->nfiles) {
-		int k = i == old->nfiles ? 1
+		int k = i == old->nfiles   ? 1
 			: j == cur->nfiles ? -1
 					   : strcmp(old->files[i].path, cur->files[j].path);
 		struct jfile jf = {NULL, NULL, NULL, cur->recs ? cur->recs + ri : NULL, 0, NULL, 0};
@@ -152,10 +154,12 @@ static void walk(const struct jctx *x, const struct baseline_diffs *d, FILE *f,
 	}
 }
 
-int junit_report(FILE *f, const char *name, const struct baseline *cur,
-		 const struct baseline *old, const struct baseline_diffs *d)
+int junit_report(FILE *f, const char *name, const struct baseline *cur, const struct baseline *old,
+		 const struct baseline_diffs *d)
 {
 	struct jctx x = {cur, old, NULL};
+	if (!baseline_ready(cur) || (old && !baseline_ready(old)))
+		return -1;
 	if (d && cur->nrecs) {
 		x.by_cur = calloc(cur->nrecs, sizeof *x.by_cur);
 		if (!x.by_cur)

@@ -18,39 +18,39 @@
 #define BASELINE_FORMAT "smbneg-baseline"
 #define BASELINE_VERSION 1
 
-#define BL_PATH_SIZE 1024     /* a file's path, relative to the folder given */
-#define BL_ENDPOINT_SIZE 64   /* "IP:PORT", IPv6 as "[addr]:port" */
+#define BL_PATH_SIZE 1024      /* a file's path, relative to the folder given */
+#define BL_ENDPOINT_SIZE 64    /* "IP:PORT", IPv6 as "[addr]:port" */
 #define BL_ANOMALIES_SIZE 1024 /* sorted, comma-separated anomaly names */
-#define BL_LINE_MAX 16384     /* longest line the loader accepts */
-#define BL_MAX_RECORDS 100000 /* default cap on conversations (and on files) */
+#define BL_LINE_MAX 16384      /* longest line the loader accepts */
+#define BL_MAX_RECORDS 100000  /* default cap on conversations (and on files) */
 
 /* One capture file given to the run. */
 struct baseline_file {
 	char path[BL_PATH_SIZE]; /* relative to the folder given (baseline_relpath) */
-	bool readable;           /* false: the file could not be read (fully) */
-	uint32_t conversations;  /* records of this file (kept by baseline_add_rec) */
-	char fail_on[64];        /* not stored: a file-level --fail-on hit
+	bool readable;		 /* false: the file could not be read (fully) */
+	uint32_t conversations;	 /* records of this file (kept by baseline_add_rec) */
+	char fail_on[64];	 /* not stored: a file-level --fail-on hit
 				    (e.g. "no-conversations"), "" none */
-	char error[256];         /* not stored: why it could not be read, "" */
+	char error[256];	 /* not stored: why it could not be read, "" */
 };
 
 /* One conversation: facts only. */
 struct baseline_rec {
-	size_t file;                    /* index into baseline.files */
-	uint32_t ordinal;               /* position in its file, from 1 (tie-breaker) */
-	uint32_t n;                     /* set by baseline_finish: 1 + the earlier
-					   records of the same file, client and server */
-	char client[BL_ENDPOINT_SIZE];  /* "IP:PORT" */
+	size_t file;		       /* index into baseline.files */
+	uint32_t ordinal;	       /* position in its file, from 1 (tie-breaker) */
+	uint32_t n;		       /* set by baseline_finish: 1 + the earlier
+					  records of the same file, client and server */
+	char client[BL_ENDPOINT_SIZE]; /* "IP:PORT" */
 	char server[BL_ENDPOINT_SIZE];
 	char verdict[32];
 	char cause[48];
-	char dialect[24];
+	char dialect[48]; /* SMB1 names run to 27 ("Windows for Workgroups 3.1a") */
 	char client_signing[12];
 	char server_signing[12];
 	char protection[12];
 	char anomalies[BL_ANOMALIES_SIZE]; /* "a,b,c" sorted, no duplicates; "" none */
-	char fail_on[64];               /* not stored: the --fail-on condition that hit
-					   this conversation, "" none */
+	char fail_on[64];		   /* not stored: the --fail-on condition that hit
+					      this conversation, "" none */
 };
 
 struct baseline {
@@ -59,7 +59,7 @@ struct baseline {
 	struct baseline_rec *recs;
 	size_t nrecs, recs_cap;
 	size_t max_records; /* cap on nrecs and on nfiles; BL_MAX_RECORDS by default */
-	bool finished;      /* sorted and numbered (baseline_finish) */
+	bool finished;	    /* sorted and numbered (baseline_finish) */
 };
 
 /* The compared facts, in output order. */
@@ -78,23 +78,23 @@ extern const char *const baseline_field_names[BLF_COUNT];
 const char *baseline_field(const struct baseline_rec *r, enum baseline_field f);
 
 enum baseline_change {
-	BLC_FILE_ADDED,      /* a file the baseline does not have */
+	BLC_FILE_ADDED,	     /* a file the baseline does not have */
 	BLC_FILE_REMOVED,    /* a file of the baseline not given now */
 	BLC_FILE_UNREADABLE, /* read for the baseline, unreadable now */
 	BLC_FILE_READABLE,   /* unreadable for the baseline, read now */
-	BLC_CHANGED,         /* a conversation whose facts differ */
-	BLC_ADDED,           /* a conversation the baseline does not have */
-	BLC_REMOVED,         /* a conversation of the baseline not seen now */
+	BLC_CHANGED,	     /* a conversation whose facts differ */
+	BLC_ADDED,	     /* a conversation the baseline does not have */
+	BLC_REMOVED,	     /* a conversation of the baseline not seen now */
 	BLC_COUNT
 };
 extern const char *const baseline_change_names[BLC_COUNT];
 
 struct baseline_diff {
 	enum baseline_change change;
-	const char *file;               /* the file's relative path */
+	const char *file;		/* the file's relative path */
 	const struct baseline_rec *old; /* in the baseline; NULL when added or file-level */
 	const struct baseline_rec *cur; /* in this run; NULL when removed or file-level */
-	unsigned fields;                /* bit (1 << enum baseline_field) per field that
+	unsigned fields;		/* bit (1 << enum baseline_field) per field that
 					   differs (all non-null ones when added/removed) */
 };
 
@@ -129,10 +129,14 @@ int baseline_add_anomaly(struct baseline_rec *r, const char *name);
  * path was added twice; -3 without memory. */
 int baseline_finish(struct baseline *b);
 
+/* True when b is finished, or empty (nothing to sort). write, compare and
+ * junit_report refuse (return -1) a baseline that is not. */
+bool baseline_ready(const struct baseline *b);
 /* Order of two records by client, server, then n (by_n) or ordinal. */
 int baseline_cmp_pair(const struct baseline_rec *x, const struct baseline_rec *y, bool by_n);
 
-/* Write b (finished) as JSON lines. Returns 0, or -1 on a write error. */
+/* Write b (finished) as JSON lines. Returns 0, or -1 on a write error or
+ * when b is not finished. */
 int baseline_write(FILE *f, const struct baseline *b);
 /* Read a baseline written by baseline_write into b (initialised, empty) and
  * finish it. Memory is bounded by b->max_records and BL_LINE_MAX. Returns 0,
@@ -157,6 +161,8 @@ void baseline_diffs_free(struct baseline_diffs *d);
 
 /* "client -> server", with " #n" when n > 1. */
 const char *baseline_conv_name(const struct baseline_rec *r, char *buf, size_t size);
+/* A comma-separated list of names (anomalies) as a JSON array of strings. */
+void baseline_json_names(FILE *f, const char *list);
 /* One JSON object (one line) per difference, event "baseline-diff". */
 void baseline_diff_json(FILE *f, const struct baseline_diff *d);
 /* One line of text per difference. */
@@ -174,8 +180,7 @@ void baseline_diffs_summary(FILE *f, const struct baseline_diffs *d);
  * only normalised). A path outside base gets "../" components when that can
  * be said lexically, else stays normalised. "-" (stdin) is kept. Returns 0,
  * or -1 when the result does not fit in size. */
-int baseline_relpath(const char *base, const char *path, const char *cwd, char *out,
-		     size_t size);
+int baseline_relpath(const char *base, const char *path, const char *cwd, char *out, size_t size);
 
 /* What a CI run ended with, and its exit status (the table in
  * test/README-baseline.md): 2 when the run cannot be trusted (usage error,
@@ -186,7 +191,7 @@ struct baseline_outcome {
 	bool usage_error;    /* bad options: nothing was read */
 	bool baseline_error; /* --baseline FILE missing, unreadable or malformed */
 	bool output_error;   /* --junit, --write-baseline or -w not written */
-	bool compared;       /* --baseline given and compared */
+	bool compared;	     /* --baseline given and compared */
 	size_t differences;  /* baseline_diffs.n */
 	size_t unreadable;   /* captures that could not be read (fully) */
 	size_t fail_on_hits; /* conversations and files a --fail-on condition hit */

@@ -24,9 +24,9 @@ struct junit_case {
 	const char *classname; /* the capture file */
 	const char *name;      /* the conversation, or "(file)" */
 	enum junit_result result;
-	const char *type;      /* failure/error type (NULL: none) */
-	const char *message;   /* one line (NULL: none) */
-	const char *text;      /* element body (NULL: none) */
+	const char *type;    /* failure/error type (NULL: none) */
+	const char *message; /* one line (NULL: none) */
+	const char *text;    /* element body (NULL: none) */
 };
 
 struct junit_counts {
@@ -51,7 +51,7 @@ void junit_escape(FILE *f, const char *s, bool attr);
  * baseline knew it unreadable too); file-level differences and file-level
  * fail_on hits fail "(file)". old and d may be NULL (no --baseline).
  * Returns 0, or -1 when a write or an allocation failed. */
-int junit_report(FILE *f, const char *name, const struct baseline *cur,
-		 const struct baseline *old, const struct baseline_diffs *d);
+int junit_report(FILE *f, const char *name, const struct baseline *cur, const struct baseline *old,
+		 const struct baseline_diffs *d);
 
 #endif

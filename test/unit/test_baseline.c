@@ -58,24 +58,24 @@ static void sample(struct baseline *b)
 }
 
 static const char sample_text[] =
-	"{\"format\":\"smbneg-baseline\",\"version\":1}\n"
-	"{\"conversations\":2,\"file\":\"a.pcap\",\"record\":\"file\",\"status\":\"ok\"}\n"
-	"{\"anomalies\":[],\"cause\":null,\"client\":\"127.0.0.1:50001\",\"client_signing\":"
-	"\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"a.pcap\",\"ordinal\":2,\"protection\":"
-	"\"none\",\"record\":\"conversation\",\"server\":\"127.0.0.2:445\",\"server_signing\":"
-	"\"enabled\",\"verdict\":\"not-signed\"}\n"
-	"{\"anomalies\":[],\"cause\":null,\"client\":\"127.0.0.1:50002\",\"client_signing\":"
-	"\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"a.pcap\",\"ordinal\":1,\"protection\":"
-	"\"signing\",\"record\":\"conversation\",\"server\":\"127.0.0.2:445\",\"server_signing\":"
-	"\"required\",\"verdict\":\"signed\"}\n"
-	"{\"conversations\":1,\"file\":\"b/c.pcapng\",\"record\":\"file\",\"status\":\"ok\"}\n"
-	"{\"anomalies\":[\"negotiate-repeated\",\"smb2-signed-negotiate\"],\"cause\":"
-	"\"client-requires-server-disabled\",\"client\":\"[::1]:40000\",\"client_signing\":"
-	"\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"b/c.pcapng\",\"ordinal\":1,\"protection\":"
-	"\"signing\",\"record\":\"conversation\",\"server\":\"[::1]:445\",\"server_signing\":"
-	"\"required\",\"verdict\":\"signed\"}\n"
-	"{\"conversations\":0,\"file\":\"netmon.cap\",\"record\":\"file\",\"status\":"
-	"\"unreadable\"}\n";
+    "{\"format\":\"smbneg-baseline\",\"version\":1}\n"
+    "{\"conversations\":2,\"file\":\"a.pcap\",\"record\":\"file\",\"status\":\"ok\"}\n"
+    "{\"anomalies\":[],\"cause\":null,\"client\":\"127.0.0.1:50001\",\"client_signing\":"
+    "\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"a.pcap\",\"ordinal\":2,\"protection\":"
+    "\"none\",\"record\":\"conversation\",\"server\":\"127.0.0.2:445\",\"server_signing\":"
+    "\"enabled\",\"verdict\":\"not-signed\"}\n"
+    "{\"anomalies\":[],\"cause\":null,\"client\":\"127.0.0.1:50002\",\"client_signing\":"
+    "\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"a.pcap\",\"ordinal\":1,\"protection\":"
+    "\"signing\",\"record\":\"conversation\",\"server\":\"127.0.0.2:445\",\"server_signing\":"
+    "\"required\",\"verdict\":\"signed\"}\n"
+    "{\"conversations\":1,\"file\":\"b/c.pcapng\",\"record\":\"file\",\"status\":\"ok\"}\n"
+    "{\"anomalies\":[\"negotiate-repeated\",\"smb2-signed-negotiate\"],\"cause\":"
+    "\"client-requires-server-disabled\",\"client\":\"[::1]:40000\",\"client_signing\":"
+    "\"enabled\",\"dialect\":\"3.1.1\",\"file\":\"b/c.pcapng\",\"ordinal\":1,\"protection\":"
+    "\"signing\",\"record\":\"conversation\",\"server\":\"[::1]:445\",\"server_signing\":"
+    "\"required\",\"verdict\":\"signed\"}\n"
+    "{\"conversations\":0,\"file\":\"netmon.cap\",\"record\":\"file\",\"status\":"
+    "\"unreadable\"}\n";
 
 /* What fn wrote to a memory stream, NUL-terminated (free it). */
 static char *capture_diff(void (*fn)(FILE *, const struct baseline_diff *),
@@ -122,8 +122,8 @@ static void test_anomalies_sorted(void **state)
 	assert_int_equal(baseline_add_anomaly(&r, "smb1-after-smb2"), 0);
 	assert_int_equal(baseline_add_anomaly(&r, "not-smb-message"), 0);
 	assert_int_equal(baseline_add_anomaly(&r, "nbss-resync"), 0);
-	assert_int_equal(baseline_add_anomaly(&r, "nbss-resync"), 0);  /* duplicate */
-	assert_int_equal(baseline_add_anomaly(&r, "nbss"), 0);         /* prefix of one */
+	assert_int_equal(baseline_add_anomaly(&r, "nbss-resync"), 0);	/* duplicate */
+	assert_int_equal(baseline_add_anomaly(&r, "nbss"), 0);		/* prefix of one */
 	assert_int_equal(baseline_add_anomaly(&r, "nbss-resync-x"), 0); /* longer one */
 	assert_string_equal(r.anomalies,
 			    "nbss,nbss-resync,nbss-resync-x,not-smb-message,smb1-after-smb2");
@@ -146,10 +146,18 @@ static void test_set_sanitises(void **state)
 	(void)state;
 	char f[8];
 	/* "a" 0xFF "b": the stray byte becomes U+FFFD (EF BF BD) */
-	assert_int_equal(baseline_set(f, sizeof f, "a\xff" "b"), 0);
-	assert_string_equal(f, "a\xef\xbf\xbd" "b");
+	assert_int_equal(baseline_set(f, sizeof f,
+				      "a\xff"
+				      "b"),
+			 0);
+	assert_string_equal(f, "a\xef\xbf\xbd"
+			       "b");
 	assert_int_equal(baseline_set(f, sizeof f, NULL), 0);
 	assert_string_equal(f, "");
+	/* the longest SMB1 dialect name fits */
+	struct baseline_rec r;
+	assert_int_equal(baseline_set(r.dialect, sizeof r.dialect, "Windows for Workgroups 3.1a"),
+			 0);
 	/* too long: a prefix, never a cut sequence ("abcde" + U+00E9 = 7 bytes) */
 	assert_int_equal(baseline_set(f, sizeof f, "abcdef\xc3\xa9"), -1);
 	assert_string_equal(f, "abcdef");
@@ -195,10 +203,10 @@ static void test_load_lenient(void **state)
 {
 	(void)state;
 	static const char text[] =
-		"{ \"version\" : 1 , \"format\" : \"smbneg-baseline\" }\r\n"
-		"\n   \n"
-		"{\"record\":\"file\",\"file\":\"x.pcap\",\"status\":\"ok\",\"conversations\":1,"
-		"\"future\":[\"kept?\",\"no\"],\"later\":{}}\n";
+	    "{ \"version\" : 1 , \"format\" : \"smbneg-baseline\" }\r\n"
+	    "\n   \n"
+	    "{\"record\":\"file\",\"file\":\"x.pcap\",\"status\":\"ok\",\"conversations\":1,"
+	    "\"future\":[\"kept?\",\"no\"],\"later\":{}}\n";
 	struct baseline l;
 	char err[256];
 	/* an unknown key with an object value is refused: only strings, arrays of
@@ -206,14 +214,14 @@ static void test_load_lenient(void **state)
 	assert_int_equal(load_bytes(text, sizeof text - 1, &l, err, sizeof err), -1);
 	assert_string_equal(err, "line 4: expected a non-negative integer");
 	static const char ok[] =
-		"{ \"version\" : 1 , \"format\" : \"smbneg-baseline\" }\r\n"
-		"\n   \n"
-		"{\"record\":\"file\",\"file\":\"x\\u00e9.pcap\",\"status\":\"ok\","
-		"\"conversations\":1,\"future\":[\"ignored\"],\"n\":null}\n"
-		"{\"anomalies\":[\"b\",\"a\",\"b\"],\"cause\":null,\"client\":\"c:1\","
-		"\"client_signing\":null,\"dialect\":null,\"file\":\"x\\u00e9.pcap\",\"ordinal\":7,"
-		"\"protection\":null,\"record\":\"conversation\",\"server\":\"s:445\","
-		"\"server_signing\":null,\"verdict\":\"incomplete\"}"; /* no final newline */
+	    "{ \"version\" : 1 , \"format\" : \"smbneg-baseline\" }\r\n"
+	    "\n   \n"
+	    "{\"record\":\"file\",\"file\":\"x\\u00e9.pcap\",\"status\":\"ok\","
+	    "\"conversations\":1,\"future\":[\"ignored\"],\"n\":null}\n"
+	    "{\"anomalies\":[\"b\",\"a\",\"b\"],\"cause\":null,\"client\":\"c:1\","
+	    "\"client_signing\":null,\"dialect\":null,\"file\":\"x\\u00e9.pcap\",\"ordinal\":7,"
+	    "\"protection\":null,\"record\":\"conversation\",\"server\":\"s:445\","
+	    "\"server_signing\":null,\"verdict\":\"incomplete\"}"; /* no final newline */
 	assert_int_equal(load_bytes(ok, sizeof ok - 1, &l, err, sizeof err), 0);
 	assert_string_equal(l.files[0].path, "x\xc3\xa9.pcap");
 	assert_string_equal(l.recs[0].anomalies, "a,b");
@@ -226,8 +234,8 @@ static void test_load_lenient(void **state)
 #define H "{\"format\":\"smbneg-baseline\",\"version\":1}\n"
 #define F1 "{\"conversations\":1,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n"
 #define C(extra)                                                                                   \
-	"{\"anomalies\":[],\"cause\":null,\"client\":\"c:1\",\"client_signing\":null,"              \
-	"\"dialect\":null,\"file\":\"a\",\"ordinal\":1,\"protection\":null,"                        \
+	"{\"anomalies\":[],\"cause\":null,\"client\":\"c:1\",\"client_signing\":null,"             \
+	"\"dialect\":null,\"file\":\"a\",\"ordinal\":1,\"protection\":null,"                       \
 	"\"record\":\"conversation\",\"server\":\"s:2\",\"server_signing\":null" extra "}\n"
 
 static void test_load_errors(void **state)
@@ -236,66 +244,67 @@ static void test_load_errors(void **state)
 	static const struct {
 		const char *in, *err;
 	} cases[] = {
-		{"", "empty: no header line"},
-		{"\n\n", "empty: no header line"},
-		{"hello\n", "line 1: expected '{'"},
-		{"{\"format\":\"other\",\"version\":1}\n", "line 1: not a smbneg baseline"},
-		{"{\"format\":\"smbneg-baseline\",\"version\":2}\n",
-		 "line 1: unsupported baseline version"},
-		{"{\"format\":\"smbneg-baseline\",\"version\":1,\"version\":1}\n",
-		 "line 1: duplicate key"},
-		{H "{\"record\":\"dir\"}\n", "line 2: unknown record kind"},
-		{H "{\"file\":\"a\"}\n", "line 2: no \"record\" key"},
-		{H "{\"conversations\":1,\"file\":\"a\",\"record\":\"file\"}\n",
-		 "line 2: a file record without all of"},
-		{H "{\"conversations\":1,\"file\":\"a\",\"record\":\"file\",\"status\":\"bad\"}\n",
-		 "line 2: status is neither"},
-		{H "{\"conversations\":-1,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: expected a non-negative integer"},
-		{H "{\"conversations\":01,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: leading zero"},
-		{H "{\"conversations\":4294967296,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: number out of range"},
-		{H "{\"conversations\":1.5,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: expected a non-negative integer"},
-		{H "{\"conversations\":1,\"file\":null,\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: null where a value is required"},
-		{H "{\"conversations\":1,\"file\":\"\",\"record\":\"file\",\"status\":\"ok\"}\n",
-		 "line 2: empty string where a value is required"},
-		{H F1, "file record \"a\" says 1 conversations, 0 follow it"},
-		{H C(",\"verdict\":null"), "line 2: a conversation not after the file record"},
-		{H F1 C(""), "line 3: a conversation record without all of its keys"},
-		{H F1 C(",\"verdict\":\"x\",\"ordinal\":2"), "line 3: duplicate key"},
-		{H F1 C(",\"verdict\":\"x\"") "x", "line 4: expected '{'"},
-		{H F1 C(",\"verdict\":\"x\"}"), "line 3: text after the object"},
-		{H F1 C(",\"verdict\":\"a\\qb\""), "line 3: bad escape in a string"},
-		{H F1 C(",\"verdict\":\"a\\ud800\""), "line 3: high surrogate without"},
-		{H F1 C(",\"verdict\":\"a\\udc00\""), "line 3: lone low surrogate"},
-		{H F1 C(",\"verdict\":\"a\\u0000\""), "line 3: \\u0000 in a string"},
-		{H F1 C(",\"verdict\":\"a\\u12G4\""), "line 3: bad \\u escape"},
-		{H F1 C(",\"verdict\":\"a\xff\""), "line 3: invalid UTF-8 in a string"},
-		{H F1 C(",\"verdict\":\"a\xc3\""), "line 3: invalid UTF-8 in a string"},
-		{H F1 C(",\"verdict\":\"a\tb\""), "line 3: control character in a string"},
-		{H F1 C(",\"verdict\":\"0123456789012345678901234567890123\""),
-		 "line 3: string too long"},
-		{H F1 C(",\"verdict\":1"), "line 3: expected a string"},
-		{H F1 C(",\"verdict\":\"x\",\"more\":[1]"), "line 3: expected a string"},
-		{H F1 C(",\"verdict\":\"x\",\"more\":[\"a\" \"b\"]"),
-		 "line 3: expected ',' or ']' in an array"},
-		{H F1 C(",\"verdict\":\"x\",\"more\":[\"a,b\"]"), "line 3: bad anomaly name"},
-		{H F1 C(",\"verdict\":\"x\",\"more\":nul"), "line 3: expected a value"},
-		{H F1 C(",\"verdict\":\"x\" \"more\":1"), "line 3: expected ',' or '}'"},
-		{H F1 C(",\"verdict\":\"x\",\"ordinal\":0") , "line 3: duplicate key"},
-		{H "{\"conversations\":2,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n"
-		   C(",\"verdict\":\"x\"") C(",\"verdict\":\"y\""),
-		 "a conversation appears twice"},
-		{H F1 C(",\"verdict\":\"x\"") F1 C(",\"verdict\":\"x\""), "a file appears twice"},
-		{H F1 "{\"anomalies\":[],\"cause\":null,\"client\":\"c:1\",\"client_signing\":null,"
-		      "\"dialect\":null,\"file\":\"a\",\"ordinal\":0,\"protection\":null,"
-		      "\"record\":\"conversation\",\"server\":\"s:2\",\"server_signing\":null,"
-		      "\"verdict\":null}\n",
-		 "line 3: ordinal 0"},
-		{H "{\"a\":\"\0\"}\n", "line 2: NUL byte"},
+	    {"", "empty: no header line"},
+	    {"\n\n", "empty: no header line"},
+	    {"hello\n", "line 1: expected '{'"},
+	    {"{\"format\":\"other\",\"version\":1}\n", "line 1: not a smbneg baseline"},
+	    {"{\"format\":\"smbneg-baseline\",\"version\":2}\n",
+	     "line 1: unsupported baseline version"},
+	    {"{\"format\":\"smbneg-baseline\",\"version\":1,\"version\":1}\n",
+	     "line 1: duplicate key"},
+	    {H "{\"record\":\"dir\"}\n", "line 2: unknown record kind"},
+	    {H "{\"file\":\"a\"}\n", "line 2: no \"record\" key"},
+	    {H "{\"conversations\":1,\"file\":\"a\",\"record\":\"file\"}\n",
+	     "line 2: a file record without all of"},
+	    {H "{\"conversations\":1,\"file\":\"a\",\"record\":\"file\",\"status\":\"bad\"}\n",
+	     "line 2: status is neither"},
+	    {H "{\"conversations\":-1,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
+	     "line 2: expected a non-negative integer"},
+	    {H "{\"conversations\":01,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
+	     "line 2: leading zero"},
+	    {H "{\"conversations\":4294967296,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}"
+	       "\n",
+	     "line 2: number out of range"},
+	    {H "{\"conversations\":1.5,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n",
+	     "line 2: expected a non-negative integer"},
+	    {H "{\"conversations\":1,\"file\":null,\"record\":\"file\",\"status\":\"ok\"}\n",
+	     "line 2: null where a value is required"},
+	    {H "{\"conversations\":1,\"file\":\"\",\"record\":\"file\",\"status\":\"ok\"}\n",
+	     "line 2: empty string where a value is required"},
+	    {H F1, "file record \"a\" says 1 conversations, 0 follow it"},
+	    {H C(",\"verdict\":null"), "line 2: a conversation not after the file record"},
+	    {H F1 C(""), "line 3: a conversation record without all of its keys"},
+	    {H F1 C(",\"verdict\":\"x\",\"ordinal\":2"), "line 3: duplicate key"},
+	    {H F1 C(",\"verdict\":\"x\"") "x", "line 4: expected '{'"},
+	    {H F1 C(",\"verdict\":\"x\"}"), "line 3: text after the object"},
+	    {H F1 C(",\"verdict\":\"a\\qb\""), "line 3: bad escape in a string"},
+	    {H F1 C(",\"verdict\":\"a\\ud800\""), "line 3: high surrogate without"},
+	    {H F1 C(",\"verdict\":\"a\\udc00\""), "line 3: lone low surrogate"},
+	    {H F1 C(",\"verdict\":\"a\\u0000\""), "line 3: \\u0000 in a string"},
+	    {H F1 C(",\"verdict\":\"a\\u12G4\""), "line 3: bad \\u escape"},
+	    {H F1 C(",\"verdict\":\"a\xff\""), "line 3: invalid UTF-8 in a string"},
+	    {H F1 C(",\"verdict\":\"a\xc3\""), "line 3: invalid UTF-8 in a string"},
+	    {H F1 C(",\"verdict\":\"a\tb\""), "line 3: control character in a string"},
+	    {H F1 C(",\"verdict\":\"0123456789012345678901234567890123\""),
+	     "line 3: string too long"},
+	    {H F1 C(",\"verdict\":1"), "line 3: expected a string"},
+	    {H F1 C(",\"verdict\":\"x\",\"more\":[1]"), "line 3: expected a string"},
+	    {H F1 C(",\"verdict\":\"x\",\"more\":[\"a\" \"b\"]"),
+	     "line 3: expected ',' or ']' in an array"},
+	    {H F1 C(",\"verdict\":\"x\",\"more\":[\"a,b\"]"), "line 3: bad anomaly name"},
+	    {H F1 C(",\"verdict\":\"x\",\"more\":nul"), "line 3: expected a value"},
+	    {H F1 C(",\"verdict\":\"x\" \"more\":1"), "line 3: expected ',' or '}'"},
+	    {H F1 C(",\"verdict\":\"x\",\"ordinal\":0"), "line 3: duplicate key"},
+	    {H "{\"conversations\":2,\"file\":\"a\",\"record\":\"file\",\"status\":\"ok\"}\n" C(
+		 ",\"verdict\":\"x\"") C(",\"verdict\":\"y\""),
+	     "a conversation appears twice"},
+	    {H F1 C(",\"verdict\":\"x\"") F1 C(",\"verdict\":\"x\""), "a file appears twice"},
+	    {H F1 "{\"anomalies\":[],\"cause\":null,\"client\":\"c:1\",\"client_signing\":null,"
+		  "\"dialect\":null,\"file\":\"a\",\"ordinal\":0,\"protection\":null,"
+		  "\"record\":\"conversation\",\"server\":\"s:2\",\"server_signing\":null,"
+		  "\"verdict\":null}\n",
+	     "line 3: ordinal 0"},
+	    {H "{\"a\":\"\0\"}\n", "line 2: NUL byte"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct baseline l;
@@ -339,8 +348,8 @@ static void test_load_truncation_sweep(void **state)
 static void test_load_byte_flips(void **state)
 {
 	(void)state;
-	static const unsigned char vals[] = {0x00, '"', '\\', '{', '}', ',', '[', 0xff, 0xc3,
-					     '\n', '9'};
+	static const unsigned char vals[] = {0x00, '"',	 '\\', '{',  '}', ',',
+					     '[',  0xff, 0xc3, '\n', '9'};
 	size_t n = sizeof sample_text - 1;
 	unsigned char *buf = tu_dup(sample_text, n);
 	for (size_t i = 0; i < n; i++) {
@@ -373,9 +382,11 @@ static void test_load_caps(void **state)
 	assert_string_equal(err, "line 1: line longer than 16384 bytes");
 	free(big);
 	/* max_records: the third file is refused */
-	static const char three[] = H F1 C(",\"verdict\":\"x\"")
-		"{\"conversations\":0,\"file\":\"b\",\"record\":\"file\",\"status\":\"ok\"}\n"
-		"{\"conversations\":0,\"file\":\"c\",\"record\":\"file\",\"status\":\"ok\"}\n";
+	static const char three[] =
+	    H F1 C(",\"verdict\":\"x\"") "{\"conversations\":0,\"file\":\"b\",\"record\":\"file\","
+					 "\"status\":\"ok\"}\n"
+					 "{\"conversations\":0,\"file\":\"c\",\"record\":\"file\","
+					 "\"status\":\"ok\"}\n";
 	uint8_t *copy = tu_dup(three, sizeof three - 1);
 	FILE *f = fmemopen(copy, sizeof three - 1, "r");
 	baseline_init(&l);
@@ -413,10 +424,11 @@ static void test_one_changed_field(void **state)
 	assert_int_equal(x->fields, 1u << BLF_VERDICT);
 	assert_string_equal(x->file, "a.pcap");
 	char *s = capture_diff(baseline_diff_json, x);
-	assert_string_equal(s, "{\"event\":\"baseline-diff\",\"change\":\"changed\",\"file\":"
-			       "\"a.pcap\",\"conversation\":\"127.0.0.1:50002 -> 127.0.0.2:445\","
-			       "\"baseline_conversation\":null,\"ordinal\":1,\"fields\":{\"verdict\":"
-			       "{\"old\":\"signed\",\"new\":\"mismatch-access-denied\"}}}\n");
+	assert_string_equal(s,
+			    "{\"event\":\"baseline-diff\",\"change\":\"changed\",\"file\":"
+			    "\"a.pcap\",\"conversation\":\"127.0.0.1:50002 -> 127.0.0.2:445\","
+			    "\"baseline_conversation\":null,\"ordinal\":1,\"fields\":{\"verdict\":"
+			    "{\"old\":\"signed\",\"new\":\"mismatch-access-denied\"}}}\n");
 	free(s);
 	s = capture_diff(baseline_diff_text, x);
 	assert_string_equal(s, "a.pcap: 127.0.0.1:50002 -> 127.0.0.2:445: changed: verdict "
@@ -466,8 +478,8 @@ static void test_added_removed(void **state)
 	assert_string_equal(x->old->client, "127.0.0.1:50001");
 	assert_null(x->cur);
 	assert_int_equal(x->fields, 1u << BLF_VERDICT | 1u << BLF_DIALECT |
-					    1u << BLF_CLIENT_SIGNING | 1u << BLF_SERVER_SIGNING |
-					    1u << BLF_PROTECTION);
+					1u << BLF_CLIENT_SIGNING | 1u << BLF_SERVER_SIGNING |
+					1u << BLF_PROTECTION);
 	x = only(&d, 1, BLC_ADDED);
 	assert_string_equal(x->cur->client, "127.0.0.1:60000");
 	char *s = capture_diff(baseline_diff_text, x);
@@ -504,10 +516,10 @@ static void test_file_level(void **state)
 		enum baseline_change c;
 		const char *file;
 	} want[] = {
-		{BLC_FILE_UNREADABLE, "a.pcap"}, /* its 2 conversations unknown, not removed */
-		{BLC_FILE_REMOVED, "b/c.pcapng"}, {BLC_REMOVED, "b/c.pcapng"},
-		{BLC_FILE_READABLE, "netmon.cap"}, {BLC_ADDED, "netmon.cap"},
-		{BLC_FILE_ADDED, "z.pcap"}, {BLC_ADDED, "z.pcap"},
+	    {BLC_FILE_UNREADABLE, "a.pcap"}, /* its 2 conversations unknown, not removed */
+	    {BLC_FILE_REMOVED, "b/c.pcapng"},  {BLC_REMOVED, "b/c.pcapng"},
+	    {BLC_FILE_READABLE, "netmon.cap"}, {BLC_ADDED, "netmon.cap"},
+	    {BLC_FILE_ADDED, "z.pcap"},	       {BLC_ADDED, "z.pcap"},
 	};
 	assert_int_equal(d.n, ARRAY_LEN(want));
 	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
@@ -515,9 +527,10 @@ static void test_file_level(void **state)
 		assert_string_equal(d.v[i].file, want[i].file);
 	}
 	char *s = capture_diff(baseline_diff_json, &d.v[0]);
-	assert_string_equal(s, "{\"event\":\"baseline-diff\",\"change\":\"file-unreadable\","
-			       "\"file\":\"a.pcap\",\"conversation\":null,\"baseline_conversation\":"
-			       "null,\"ordinal\":null,\"fields\":{}}\n");
+	assert_string_equal(s,
+			    "{\"event\":\"baseline-diff\",\"change\":\"file-unreadable\","
+			    "\"file\":\"a.pcap\",\"conversation\":null,\"baseline_conversation\":"
+			    "null,\"ordinal\":null,\"fields\":{}}\n");
 	free(s);
 	s = capture_diff(baseline_diff_text, &d.v[1]);
 	assert_string_equal(s, "b/c.pcapng: file-removed\n");
@@ -616,9 +629,15 @@ static void test_repeated_pair(void **state)
 	assert_int_equal(d.n, 1);
 	assert_string_equal(only(&d, 0, BLC_ADDED)->cur->client, "10.0.0.9:7");
 	baseline_diffs_free(&d);
-	/* duplicate ordinal of one pair: refused */
+	/* duplicate ordinal of one pair: refused, and the unfinished baseline
+	 * is refused by write and compare */
 	old.recs[1].ordinal = 1;
 	assert_int_equal(baseline_finish(&old), -1);
+	assert_false(baseline_ready(&old));
+	assert_int_equal(baseline_compare(&old, &cur, &d), -1);
+	FILE *null = fopen("/dev/null", "w");
+	assert_int_equal(baseline_write(null, &old), -1);
+	fclose(null);
 	baseline_free(&old);
 	baseline_free(&cur);
 }
@@ -635,6 +654,7 @@ static void test_hostile_strings_round_trip(void **state)
 	assert_int_equal(baseline_add_file(&b, name, true, NULL), 0);
 	struct baseline_rec *r = conv(&b, 0, "c:1", "s:2");
 	baseline_set(r->dialect, sizeof r->dialect, "NT LM 0.12\x01");
+	assert_int_equal(baseline_add_anomaly(r, "q\"uo\\te"), 0); /* legal, if odd */
 	baseline_finish(&b);
 	assert_string_equal(b.files[0].path,
 			    "we\"ird\\ \t\n\x7f\xe2\x80\xa8\xf0\x9f\x98\x80\xef\xbf\xbd.pcap");
@@ -643,6 +663,18 @@ static void test_hostile_strings_round_trip(void **state)
 	assert_int_equal(load_bytes(s, strlen(s), &l, err, sizeof err), 0);
 	assert_string_equal(l.files[0].path, b.files[0].path);
 	assert_string_equal(l.recs[0].dialect, "NT LM 0.12\x01");
+	assert_string_equal(l.recs[0].anomalies, "q\"uo\\te");
+	/* and in a difference: escaped in JSON as well */
+	struct baseline none;
+	baseline_init(&none);
+	struct baseline_diffs rd;
+	memset(&rd, 0, sizeof rd);
+	assert_int_equal(baseline_compare(&l, &none, &rd), 0);
+	assert_int_equal(rd.n, 2); /* file-removed, removed */
+	char *js = capture_diff(baseline_diff_json, &rd.v[1]);
+	assert_non_null(strstr(js, "\"anomalies\":{\"old\":[\"q\\\"uo\\\\te\"],\"new\":null}"));
+	free(js);
+	baseline_diffs_free(&rd);
 	struct baseline_diffs d;
 	memset(&d, 0, sizeof d);
 	assert_int_equal(baseline_compare(&l, &b, &d), 0);
@@ -695,32 +727,33 @@ static void test_relpath(void **state)
 	static const struct {
 		const char *base, *path, *cwd, *want;
 	} cases[] = {
-		{"samples", "samples/a.pcap", NULL, "a.pcap"},
-		{"./samples/", "samples//sub/./a.pcap", NULL, "sub/a.pcap"},
-		{"samples", "./samples/x/../a.pcap", NULL, "a.pcap"},
-		{".", "./a.pcap", NULL, "a.pcap"},
-		{"", "a.pcap", NULL, "a.pcap"},
-		{"samples", "other/a.pcap", NULL, "../other/a.pcap"},
-		{"a/b", "a/c/d.pcap", NULL, "../c/d.pcap"},
-		{"samples", "samples", NULL, "."},
-		{"a/b/c", "a", NULL, "../.."},
-		{"samples", "../x.pcap", NULL, "../../x.pcap"},
-		{"../up", "y.pcap", NULL, "y.pcap"}, /* not sayable lexically: kept */
-		{"/srv/ci/samples/", "/srv/ci/samples/smb/a.pcap", NULL, "smb/a.pcap"},
-		{"/srv/ci", "/srv/other/a.pcap", NULL, "../other/a.pcap"},
-		{"/", "/a/b.pcap", NULL, "a/b.pcap"},
-		{"/srv/../srv/ci", "/srv/ci/a.pcap", NULL, "a.pcap"},
-		{"/../..", "/a.pcap", NULL, "a.pcap"},
-		{"samples", "/repo/samples/a.pcap", "/repo", "a.pcap"},
-		{"/repo/samples", "samples/a.pcap", "/repo", "a.pcap"},
-		{"samples", "/abs/a.pcap", NULL, "/abs/a.pcap"},
-		{"samples", "-", NULL, "-"},
-		{"samplesX", "samples/a.pcap", NULL, "../samples/a.pcap"},
-		{"samples", "samplesX/a.pcap", NULL, "../samplesX/a.pcap"},
+	    {"samples", "samples/a.pcap", NULL, "a.pcap"},
+	    {"./samples/", "samples//sub/./a.pcap", NULL, "sub/a.pcap"},
+	    {"samples", "./samples/x/../a.pcap", NULL, "a.pcap"},
+	    {".", "./a.pcap", NULL, "a.pcap"},
+	    {"", "a.pcap", NULL, "a.pcap"},
+	    {"samples", "other/a.pcap", NULL, "../other/a.pcap"},
+	    {"a/b", "a/c/d.pcap", NULL, "../c/d.pcap"},
+	    {"samples", "samples", NULL, "."},
+	    {"a/b/c", "a", NULL, "../.."},
+	    {"samples", "../x.pcap", NULL, "../../x.pcap"},
+	    {"../up", "y.pcap", NULL, "y.pcap"}, /* not sayable lexically: kept */
+	    {"/srv/ci/samples/", "/srv/ci/samples/smb/a.pcap", NULL, "smb/a.pcap"},
+	    {"/srv/ci", "/srv/other/a.pcap", NULL, "../other/a.pcap"},
+	    {"/", "/a/b.pcap", NULL, "a/b.pcap"},
+	    {"/srv/../srv/ci", "/srv/ci/a.pcap", NULL, "a.pcap"},
+	    {"/../..", "/a.pcap", NULL, "a.pcap"},
+	    {"samples", "/repo/samples/a.pcap", "/repo", "a.pcap"},
+	    {"/repo/samples", "samples/a.pcap", "/repo", "a.pcap"},
+	    {"samples", "/abs/a.pcap", NULL, "/abs/a.pcap"},
+	    {"samples", "-", NULL, "-"},
+	    {"samplesX", "samples/a.pcap", NULL, "../samples/a.pcap"},
+	    {"samples", "samplesX/a.pcap", NULL, "../samplesX/a.pcap"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char out[256];
-		int r = baseline_relpath(cases[i].base, cases[i].path, cases[i].cwd, out, sizeof out);
+		int r =
+		    baseline_relpath(cases[i].base, cases[i].path, cases[i].cwd, out, sizeof out);
 		if (r != 0 || strcmp(out, cases[i].want) != 0)
 			fail_msg("case %zu: %s in %s: got %d \"%s\", want \"%s\"", i, cases[i].path,
 				 cases[i].base, r, out, cases[i].want);
@@ -741,20 +774,15 @@ static void test_exit_status(void **state)
 		struct baseline_outcome o;
 		int want;
 	} rows[] = {
-		/* usage, baseline, output, compared, differences, unreadable, hits */
-		{{false, false, false, false, 0, 0, 0}, 0},
-		{{false, false, false, false, 0, 0, 3}, 1},
-		{{false, false, false, false, 0, 1, 0}, 2},
-		{{false, false, false, false, 0, 1, 3}, 2},
-		{{true, false, false, false, 0, 0, 0}, 2},
-		{{false, true, false, false, 0, 0, 0}, 2},
-		{{false, false, false, true, 0, 0, 0}, 0},
-		{{false, false, false, true, 2, 0, 0}, 1},
-		{{false, false, false, true, 0, 1, 0}, 0}, /* unreadable as in the baseline */
-		{{false, false, false, true, 1, 1, 0}, 1}, /* ... or not: a difference */
-		{{false, false, false, true, 0, 0, 1}, 1},
-		{{false, false, true, true, 0, 0, 0}, 2},
-		{{false, false, true, true, 5, 0, 5}, 2},
+	    /* usage, baseline, output, compared, differences, unreadable, hits */
+	    {{false, false, false, false, 0, 0, 0}, 0}, {{false, false, false, false, 0, 0, 3}, 1},
+	    {{false, false, false, false, 0, 1, 0}, 2}, {{false, false, false, false, 0, 1, 3}, 2},
+	    {{true, false, false, false, 0, 0, 0}, 2},	{{false, true, false, false, 0, 0, 0}, 2},
+	    {{false, false, false, true, 0, 0, 0}, 0},	{{false, false, false, true, 2, 0, 0}, 1},
+	    {{false, false, false, true, 0, 1, 0}, 0}, /* unreadable as in the baseline */
+	    {{false, false, false, true, 1, 1, 0}, 1}, /* ... or not: a difference */
+	    {{false, false, false, true, 0, 0, 1}, 1},	{{false, false, true, true, 0, 0, 0}, 2},
+	    {{false, false, true, true, 5, 0, 5}, 2},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(rows); i++)
 		if (baseline_exit_status(&rows[i].o) != rows[i].want)
@@ -765,24 +793,24 @@ int main(void)
 {
 	tu_tap_fix_skips();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_anomalies_sorted),
-		cmocka_unit_test(test_set_sanitises),
-		cmocka_unit_test(test_write_exact),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_load_lenient),
-		cmocka_unit_test(test_load_errors),
-		cmocka_unit_test(test_load_truncation_sweep),
-		cmocka_unit_test(test_load_byte_flips),
-		cmocka_unit_test(test_load_caps),
-		cmocka_unit_test(test_one_changed_field),
-		cmocka_unit_test(test_added_removed),
-		cmocka_unit_test(test_file_level),
-		cmocka_unit_test(test_regenerated_ports),
-		cmocka_unit_test(test_repeated_pair),
-		cmocka_unit_test(test_hostile_strings_round_trip),
-		cmocka_unit_test(test_save_read),
-		cmocka_unit_test(test_relpath),
-		cmocka_unit_test(test_exit_status),
+	    cmocka_unit_test(test_anomalies_sorted),
+	    cmocka_unit_test(test_set_sanitises),
+	    cmocka_unit_test(test_write_exact),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_load_lenient),
+	    cmocka_unit_test(test_load_errors),
+	    cmocka_unit_test(test_load_truncation_sweep),
+	    cmocka_unit_test(test_load_byte_flips),
+	    cmocka_unit_test(test_load_caps),
+	    cmocka_unit_test(test_one_changed_field),
+	    cmocka_unit_test(test_added_removed),
+	    cmocka_unit_test(test_file_level),
+	    cmocka_unit_test(test_regenerated_ports),
+	    cmocka_unit_test(test_repeated_pair),
+	    cmocka_unit_test(test_hostile_strings_round_trip),
+	    cmocka_unit_test(test_save_read),
+	    cmocka_unit_test(test_relpath),
+	    cmocka_unit_test(test_exit_status),
 	};
 	return cmocka_run_group_tests_name("baseline", tests, NULL, NULL);
 }

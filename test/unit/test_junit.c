@@ -30,37 +30,37 @@ static void test_escape(void **state)
 	static const struct {
 		const char *in, *text, *attr;
 	} cases[] = {
-		/* the five entities */
-		{"a&b<c>d\"e'f", "a&amp;b&lt;c&gt;d&quot;e&apos;f", "a&amp;b&lt;c&gt;d&quot;e&apos;f"},
-		/* "]]>" cannot close anything: '>' is always escaped */
-		{"]]>", "]]&gt;", "]]&gt;"},
-		/* tab and newline kept in text, references in attributes; CR always */
-		{"a\tb\nc\rd", "a\tb\nc&#13;d", "a&#9;b&#10;c&#13;d"},
-		/* other C0 controls are not XML 1.0 characters: the text \xNN */
-		{"\x01\x1f\x7f", "\\x01\\x1f\x7f", "\\x01\\x1f\x7f"},
-		/* invalid UTF-8: a stray continuation, a lone lead, an overlong '/',
-		 * a surrogate (ED A0 80), past U+10FFFF (F4 90 80 80) */
-		{"\x80", "\xef\xbf\xbd", "\xef\xbf\xbd"},
-		{"a\xc3", "a\xef\xbf\xbd", "a\xef\xbf\xbd"},
-		{"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd"},
-		{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
-		 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
-		{"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
-		 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
-		/* U+FFFE is not an XML character either */
-		{"\xef\xbf\xbe", "\xef\xbf\xbd", "\xef\xbf\xbd"},
-		/* valid multibyte text passes: e-acute, U+2028, an emoji */
-		{"\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80",
-		 "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80"},
-		{"", "", ""},
+	    /* the five entities */
+	    {"a&b<c>d\"e'f", "a&amp;b&lt;c&gt;d&quot;e&apos;f", "a&amp;b&lt;c&gt;d&quot;e&apos;f"},
+	    /* "]]>" cannot close anything: '>' is always escaped */
+	    {"]]>", "]]&gt;", "]]&gt;"},
+	    /* tab and newline kept in text, references in attributes; CR always */
+	    {"a\tb\nc\rd", "a\tb\nc&#13;d", "a&#9;b&#10;c&#13;d"},
+	    /* other C0 controls are not XML 1.0 characters: the text \xNN */
+	    {"\x01\x1f\x7f", "\\x01\\x1f\x7f", "\\x01\\x1f\x7f"},
+	    /* invalid UTF-8: a stray continuation, a lone lead, an overlong '/',
+	     * a surrogate (ED A0 80), past U+10FFFF (F4 90 80 80) */
+	    {"\x80", "\xef\xbf\xbd", "\xef\xbf\xbd"},
+	    {"a\xc3", "a\xef\xbf\xbd", "a\xef\xbf\xbd"},
+	    {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd"},
+	    {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+	    {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+	    /* U+FFFE is not an XML character either */
+	    {"\xef\xbf\xbe", "\xef\xbf\xbd", "\xef\xbf\xbd"},
+	    /* valid multibyte text passes: e-acute, U+2028, an emoji */
+	    {"\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80",
+	     "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80"},
+	    {"", "", ""},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		for (int a = 0; a < 2; a++) {
 			char *s = escaped(cases[i].in, a);
 			const char *want = a ? cases[i].attr : cases[i].text;
 			if (strcmp(s, want) != 0)
-				fail_msg("case %zu (%s): got \"%s\", want \"%s\"", i, a ? "attr" : "text",
-					 s, want);
+				fail_msg("case %zu (%s): got \"%s\", want \"%s\"", i,
+					 a ? "attr" : "text", s, want);
 			free(s);
 		}
 	}
@@ -70,33 +70,33 @@ static void test_escape(void **state)
  * [[suite, tests, failures, errors, skipped, [[classname, name, result,
  * message, type], ...]], ...] */
 static const char checker[] =
-	"import sys, json, xml.etree.ElementTree as ET\n"
-	"root = ET.parse(sys.argv[1]).getroot()\n"
-	"assert root.tag == \"testsuites\", root.tag\n"
-	"def n(e, k): return int(e.get(k))\n"
-	"out = []\n"
-	"tot = [0, 0, 0, 0]\n"
-	"for s in root:\n"
-	"    assert s.tag == \"testsuite\"\n"
-	"    cases = []\n"
-	"    cnt = [0, 0, 0, 0]\n"
-	"    for c in s:\n"
-	"        assert c.tag == \"testcase\"\n"
-	"        kids = list(c)\n"
-	"        assert len(kids) <= 1\n"
-	"        res = kids[0].tag if kids else \"passed\"\n"
-	"        cnt[0] += 1\n"
-	"        for i, t in ((1, \"failure\"), (2, \"error\"), (3, \"skipped\")):\n"
-	"            cnt[i] += res == t\n"
-	"        msg = kids[0].get(\"message\") if kids else None\n"
-	"        typ = kids[0].get(\"type\") if kids else None\n"
-	"        cases.append([c.get(\"classname\"), c.get(\"name\"), res, msg, typ])\n"
-	"    got = [n(s, k) for k in (\"tests\", \"failures\", \"errors\", \"skipped\")]\n"
-	"    assert got == cnt, (got, cnt)\n"
-	"    tot = [a + b for a, b in zip(tot, cnt)]\n"
-	"    out.append([s.get(\"name\")] + cnt + [cases])\n"
-	"assert [n(root, k) for k in (\"tests\", \"failures\", \"errors\", \"skipped\")] == tot\n"
-	"print(json.dumps(out))\n";
+    "import sys, json, xml.etree.ElementTree as ET\n"
+    "root = ET.parse(sys.argv[1]).getroot()\n"
+    "assert root.tag == \"testsuites\", root.tag\n"
+    "def n(e, k): return int(e.get(k))\n"
+    "out = []\n"
+    "tot = [0, 0, 0, 0]\n"
+    "for s in root:\n"
+    "    assert s.tag == \"testsuite\"\n"
+    "    cases = []\n"
+    "    cnt = [0, 0, 0, 0]\n"
+    "    for c in s:\n"
+    "        assert c.tag == \"testcase\"\n"
+    "        kids = list(c)\n"
+    "        assert len(kids) <= 1\n"
+    "        res = kids[0].tag if kids else \"passed\"\n"
+    "        cnt[0] += 1\n"
+    "        for i, t in ((1, \"failure\"), (2, \"error\"), (3, \"skipped\")):\n"
+    "            cnt[i] += res == t\n"
+    "        msg = kids[0].get(\"message\") if kids else None\n"
+    "        typ = kids[0].get(\"type\") if kids else None\n"
+    "        cases.append([c.get(\"classname\"), c.get(\"name\"), res, msg, typ])\n"
+    "    got = [n(s, k) for k in (\"tests\", \"failures\", \"errors\", \"skipped\")]\n"
+    "    assert got == cnt, (got, cnt)\n"
+    "    tot = [a + b for a, b in zip(tot, cnt)]\n"
+    "    out.append([s.get(\"name\")] + cnt + [cases])\n"
+    "assert [n(root, k) for k in (\"tests\", \"failures\", \"errors\", \"skipped\")] == tot\n"
+    "print(json.dumps(out))\n";
 
 /* Write the report to a file, parse it with python3; returns its JSON dump
  * (free it), or NULL when python3 is not there. */
@@ -165,13 +165,13 @@ static void test_report_no_baseline(void **state)
 		skip();
 	}
 	assert_string_equal(
-		s, "[[\"a.pcap\", 2, 1, 0, 0, [[\"a.pcap\", \"10.0.0.1:1 -> 10.0.0.2:445\", "
-		   "\"passed\", null, null], [\"a.pcap\", \"10.0.0.1:2 -> 10.0.0.2:445\", "
-		   "\"failure\", \"--fail-on not-signed\", \"fail-on\"]]], "
-		   "[\"empty.pcap\", 1, 1, 0, 0, [[\"empty.pcap\", \"(file)\", \"failure\", "
-		   "\"--fail-on no-conversations\", \"fail-on\"]]], "
-		   "[\"netmon.cap\", 1, 0, 1, 0, [[\"netmon.cap\", \"(file)\", \"error\", "
-		   "\"unknown file format\", \"unreadable\"]]]]\n");
+	    s, "[[\"a.pcap\", 2, 1, 0, 0, [[\"a.pcap\", \"10.0.0.1:1 -> 10.0.0.2:445\", "
+	       "\"passed\", null, null], [\"a.pcap\", \"10.0.0.1:2 -> 10.0.0.2:445\", "
+	       "\"failure\", \"--fail-on not-signed\", \"fail-on\"]]], "
+	       "[\"empty.pcap\", 1, 1, 0, 0, [[\"empty.pcap\", \"(file)\", \"failure\", "
+	       "\"--fail-on no-conversations\", \"fail-on\"]]], "
+	       "[\"netmon.cap\", 1, 0, 1, 0, [[\"netmon.cap\", \"(file)\", \"error\", "
+	       "\"unknown file format\", \"unreadable\"]]]]\n");
 	free(s);
 	baseline_free(&cur);
 }
@@ -207,16 +207,16 @@ static void test_report_with_baseline(void **state)
 		skip();
 	}
 	assert_string_equal(
-		s, "[[\"a.pcap\", 2, 2, 0, 0, [[\"a.pcap\", \"10.0.0.1:1 -> 10.0.0.2:445\", "
-		   "\"failure\", \"baseline: changed: verdict signed -> not-signed\", \"changed\"], "
-		   "[\"a.pcap\", \"10.0.0.1:3 -> 10.0.0.2:445\", \"failure\", \"baseline: removed: "
-		   "verdict signed\", \"removed\"]]], "
-		   "[\"gone.pcap\", 2, 2, 0, 0, [[\"gone.pcap\", \"(file)\", \"failure\", "
-		   "\"baseline: file-removed\", \"file-removed\"], [\"gone.pcap\", "
-		   "\"10.0.0.1:9 -> 10.0.0.2:445\", \"failure\", \"baseline: removed: verdict "
-		   "signed\", \"removed\"]]], "
-		   "[\"netmon.cap\", 1, 0, 0, 1, [[\"netmon.cap\", \"(file)\", \"skipped\", "
-		   "\"unreadable, as in the baseline: the file could not be read\", null]]]]\n");
+	    s, "[[\"a.pcap\", 2, 2, 0, 0, [[\"a.pcap\", \"10.0.0.1:1 -> 10.0.0.2:445\", "
+	       "\"failure\", \"baseline: changed: verdict signed -> not-signed\", \"changed\"], "
+	       "[\"a.pcap\", \"10.0.0.1:3 -> 10.0.0.2:445\", \"failure\", \"baseline: removed: "
+	       "verdict signed\", \"removed\"]]], "
+	       "[\"gone.pcap\", 2, 2, 0, 0, [[\"gone.pcap\", \"(file)\", \"failure\", "
+	       "\"baseline: file-removed\", \"file-removed\"], [\"gone.pcap\", "
+	       "\"10.0.0.1:9 -> 10.0.0.2:445\", \"failure\", \"baseline: removed: verdict "
+	       "signed\", \"removed\"]]], "
+	       "[\"netmon.cap\", 1, 0, 0, 1, [[\"netmon.cap\", \"(file)\", \"skipped\", "
+	       "\"unreadable, as in the baseline: the file could not be read\", null]]]]\n");
 	free(s);
 	baseline_diffs_free(&d);
 	baseline_free(&old);
@@ -260,10 +260,10 @@ int main(void)
 {
 	tu_tap_fix_skips();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_report_no_baseline),
-		cmocka_unit_test(test_report_with_baseline),
-		cmocka_unit_test(test_report_hostile),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_report_no_baseline),
+	    cmocka_unit_test(test_report_with_baseline),
+	    cmocka_unit_test(test_report_hostile),
 	};
 	return cmocka_run_group_tests_name("junit", tests, NULL, NULL);
 }
