@@ -112,9 +112,10 @@ void baseline_free(struct baseline *b);
  * max_records or without memory. A path given twice is refused by
  * baseline_finish. */
 int baseline_add_file(struct baseline *b, const char *path, bool readable, size_t *index);
-/* A zeroed record of file index `file` (ordinal = its position in the file),
- * or NULL (bad index, max_records, no memory). Fill it with baseline_set and
- * baseline_add_anomaly. */
+/* A zeroed record of file index `file` (ordinal = its position in the file:
+ * add them in the file's order), or NULL (bad index, max_records, no memory).
+ * Fill it with baseline_set and baseline_add_anomaly. The pointer is valid
+ * until the next add. */
 struct baseline_rec *baseline_add_rec(struct baseline *b, size_t file);
 /* Copy value (NULL = "") into a field of `size` bytes, invalid UTF-8 replaced.
  * Returns 0, or -1 when truncated. */
@@ -154,7 +155,8 @@ int baseline_save(const char *path, const struct baseline *b, char *err, size_t 
 
 /* Compare this run (cur) with the baseline (old), both finished. Fills d
  * (zero it first), sorted by file, file-level changes first, then by
- * conversation. Returns 0, or -1 without memory. */
+ * conversation; d points into old and cur (keep them while d is used).
+ * Returns 0, or -1 without memory or when one is not finished. */
 int baseline_compare(const struct baseline *old, const struct baseline *cur,
 		     struct baseline_diffs *d);
 void baseline_diffs_free(struct baseline_diffs *d);
@@ -173,9 +175,9 @@ const char *baseline_diff_summary(const struct baseline_diff *d, char *buf, size
 /* A one-line summary of d: "baseline: no difference" or counts per change. */
 void baseline_diffs_summary(FILE *f, const struct baseline_diffs *d);
 
-/* Make path relative to the directory base, lexically (no file system access
- * except none: symlinks are not followed): "./", "//", "." and "a/.." and
- * trailing slashes are normalised. When only one of base and path is absolute,
+/* Make path relative to the directory base, on the text alone (the file
+ * system is not consulted, so symlinks are not followed): "./", "//", ".",
+ * "a/.." and trailing slashes are normalised. When only one of base and path is absolute,
  * the other is taken relative to cwd (an absolute directory; NULL: path is
  * only normalised). A path outside base gets "../" components when that can
  * be said lexically, else stays normalised. "-" (stdin) is kept. Returns 0,
