@@ -721,6 +721,52 @@ static void test_save_read(void **state)
 	baseline_free(&b);
 }
 
+/* python3's json module reads every line of a baseline and of its diffs
+ * (hostile names included), and the keys of each baseline line are sorted. */
+static void test_json_valid_python(void **state)
+{
+	(void)state;
+	if (system("python3 -c 'import json' >/dev/null 2>&1") != 0)
+		skip();
+	char path[] = "/tmp/test_baseline_json_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	struct baseline b, none;
+	sample(&b);
+	/* a hostile file name and values on top of the sample */
+	size_t h;
+	assert_int_equal(baseline_add_file(&b, "\"\\\x01\t\xff\xed\xa0\x80\xe2\x80\xa8", true, &h),
+			 0);
+	struct baseline_rec *r = conv(&b, h, "\"<c>\"", "s\\");
+	baseline_set(r->cause, sizeof r->cause, "\x7f\x1b[0m");
+	baseline_add_anomaly(r, "a\"b\\c");
+	assert_int_equal(baseline_finish(&b), 0);
+	assert_int_equal(baseline_write(f, &b), 0);
+	baseline_init(&none);
+	struct baseline_diffs d;
+	memset(&d, 0, sizeof d);
+	assert_int_equal(baseline_compare(&b, &none, &d), 0);
+	assert_int_equal(d.n, 8); /* 4 files removed, 4 conversations removed */
+	for (size_t i = 0; i < d.n; i++)
+		baseline_diff_json(f, &d.v[i]);
+	fclose(f);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+		 "python3 -c 'import json,sys\n"
+		 "n = 0\n"
+		 "for l in open(sys.argv[1], encoding=\"utf-8\"):\n"
+		 "    o = json.loads(l)\n"
+		 "    n += 1\n"
+		 "    assert \"event\" in o or list(o) == sorted(o), l\n"
+		 "assert n == 1 + 4 + 4 + 8, n' %s",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	baseline_diffs_free(&d);
+	baseline_free(&b);
+}
+
 static void test_relpath(void **state)
 {
 	(void)state;
@@ -809,6 +855,7 @@ int main(void)
 	    cmocka_unit_test(test_repeated_pair),
 	    cmocka_unit_test(test_hostile_strings_round_trip),
 	    cmocka_unit_test(test_save_read),
+	    cmocka_unit_test(test_json_valid_python),
 	    cmocka_unit_test(test_relpath),
 	    cmocka_unit_test(test_exit_status),
 	};
