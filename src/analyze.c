@@ -5,8 +5,8 @@
 #include "smbneg/verdict.h"
 
 #include <stdlib.h>
-
 #include <string.h>
+#include <sys/time.h>
 
 void analyze_init(struct analyzer *a, struct out *out)
 {
@@ -27,20 +27,29 @@ struct kept_frame {
 	uint8_t data[];
 };
 
-/* The frames of one conversation (conv.app). */
+/* What the analyser keeps per conversation (conv.app): the -w frames, and
+ * whether its verdict event is out. */
 struct evidence {
 	struct kept_frame *head, *tail;
 	size_t bytes;
-	bool incomplete; /* a frame was not kept (a cap was reached) */
+	bool incomplete;   /* a frame was not kept (a cap was reached) */
+	bool verdict_sent; /* the verdict event was written */
 };
+
+static struct evidence *conv_app(struct conv *c)
+{
+	if (!c->app)
+		c->app = calloc(1, sizeof(struct evidence));
+	return c->app;
+}
 
 static void on_frame(void *arg, struct conv *c, const struct frame_ctx *f)
 {
 	struct analyzer *a = arg;
 	if (!a->write_path)
 		return;
-	struct evidence *ev = c->app;
-	if (!ev && (ev = c->app = calloc(1, sizeof *ev)) == NULL)
+	struct evidence *ev = conv_app(c);
+	if (!ev)
 		return;
 	size_t n = f->caplen;
 	if (n > ANALYZE_MAX_KEPT_BYTES - ev->bytes || n > ANALYZE_MAX_KEPT_TOTAL - a->kept_total) {
@@ -137,11 +146,48 @@ static void on_event(void *arg, const struct smb_event *e)
 	out_event(a->out, e);
 }
 
+/* What decided the verdict before the conversation ended, or NULL: a failure
+ * status the rules turn into a failure verdict, or ANALYZE_VERDICT_MESSAGES
+ * ordinary messages after Session Setup (README "Verdict events"). */
+static const char *decided_by(const struct facts *f, const struct verdict *v)
+{
+	bool failure_seen = f->invalid_signature || f->guest_blocked_status ||
+			    f->tree_connect_status || f->session_fail_status ||
+			    f->secure_negotiate >= SN_UNSIGNED;
+	bool failure_verdict =
+	    v->verdict != V_SIGNED && v->verdict != V_NOT_SIGNED && v->verdict != V_INCOMPLETE;
+	if (failure_seen && failure_verdict)
+		return "failure";
+	if (f->signed_after_session + f->unsigned_after_session >= ANALYZE_VERDICT_MESSAGES)
+		return "messages";
+	return NULL;
+}
+
+/* Emit the verdict event once the wire has decided it. */
+static void early_verdict(struct analyzer *a, struct conv *c, const struct frame_ctx *at)
+{
+	if (!c->smb || !out_wants_verdicts(a->out))
+		return;
+	struct evidence *ev = conv_app(c);
+	if (!ev || ev->verdict_sent)
+		return;
+	struct facts f;
+	struct verdict v;
+	facts_build(c, &f);
+	verdict_decide(&f, &v);
+	const char *by = decided_by(&f, &v);
+	if (!by)
+		return;
+	out_verdict(a->out, c, &f, &v, at, by);
+	ev->verdict_sent = true;
+}
+
 static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
 		       const struct frame_ctx *f)
 {
 	struct smb_events ev = {on_event, arg};
 	smb_conn_message(c, dir, m, f, &ev);
+	early_verdict(arg, c, f);
 }
 
 static size_t keep_limit(void *arg, const struct rd *prefix)
@@ -159,8 +205,12 @@ static void on_concluded(void *arg, struct conv *c)
 		facts_build(c, &f);
 		verdict_decide(&f, &v);
 		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
-		out_conversation(a->out, row, c, &f, &v);
 		const struct evidence *ev = c->app;
+		if (!(ev && ev->verdict_sent)) {
+			struct frame_ctx last = {c->last_frame, c->last_ts, 0, 0, NULL, -1};
+			out_verdict(a->out, c, &f, &v, &last, "close");
+		}
+		out_conversation(a->out, row, c, &f, &v);
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
 	}
@@ -177,6 +227,19 @@ static bool done(void *arg)
 {
 	const struct analyzer *a = arg;
 	return a->max_conversations && a->tally.conversations >= a->max_conversations;
+}
+
+/* The time of the file and summary events: the last frame read, the wall
+ * clock when live; unchanged (the previous input's) for an empty input. */
+static void set_time(struct analyzer *a, bool live, const struct flow_table *t)
+{
+	struct timeval now;
+	if (live) {
+		gettimeofday(&now, NULL);
+		out_set_time(a->out, &now);
+	} else if (t->stats.frames) {
+		out_set_time(a->out, &t->now.ts);
+	}
 }
 
 /* Set up a table, run one of the capture functions, conclude and report. */
@@ -211,6 +274,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		a->last_dlt = t.dlt;
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
+	set_time(a, live, &t);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	flow_table_free(&t);

@@ -17,6 +17,10 @@
 
 #define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
 #define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
+/* The verdict event is written once this many ordinary messages (both
+ * directions) followed a successful Session Setup, or at a failure status, or
+ * when the conversation ends (README "Verdict events"). */
+#define ANALYZE_VERDICT_MESSAGES 8
 
 struct analyzer {
 	struct out *out;

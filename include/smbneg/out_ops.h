@@ -11,6 +11,7 @@
 #include "smbneg/flow.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/tally.h"
+#include "smbneg/uid.h"
 #include "smbneg/verdict.h"
 
 #include <stdbool.h>
@@ -43,6 +44,25 @@ struct out {
 	size_t nreasons;
 	uint64_t reasons_dropped;
 	bool progress_drawn;
+	/* JSON envelope (README "JSON schema") */
+	const char *sensor;    /* --sensor / the host name (live); NULL: null */
+	const char *interface; /* live: the -i name; NULL: null */
+	struct uid_gen uid;    /* per-connection uid key (uid.h) */
+	struct timeval now;    /* time of the file, host and summary events */
+	bool now_set;          /* ... unknown (null) until set */
+};
+
+/* A periodic `stats` event (--stats SECS, live). */
+struct out_stats {
+	uint64_t interval_secs;
+	uint64_t received;            /* pcap_stats ps_recv, cumulative */
+	uint64_t dropped, ifdropped;  /* since the last stats event */
+	uint64_t dropped_total, ifdropped_total;
+	uint64_t frames;              /* frames read, cumulative */
+	uint64_t open_conversations;
+	uint64_t conversations;       /* reported so far */
+	uint64_t bytes_held;          /* reassembly queues and -w evidence held */
+	uint64_t rss_bytes;           /* resident set size; 0 unknown */
 };
 
 struct out_ops {
@@ -51,6 +71,13 @@ struct out_ops {
 	/* A concluded conversation, numbered row. */
 	void (*conversation)(struct out *o, uint64_t row, const struct conv *c,
 			     const struct facts *f, const struct verdict *v);
+	/* The verdict of c as soon as the wire decided it (optional); decided_by
+	 * says what decided it: "messages", "failure" or "close". */
+	void (*verdict)(struct out *o, const struct conv *c, const struct facts *f,
+			const struct verdict *v, const struct frame_ctx *at,
+			const char *decided_by);
+	/* A periodic stats event (optional). */
+	void (*stats)(struct out *o, const struct out_stats *s);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
 	/* The per-server inventory (--hosts). */
