@@ -158,7 +158,9 @@ static const char *decided_by(const struct facts *f, const struct verdict *v)
 	    v->verdict != V_SIGNED && v->verdict != V_NOT_SIGNED && v->verdict != V_INCOMPLETE;
 	if (failure_seen && failure_verdict)
 		return "failure";
-	if (f->signed_after_session + f->unsigned_after_session >= ANALYZE_VERDICT_MESSAGES)
+	/* encrypted messages carry no signature: they count as protected traffic */
+	if (f->signed_after_session + f->unsigned_after_session + f->encrypted_msgs >=
+	    ANALYZE_VERDICT_MESSAGES)
 		return "messages";
 	return NULL;
 }

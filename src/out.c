@@ -16,6 +16,7 @@ void out_init(struct out *o, enum out_format fmt, FILE *f)
 void out_begin_file(struct out *o, const char *file)
 {
 	o->file = file;
+	o->inputs++;
 }
 
 void out_set_time(struct out *o, const struct timeval *now)

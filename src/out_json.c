@@ -42,7 +42,8 @@ void json_connection(struct jw *w, struct out *o, const struct conv *c)
 	conv_flow(c, 0, &fl);
 	uint64_t first_ns =
 	    (uint64_t)c->first_ts.tv_sec * 1000000000u + (uint64_t)c->first_ts.tv_usec * 1000u;
-	uid_make(&o->uid, &fl, first_ns, c->id, uid);
+	/* unique in a run even when two inputs hold the same connection */
+	uid_make(&o->uid, &fl, first_ns, o->inputs << 32 | (c->id & 0xffffffffu), uid);
 	j_str(w, "uid", uid);
 	j_str(w, "community_id", community_id_v1(&fl, 0, cid, sizeof cid) == 0 ? cid : NULL);
 	j_str(w, "file", o->file);

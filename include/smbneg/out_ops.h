@@ -48,6 +48,7 @@ struct out {
 	const char *sensor;    /* --sensor / the host name (live); NULL: null */
 	const char *interface; /* live: the -i name; NULL: null */
 	struct uid_gen uid;    /* per-connection uid key (uid.h) */
+	uint64_t inputs;       /* inputs begun: with the connection's number, the uid sequence */
 	struct timeval now;    /* time of the file, host and summary events */
 	bool now_set;          /* ... unknown (null) until set */
 };
