@@ -57,13 +57,6 @@ static void trans_req(struct tbuf *b, const uint16_t *setup, uint8_t nsetup, con
 	tb_bytes(b, name, n);             /* Name (OEM), NUL */
 }
 
-/* An error response body: WordCount 0, ByteCount 0 (MS-CIFS 2.2.3.1). */
-static void error_body(struct tbuf *b)
-{
-	tb_u8(b, 0);
-	tb_le16(b, 0);
-}
-
 /* Runs indicators_smb1 over an exact-size heap copy of b[0, n). */
 static indicator_mask feed1(struct indicator_state *s, const uint8_t *p, size_t n)
 {
@@ -74,6 +67,19 @@ static indicator_mask feed1(struct indicator_state *s, const uint8_t *p, size_t 
 	if (smb1_parse_header(&r, &h) == SMB_PARSE_OK)
 		m = indicators_smb1(s, &h, &r);
 	free(q);
+	return m;
+}
+
+/* An error reply (WordCount 0, ByteCount 0) to `cmd` with `status` and `mid`. */
+static indicator_mask reply1(struct indicator_state *s, uint8_t cmd, uint32_t status, uint16_t mid)
+{
+	struct tbuf b;
+	tb_init(&b);
+	smb1_hdr(&b, cmd, status, true, 0x0800, 0xFEFF, 0x0800, mid);
+	tb_u8(&b, 0);  /* WordCount */
+	tb_le16(&b, 0); /* ByteCount */
+	indicator_mask m = feed1(s, b.p, b.n);
+	tb_free(&b);
 	return m;
 }
 
@@ -99,15 +105,9 @@ static void test_ms17_010(void **state)
 	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_MS17_010_PROBE));
 	tb_free(&b);
 	/* an answer to another MID says nothing */
-	smb1_hdr(&b, 0x25, 0xC0000205, true, 0x0800, 0xFEFF, 0x0800, 0x0041);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), 0);
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x25, 0xC0000205, 0x0041), 0);
 	/* STATUS_INSUFF_SERVER_RESOURCES on the probe's MID: unpatched */
-	smb1_hdr(&b, 0x25, 0xC0000205, true, 0x0800, 0xFEFF, 0x0800, 0x0040);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_MS17_010_VULNERABLE));
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x25, 0xC0000205, 0x0040), IND_BIT(IND_MS17_010_VULNERABLE));
 	assert_int_equal(s.fired, IND_BIT(IND_MS17_010_PROBE) | IND_BIT(IND_MS17_010_VULNERABLE));
 }
 
@@ -121,15 +121,9 @@ static void test_ms17_010_patched(void **state)
 	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_MS17_010_PROBE));
 	tb_free(&b);
 	/* a patched server (and Samba) answers STATUS_ACCESS_DENIED (0xC0000022) */
-	smb1_hdr(&b, 0x25, 0xC0000022, true, 0x0800, 0xFEFF, 0x0800, 7);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), 0);
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x25, 0xC0000022, 7), 0);
 	/* a late INSUFF_SERVER_RESOURCES after the answer: not an answer */
-	smb1_hdr(&b, 0x25, 0xC0000205, true, 0x0800, 0xFEFF, 0x0800, 7);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), 0);
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x25, 0xC0000205, 7), 0);
 }
 
 static void test_ordinary_trans(void **state)
@@ -176,19 +170,13 @@ static void test_doublepulsar(void **state)
 	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_DOUBLEPULSAR_PROBE));
 	tb_free(&b);
 	/* implant: STATUS_NOT_IMPLEMENTED with MID 0x41 + 16 = 0x51 */
-	smb1_hdr(&b, 0x32, 0xC0000002, true, 0x0800, 0xFEFF, 0x0800, 0x51);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_DOUBLEPULSAR_IMPLANT));
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x32, 0xC0000002, 0x51), IND_BIT(IND_DOUBLEPULSAR_IMPLANT));
 	/* MID wraps: 0xFFF5 + 16 = 0x0005 */
 	struct indicator_state w = {0};
 	dp_probe(&b, 0x000E, 0xFFF5);
 	assert_int_equal(feed1(&w, b.p, b.n), IND_BIT(IND_DOUBLEPULSAR_PROBE));
 	tb_free(&b);
-	smb1_hdr(&b, 0x32, 0xC0000002, true, 0x0800, 0xFEFF, 0x0800, 0x0005);
-	error_body(&b);
-	assert_int_equal(feed1(&w, b.p, b.n), IND_BIT(IND_DOUBLEPULSAR_IMPLANT));
-	tb_free(&b);
+	assert_int_equal(reply1(&w, 0x32, 0xC0000002, 0x0005), IND_BIT(IND_DOUBLEPULSAR_IMPLANT));
 }
 
 static void test_doublepulsar_clean(void **state)
@@ -201,15 +189,9 @@ static void test_doublepulsar_clean(void **state)
 	assert_int_equal(feed1(&s, b.p, b.n), IND_BIT(IND_DOUBLEPULSAR_PROBE));
 	tb_free(&b);
 	/* a clean server answers on the same MID */
-	smb1_hdr(&b, 0x32, 0xC0000002, true, 0x0800, 0xFEFF, 0x0800, 0x41);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), 0);
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x32, 0xC0000002, 0x41), 0);
 	/* ... after which a Trans2 reply with MID 0x51 is someone else's */
-	smb1_hdr(&b, 0x32, 0, true, 0x0800, 0xFEFF, 0x0800, 0x51);
-	error_body(&b);
-	assert_int_equal(feed1(&s, b.p, b.n), 0);
-	tb_free(&b);
+	assert_int_equal(reply1(&s, 0x32, 0, 0x51), 0);
 	/* ordinary Trans2: FIND_FIRST2 (1), QUERY_FS_INFORMATION (3), DFS (0x10) */
 	const uint16_t subs[] = {0x0001, 0x0003, 0x0010};
 	for (size_t i = 0; i < 3; i++) {
