@@ -233,25 +233,25 @@ indicator_mask indicators_smb2_compressed(struct indicator_state *s, const struc
 
 /* eternalblue-exploit, second form.
  * Sources: the Metasploit module exploit/windows/smb/ms17_010_eternalblue
- * (its "SMB2 grooms" step and documentation) and worawit's public
- * eternalblue_exploit7.py / exploit-db 42030 notes, and RiskSense's analysis
- * cited above: to groom the srvnet pool the exploit opens many connections
- * and on each sends one NBSS header declaring 0xFFF7 (0x1FFF7 for some
- * targets) bytes, then an SMB2 protocol id followed by zero bytes (a header
- * whose StructureSize is 0, which no real peer sends), and never completes
- * the message. Raised when the declared length is within
- * [IND_GROOM_LEN_MIN, IND_GROOM_LEN_MAX], the kept bytes are "\xfeSMB" and
- * 60 zero bytes (the whole 64-byte header), and the message did not complete. */
+ * (its "SMB2 grooms" step), worawit's public eternalblue_exploit7.py /
+ * exploit-db 42030 (createConnectionWithBigSMBFirst80) and RiskSense's
+ * analysis cited above: to groom the srvnet pool the exploit opens many
+ * connections and on each sends one NBSS header declaring 0xFFF7 bytes
+ * (0x1FFF7 on some targets), a 4-byte marker ("\xfeSMB" in Metasploit,
+ * "BAAD" in worawit's code, whose comment says any value works) and zero
+ * bytes, then at most the shellcode body, and never completes the message.
+ * Raised when the declared length is within [IND_GROOM_LEN_MIN,
+ * IND_GROOM_LEN_MAX], the 60 bytes after the marker (the rest of an SMB2
+ * header, whose StructureSize would be 64 in any real message) are zero,
+ * and the message did not complete. Both markers are seen in the public
+ * corpus (suricata-verify's EternalBlue captures use "BAAD"). */
 indicator_mask indicators_nbss(struct indicator_state *s, uint32_t declared_len,
 			       const struct rd *kept, bool completed)
 {
 	if (completed || declared_len < IND_GROOM_LEN_MIN || declared_len > IND_GROOM_LEN_MAX)
 		return 0;
 	struct rd r = *kept;
-	const uint8_t *magic = rd_peek(&r, 4);
-	if (!magic || memcmp(magic, "\xfeSMB", 4) != 0)
-		return 0;
-	rd_skip(&r, 4);
+	rd_skip(&r, 4); /* the marker */
 	for (unsigned i = 4; i < SMB2_HEADER_SIZE; i++)
 		if (rd_u8(&r) != 0 || !rd_ok(&r))
 			return 0;

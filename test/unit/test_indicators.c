@@ -350,8 +350,13 @@ static void test_grooming(void **state)
 	uint8_t write[128] = {0xFE, 'S', 'M', 'B', 0x40, 0x00, 0x01, 0x00};
 	write[12] = 0x09; /* Command WRITE */
 	assert_int_equal(feed_nbss(0xFFF7, write, sizeof write, false), 0);
-	/* SMB1 magic */
-	uint8_t smb1[64] = {0xFF, 'S', 'M', 'B'};
+	/* worawit's exploit marks its grooms "BAAD" (suricata-verify's
+	 * EternalBlue captures): the marker is not checked */
+	uint8_t baad[132] = {'B', 'A', 'A', 'D'};
+	assert_int_equal(feed_nbss(0xFFF7, baad, sizeof baad, false),
+			 IND_BIT(IND_ETERNALBLUE_EXPLOIT));
+	/* an SMB1 WRITE_ANDX cut by the capture: non-zero command and flags */
+	uint8_t smb1[64] = {0xFF, 'S', 'M', 'B', 0x2F, 0, 0, 0, 0, 0x18, 0x07, 0xC8};
 	assert_int_equal(feed_nbss(0xFFF7, smb1, sizeof smb1, false), 0);
 }
 
