@@ -261,18 +261,21 @@ indicator_mask indicators_nbss(struct indicator_state *s, uint32_t declared_len,
 /* ---- NTLM --------------------------------------------------------------- */
 
 /* ntlm-fixed-challenge.
- * Sources: SPEC; Responder (lgandx/Responder, Responder.conf "Challenge =
- * Random", documented default 1122334455667788 in older releases and its
- * README "--lm" downgrade notes), Metasploit auxiliary/server/capture/smb
- * (CHALLENGE option, default 0x1122334455667788) and impacket smbserver.py
- * (SimpleSMBServer without a configured challenge: b'A' * 8, i.e.
- * 0x4141414141414141, read in Debian's python3-impacket). Real servers draw the
- * 8-byte ServerChallenge at random (MS-NLMP 3.2.5.1.1). */
+ * Sources: SPEC (0x4141414141414141, 0x1122334455667788); Responder
+ * (lgandx/Responder, Responder.conf "Challenge", 1122334455667788 in its
+ * documentation and older defaults) and Metasploit auxiliary/server/capture/smb
+ * (CHALLENGE option, default 1122334455667788); impacket smbserver.py, read in
+ * Debian 12's python3-impacket 0.10.0: the SMBSERVER class defaults to
+ * b'A' * 8 (0x4141414141414141) and SimpleSMBServer, which the smbserver.py
+ * example runs, configures the hex string "A" * 16, i.e. 0xAAAAAAAAAAAAAAAA
+ * (seen on the wire in captures/attack-ntlm-fixed-challenge.pcap). Real
+ * servers draw the 8-byte ServerChallenge at random (MS-NLMP 3.2.5.1.1). */
 indicator_mask indicators_challenge(struct indicator_state *s, const uint8_t challenge[8])
 {
 	static const uint8_t fixed[][8] = {
 	    {0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41},
 	    {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88},
+	    {0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (memcmp(challenge, fixed[i], 8) == 0)

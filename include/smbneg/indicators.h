@@ -92,7 +92,8 @@ indicator_mask indicators_smb2_compressed(struct indicator_state *s, const struc
 indicator_mask indicators_nbss(struct indicator_state *s, uint32_t declared_len,
 			       const struct rd *kept, bool completed);
 
-/* The 8-byte ServerChallenge of an NTLMSSP CHALLENGE (MS-NLMP 2.2.1.2). */
+/* The 8-byte ServerChallenge of an NTLMSSP CHALLENGE (MS-NLMP 2.2.1.2):
+ * 0x4141414141414141, 0x1122334455667788 or 0xAAAAAAAAAAAAAAAA. */
 indicator_mask indicators_challenge(struct indicator_state *s, const uint8_t challenge[8]);
 
 #endif

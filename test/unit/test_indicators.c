@@ -422,6 +422,9 @@ static void test_fixed_challenge(void **state)
 			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
 	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\x11\x22\x33\x44\x55\x66\x77\x88"),
 			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
+	/* impacket smbserver.py (SimpleSMBServer): unhexlify("A" * 16) */
+	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"),
+			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
 	/* challenges seen in the public corpus (arkime__smbtorture-ntlmssp) */
 	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\x28\xa3\xa3\x26\xa5\x3f\xa6\xf5"), 0);
 	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"AAAAAAAB"), 0);
