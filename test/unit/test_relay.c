@@ -279,6 +279,44 @@ static void test_names(void **state)
 	free(t);
 }
 
+/* The NTLM messages of captures/attack-ntlm-relay.pcap (smbclient ->
+ * impacket ntlmrelayx on 127.0.0.24 -> Samba on 127.0.0.22), as tshark
+ * decodes them: frames 19/20 CHALLENGE 4333e19853c0d01b, frames 21/22
+ * AUTHENTICATE with NTProofStr e121d40678b6397e27c1d519ee5aa4fd. */
+static void test_real_capture(void **state)
+{
+	(void)state;
+	struct relay_endpoint victim = {4, {127, 0, 0, 1}, 33738};
+	struct relay_endpoint relay_srv = {4, {127, 0, 0, 24}, 445};
+	struct relay_endpoint relay_cli = {4, {127, 0, 0, 24}, 41115};
+	struct relay_endpoint target = {4, {127, 0, 0, 22}, 445};
+	const uint8_t ch[8] = {0x43, 0x33, 0xe1, 0x98, 0x53, 0xc0, 0xd0, 0x1b};
+	const uint8_t np[16] = {0xe1, 0x21, 0xd4, 0x06, 0x78, 0xb6, 0x39, 0x7e,
+				0x27, 0xc1, 0xd5, 0x19, 0xee, 0x5a, 0xa4, 0xfd};
+	const uint64_t t0 = UINT64_C(1796031571000000);
+	struct relay_table *t = new_table(0);
+	struct relay_event ev;
+	struct relay_obs o = obs(2, relay_cli, target, 19, t0 + 190175);
+	assert_false(relay_observe_challenge(t, &o, ch, &ev));
+	o = obs(1, victim, relay_srv, 20, t0 + 190805);
+	assert_true(relay_observe_challenge(t, &o, ch, &ev));
+	o = obs(1, victim, relay_srv, 21, t0 + 191037);
+	assert_true(relay_observe_authenticate(t, &o, np, "smbnegattack", "WORKGROUP", &ev));
+	o = obs(2, relay_cli, target, 22, t0 + 192331);
+	assert_true(relay_observe_authenticate(t, &o, np, "smbnegattack", "WORKGROUP", &ev));
+	assert_int_equal(ev.victim.addr[3], 1);
+	assert_int_equal(ev.victim.port, 33738);
+	assert_int_equal(ev.relay_server.addr[3], 24);
+	assert_int_equal(ev.target.addr[3], 22);
+	assert_string_equal(ev.user, "smbnegattack");
+	assert_string_equal(ev.domain, "WORKGROUP");
+	assert_int_equal(ev.evidence, RELAY_EV_CHALLENGE_FORWARDED | RELAY_EV_NTPROOFSTR_REUSED);
+	const uint64_t frames[4] = {19, 20, 21, 22};
+	assert_int_equal(ev.nframes, 4);
+	assert_memory_equal(ev.frames, frames, sizeof frames);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_no_match),   cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_window),     cmocka_unit_test(test_wrap_around),
 	    cmocka_unit_test(test_bounded),    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_real_capture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
