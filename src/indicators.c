@@ -10,15 +10,15 @@
 #include <string.h>
 
 const struct tok indicator_bits[] = {
-	{IND_BIT(IND_NTLM_FIXED_CHALLENGE), "ntlm-fixed-challenge"},
-	{IND_BIT(IND_NTLM_RELAY), "ntlm-relay"},
-	{IND_BIT(IND_MS17_010_PROBE), "ms17-010-probe"},
-	{IND_BIT(IND_MS17_010_VULNERABLE), "ms17-010-vulnerable"},
-	{IND_BIT(IND_DOUBLEPULSAR_PROBE), "doublepulsar-probe"},
-	{IND_BIT(IND_DOUBLEPULSAR_IMPLANT), "doublepulsar-implant"},
-	{IND_BIT(IND_ETERNALBLUE_EXPLOIT), "eternalblue-exploit"},
-	{IND_BIT(IND_SMBGHOST_EXPLOIT), "smbghost-exploit"},
-	{0, NULL},
+    {IND_BIT(IND_NTLM_FIXED_CHALLENGE), "ntlm-fixed-challenge"},
+    {IND_BIT(IND_NTLM_RELAY), "ntlm-relay"},
+    {IND_BIT(IND_MS17_010_PROBE), "ms17-010-probe"},
+    {IND_BIT(IND_MS17_010_VULNERABLE), "ms17-010-vulnerable"},
+    {IND_BIT(IND_DOUBLEPULSAR_PROBE), "doublepulsar-probe"},
+    {IND_BIT(IND_DOUBLEPULSAR_IMPLANT), "doublepulsar-implant"},
+    {IND_BIT(IND_ETERNALBLUE_EXPLOIT), "eternalblue-exploit"},
+    {IND_BIT(IND_SMBGHOST_EXPLOIT), "smbghost-exploit"},
+    {0, NULL},
 };
 
 const char *indicator_name(enum indicator i)
@@ -76,8 +76,8 @@ static indicator_mask rule_ms17_010(struct indicator_state *s, const struct smb1
 			return 0;
 		s->peek_pending = false;
 		return h->status == IND_STATUS_INSUFF_SERVER_RESOURCES
-			       ? raise(s, IND_BIT(IND_MS17_010_VULNERABLE))
-			       : 0;
+			   ? raise(s, IND_BIT(IND_MS17_010_VULNERABLE))
+			   : 0;
 	}
 	uint16_t sub, fid;
 	if (!trans_setup(body, &sub, &fid) || sub != IND_TRANS_PEEK_NMPIPE || fid != 0)
@@ -176,8 +176,7 @@ static indicator_mask rule_eternalblue(struct indicator_state *s, const struct s
 		s->nt_uid = h->uid;
 		return 0;
 	}
-	if (h->command != IND_SMB1_CMD_TRANSACTION2_SECONDARY || !s->nt_pending ||
-	    !s->nt_oversized)
+	if (h->command != IND_SMB1_CMD_TRANSACTION2_SECONDARY || !s->nt_pending || !s->nt_oversized)
 		return 0;
 	if (h->pid_low != s->nt_pid || h->mid != s->nt_mid || h->tid != s->nt_tid ||
 	    h->uid != s->nt_uid)

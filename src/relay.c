@@ -12,9 +12,9 @@
 #include <string.h>
 
 const struct tok relay_evidence_bits[] = {
-	{RELAY_EV_NTPROOFSTR_REUSED, "ntproofstr-reused"},
-	{RELAY_EV_CHALLENGE_FORWARDED, "challenge-forwarded"},
-	{0, NULL},
+    {RELAY_EV_NTPROOFSTR_REUSED, "ntproofstr-reused"},
+    {RELAY_EV_CHALLENGE_FORWARDED, "challenge-forwarded"},
+    {0, NULL},
 };
 
 void relay_init(struct relay_table *t, uint64_t window_us)

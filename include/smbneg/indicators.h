@@ -19,13 +19,13 @@
 /* Names are a contract (SPEC); the table indicator_bits spells them once. */
 enum indicator {
 	IND_NTLM_FIXED_CHALLENGE, /* "ntlm-fixed-challenge" */
-	IND_NTLM_RELAY,           /* "ntlm-relay" (set by the caller from relay.h) */
-	IND_MS17_010_PROBE,       /* "ms17-010-probe" */
+	IND_NTLM_RELAY,		  /* "ntlm-relay" (set by the caller from relay.h) */
+	IND_MS17_010_PROBE,	  /* "ms17-010-probe" */
 	IND_MS17_010_VULNERABLE,  /* "ms17-010-vulnerable" */
-	IND_DOUBLEPULSAR_PROBE,   /* "doublepulsar-probe" */
+	IND_DOUBLEPULSAR_PROBE,	  /* "doublepulsar-probe" */
 	IND_DOUBLEPULSAR_IMPLANT, /* "doublepulsar-implant" */
 	IND_ETERNALBLUE_EXPLOIT,  /* "eternalblue-exploit" */
-	IND_SMBGHOST_EXPLOIT,     /* "smbghost-exploit" */
+	IND_SMBGHOST_EXPLOIT,	  /* "smbghost-exploit" */
 	IND_COUNT
 };
 
@@ -40,12 +40,12 @@ const char *indicator_name(enum indicator i);
 
 /* SMB1 commands (MS-CIFS 2.2.2.1), Transaction subcommands (2.2.2.2) and
  * Transaction2 subcommands (2.2.2.3) the rules look at. */
-#define IND_SMB1_CMD_TRANSACTION 0x25            /* MS-CIFS 2.2.4.33 */
-#define IND_SMB1_CMD_TRANSACTION2 0x32           /* MS-CIFS 2.2.4.46 */
+#define IND_SMB1_CMD_TRANSACTION 0x25		 /* MS-CIFS 2.2.4.33 */
+#define IND_SMB1_CMD_TRANSACTION2 0x32		 /* MS-CIFS 2.2.4.46 */
 #define IND_SMB1_CMD_TRANSACTION2_SECONDARY 0x33 /* MS-CIFS 2.2.4.47 */
-#define IND_SMB1_CMD_NT_TRANSACT 0xA0            /* MS-CIFS 2.2.4.62 */
-#define IND_TRANS_PEEK_NMPIPE 0x0023             /* MS-CIFS 2.2.5.5 */
-#define IND_TRANS2_SESSION_SETUP 0x000E          /* MS-CIFS 2.2.6.15 (reserved) */
+#define IND_SMB1_CMD_NT_TRANSACT 0xA0		 /* MS-CIFS 2.2.4.62 */
+#define IND_TRANS_PEEK_NMPIPE 0x0023		 /* MS-CIFS 2.2.5.5 */
+#define IND_TRANS2_SESSION_SETUP 0x000E		 /* MS-CIFS 2.2.6.15 (reserved) */
 /* NTSTATUS, MS-ERREF 2.3.1 */
 #define IND_STATUS_NOT_IMPLEMENTED 0xC0000002u
 #define IND_STATUS_INSUFF_SERVER_RESOURCES 0xC0000205u
@@ -64,14 +64,14 @@ const char *indicator_name(enum indicator i);
 /* Per-conversation memory of the requests whose answer or continuation a
  * rule waits for (the last one of each kind; zero-initialise). */
 struct indicator_state {
-	bool peek_pending;    /* Trans PeekNamedPipe on FID 0 sent ... */
-	uint16_t peek_mid;    /* ... with this MID */
-	bool dp_pending;      /* Trans2 SESSION_SETUP sent ... */
-	uint16_t dp_mid;      /* ... with this MID */
-	bool nt_pending;      /* NT Transact request seen ... */
-	bool nt_oversized;    /* ... declaring more data than a Trans2 can hold */
+	bool peek_pending; /* Trans PeekNamedPipe on FID 0 sent ... */
+	uint16_t peek_mid; /* ... with this MID */
+	bool dp_pending;   /* Trans2 SESSION_SETUP sent ... */
+	uint16_t dp_mid;   /* ... with this MID */
+	bool nt_pending;   /* NT Transact request seen ... */
+	bool nt_oversized; /* ... declaring more data than a Trans2 can hold */
 	uint16_t nt_pid, nt_mid, nt_tid, nt_uid; /* its <PID, MID, TID, UID> */
-	indicator_mask fired; /* union of everything raised so far */
+	indicator_mask fired;			 /* union of everything raised so far */
 };
 
 /* One SMB1 message: h from smb1_parse_header(), body the same reader as that

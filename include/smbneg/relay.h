@@ -38,8 +38,8 @@
 #define RELAY_TABLE_SIZE 4096
 #define RELAY_MAX_PAIRS 256 /* recent victim/target pairs whose evidence accumulates */
 #define RELAY_WINDOW_US (UINT64_C(300) * 1000000)
-#define RELAY_NAME_MAX 64   /* bytes kept of user and domain (UTF-8, cut) */
-#define RELAY_MAX_FRAMES 4  /* two CHALLENGE and two AUTHENTICATE frames */
+#define RELAY_NAME_MAX 64  /* bytes kept of user and domain (UTF-8, cut) */
+#define RELAY_MAX_FRAMES 4 /* two CHALLENGE and two AUTHENTICATE frames */
 
 /* family: 4 or 6 (0: unset); addr: IPv4 in the first 4 bytes; port host order. */
 struct relay_endpoint {
@@ -50,11 +50,11 @@ struct relay_endpoint {
 
 /* Where one NTLM message was seen. */
 struct relay_obs {
-	uint64_t conv_id;              /* the caller's conversation id (unique per run) */
-	struct relay_endpoint client;  /* the conversation's client (TCP initiator) */
-	struct relay_endpoint server;  /* and its server */
-	uint64_t frame;                /* frame number of the message */
-	uint64_t ts_us;                /* capture time, microseconds */
+	uint64_t conv_id;	      /* the caller's conversation id (unique per run) */
+	struct relay_endpoint client; /* the conversation's client (TCP initiator) */
+	struct relay_endpoint server; /* and its server */
+	uint64_t frame;		      /* frame number of the message */
+	uint64_t ts_us;		      /* capture time, microseconds */
 };
 
 enum relay_evidence {
@@ -66,13 +66,13 @@ extern const struct tok relay_evidence_bits[];
 
 struct relay_event {
 	uint64_t victim_conv, target_conv;
-	struct relay_endpoint victim;       /* client of the victim conversation */
-	struct relay_endpoint relay_server; /* relay host as the victim's server */
-	struct relay_endpoint relay_client; /* relay host as the target's client */
-	struct relay_endpoint target;       /* server of the target conversation */
+	struct relay_endpoint victim;			   /* client of the victim conversation */
+	struct relay_endpoint relay_server;		   /* relay host as the victim's server */
+	struct relay_endpoint relay_client;		   /* relay host as the target's client */
+	struct relay_endpoint target;			   /* server of the target conversation */
 	char user[RELAY_NAME_MAX], domain[RELAY_NAME_MAX]; /* "" until an AUTHENTICATE names them */
-	unsigned evidence;                  /* enum relay_evidence bits */
-	uint64_t frames[RELAY_MAX_FRAMES];  /* ascending, distinct */
+	unsigned evidence;				   /* enum relay_evidence bits */
+	uint64_t frames[RELAY_MAX_FRAMES];		   /* ascending, distinct */
 	unsigned nframes;
 	bool updated; /* this pair was reported before: this event supersedes that one */
 };
@@ -81,7 +81,7 @@ enum relay_key_kind { RELAY_KEY_CHALLENGE, RELAY_KEY_NTPROOFSTR };
 
 struct relay_entry {
 	bool used;
-	uint8_t kind;    /* enum relay_key_kind */
+	uint8_t kind;	 /* enum relay_key_kind */
 	uint8_t key[16]; /* challenge: first 8 bytes, rest zero */
 	struct relay_obs obs;
 	char user[RELAY_NAME_MAX], domain[RELAY_NAME_MAX];
@@ -94,11 +94,11 @@ struct relay_pair {
 
 struct relay_table {
 	struct relay_entry e[RELAY_TABLE_SIZE];
-	size_t next;                 /* ring position of the next insert */
+	size_t next; /* ring position of the next insert */
 	struct relay_pair pairs[RELAY_MAX_PAIRS];
 	size_t next_pair;
 	uint64_t window_us;
-	uint64_t now_us;             /* newest ts_us fed */
+	uint64_t now_us;		/* newest ts_us fed */
 	uint64_t observed, overwritten; /* counters */
 };
 

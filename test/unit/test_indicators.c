@@ -15,18 +15,18 @@
 static void smb1_hdr(struct tbuf *b, uint8_t cmd, uint32_t status, bool reply, uint16_t tid,
 		     uint16_t pid, uint16_t uid, uint16_t mid)
 {
-	tb_bytes(b, "\xffSMB", 4); /* Protocol */
-	tb_u8(b, cmd);             /* Command */
-	tb_le32(b, status);        /* Status (NT status: Flags2 bit 14 set) */
+	tb_bytes(b, "\xffSMB", 4);     /* Protocol */
+	tb_u8(b, cmd);		       /* Command */
+	tb_le32(b, status);	       /* Status (NT status: Flags2 bit 14 set) */
 	tb_u8(b, reply ? 0x98 : 0x18); /* Flags: REPLY?|caseless|canonical */
-	tb_le16(b, 0xC807);        /* Flags2 UNICODE|NT_STATUS|EXT_SEC|... */
-	tb_le16(b, 0);             /* PIDHigh */
-	tb_fill(b, 0, 8);          /* SecuritySignature */
-	tb_le16(b, 0);             /* Reserved */
-	tb_le16(b, tid);           /* TID */
-	tb_le16(b, pid);           /* PIDLow */
-	tb_le16(b, uid);           /* UID */
-	tb_le16(b, mid);           /* MID */
+	tb_le16(b, 0xC807);	       /* Flags2 UNICODE|NT_STATUS|EXT_SEC|... */
+	tb_le16(b, 0);		       /* PIDHigh */
+	tb_fill(b, 0, 8);	       /* SecuritySignature */
+	tb_le16(b, 0);		       /* Reserved */
+	tb_le16(b, tid);	       /* TID */
+	tb_le16(b, pid);	       /* PIDLow */
+	tb_le16(b, uid);	       /* UID */
+	tb_le16(b, mid);	       /* MID */
 }
 
 /* A Transaction or Transaction2 request body (MS-CIFS 2.2.4.33.1 /
@@ -35,26 +35,26 @@ static void smb1_hdr(struct tbuf *b, uint8_t cmd, uint32_t status, bool reply, u
 static void trans_req(struct tbuf *b, const uint16_t *setup, uint8_t nsetup, const char *name)
 {
 	tb_u8(b, (uint8_t)(14 + nsetup)); /* WordCount */
-	tb_le16(b, 0);                    /* TotalParameterCount */
-	tb_le16(b, 0);                    /* TotalDataCount */
-	tb_le16(b, 0xFFFF);               /* MaxParameterCount */
-	tb_le16(b, 0xFFFF);               /* MaxDataCount */
-	tb_u8(b, 0);                      /* MaxSetupCount */
-	tb_u8(b, 0);                      /* Reserved1 */
-	tb_le16(b, 0);                    /* Flags */
-	tb_le32(b, 0);                    /* Timeout */
-	tb_le16(b, 0);                    /* Reserved2 */
-	tb_le16(b, 0);                    /* ParameterCount */
-	tb_le16(b, 0x4A);                 /* ParameterOffset */
-	tb_le16(b, 0);                    /* DataCount */
-	tb_le16(b, 0x4A);                 /* DataOffset */
-	tb_u8(b, nsetup);                 /* SetupCount */
-	tb_u8(b, 0);                      /* Reserved3 */
+	tb_le16(b, 0);			  /* TotalParameterCount */
+	tb_le16(b, 0);			  /* TotalDataCount */
+	tb_le16(b, 0xFFFF);		  /* MaxParameterCount */
+	tb_le16(b, 0xFFFF);		  /* MaxDataCount */
+	tb_u8(b, 0);			  /* MaxSetupCount */
+	tb_u8(b, 0);			  /* Reserved1 */
+	tb_le16(b, 0);			  /* Flags */
+	tb_le32(b, 0);			  /* Timeout */
+	tb_le16(b, 0);			  /* Reserved2 */
+	tb_le16(b, 0);			  /* ParameterCount */
+	tb_le16(b, 0x4A);		  /* ParameterOffset */
+	tb_le16(b, 0);			  /* DataCount */
+	tb_le16(b, 0x4A);		  /* DataOffset */
+	tb_u8(b, nsetup);		  /* SetupCount */
+	tb_u8(b, 0);			  /* Reserved3 */
 	for (uint8_t i = 0; i < nsetup; i++)
-		tb_le16(b, setup[i]);     /* Setup[i] */
+		tb_le16(b, setup[i]); /* Setup[i] */
 	size_t n = strlen(name) + 1;
-	tb_le16(b, (uint16_t)n);          /* ByteCount */
-	tb_bytes(b, name, n);             /* Name (OEM), NUL */
+	tb_le16(b, (uint16_t)n); /* ByteCount */
+	tb_bytes(b, name, n);	 /* Name (OEM), NUL */
 }
 
 /* Runs indicators_smb1 over an exact-size heap copy of b[0, n). */
@@ -76,7 +76,7 @@ static indicator_mask reply1(struct indicator_state *s, uint8_t cmd, uint32_t st
 	struct tbuf b;
 	tb_init(&b);
 	smb1_hdr(&b, cmd, status, true, 0x0800, 0xFEFF, 0x0800, mid);
-	tb_u8(&b, 0);  /* WordCount */
+	tb_u8(&b, 0);	/* WordCount */
 	tb_le16(&b, 0); /* ByteCount */
 	indicator_mask m = feed1(s, b.p, b.n);
 	tb_free(&b);
@@ -90,7 +90,7 @@ static void peek_probe(struct tbuf *b, uint16_t fid, uint16_t mid)
 {
 	static uint16_t setup[2];
 	setup[0] = 0x0023; /* TRANS_PEEK_NMPIPE */
-	setup[1] = fid;    /* FID */
+	setup[1] = fid;	   /* FID */
 	smb1_hdr(b, 0x25, 0, false, 0x0800, 0xFEFF, 0x0800, mid);
 	trans_req(b, setup, 2, "\\PIPE\\");
 }
@@ -211,23 +211,23 @@ static void nt_trans(struct tbuf *b, uint16_t mid, uint32_t total_data, uint32_t
 		     uint16_t function)
 {
 	smb1_hdr(b, 0xA0, 0, false, 0x0800, 0xFEFF, 0x0800, mid);
-	tb_u8(b, 20);           /* WordCount 19 + SetupCount 1 */
-	tb_u8(b, 1);            /* MaxSetupCount */
-	tb_le16(b, 0);          /* Reserved1 */
-	tb_le32(b, 30);         /* TotalParameterCount */
-	tb_le32(b, total_data); /* TotalDataCount */
-	tb_le32(b, 30);         /* MaxParameterCount */
-	tb_le32(b, 0);          /* MaxDataCount */
-	tb_le32(b, 0);          /* ParameterCount */
-	tb_le32(b, 0x4C);       /* ParameterOffset */
-	tb_le32(b, 8);          /* DataCount */
-	tb_le32(b, 0x50);       /* DataOffset */
-	tb_u8(b, 1);            /* SetupCount */
-	tb_le16(b, function);   /* Function */
-	tb_le16(b, 0);          /* Setup[0] */
-	tb_le16(b, 13);         /* ByteCount: 5 pad + 8 data */
-	tb_fill(b, 0, 5);       /* pad from 32 + 1 + 40 + 2 = 75 to 0x50 */
-	tb_le32(b, fea_size);   /* FEALIST SizeOfListInBytes */
+	tb_u8(b, 20);			    /* WordCount 19 + SetupCount 1 */
+	tb_u8(b, 1);			    /* MaxSetupCount */
+	tb_le16(b, 0);			    /* Reserved1 */
+	tb_le32(b, 30);			    /* TotalParameterCount */
+	tb_le32(b, total_data);		    /* TotalDataCount */
+	tb_le32(b, 30);			    /* MaxParameterCount */
+	tb_le32(b, 0);			    /* MaxDataCount */
+	tb_le32(b, 0);			    /* ParameterCount */
+	tb_le32(b, 0x4C);		    /* ParameterOffset */
+	tb_le32(b, 8);			    /* DataCount */
+	tb_le32(b, 0x50);		    /* DataOffset */
+	tb_u8(b, 1);			    /* SetupCount */
+	tb_le16(b, function);		    /* Function */
+	tb_le16(b, 0);			    /* Setup[0] */
+	tb_le16(b, 13);			    /* ByteCount: 5 pad + 8 data */
+	tb_fill(b, 0, 5);		    /* pad from 32 + 1 + 40 + 2 = 75 to 0x50 */
+	tb_le32(b, fea_size);		    /* FEALIST SizeOfListInBytes */
 	tb_bytes(b, "\x00\x00\x00\x00", 4); /* first FEA: flags 0, name 0, value 0 */
 }
 
@@ -235,17 +235,17 @@ static void nt_trans(struct tbuf *b, uint16_t mid, uint32_t total_data, uint32_t
 static void trans2_secondary(struct tbuf *b, uint16_t mid)
 {
 	smb1_hdr(b, 0x33, 0, false, 0x0800, 0xFEFF, 0x0800, mid);
-	tb_u8(b, 9);         /* WordCount */
-	tb_le16(b, 0);       /* TotalParameterCount */
+	tb_u8(b, 9);	     /* WordCount */
+	tb_le16(b, 0);	     /* TotalParameterCount */
 	tb_le16(b, 0xFFFF);  /* TotalDataCount */
-	tb_le16(b, 0);       /* ParameterCount */
-	tb_le16(b, 0);       /* ParameterOffset */
-	tb_le16(b, 0);       /* ParameterDisplacement */
-	tb_le16(b, 4);       /* DataCount */
+	tb_le16(b, 0);	     /* ParameterCount */
+	tb_le16(b, 0);	     /* ParameterOffset */
+	tb_le16(b, 0);	     /* ParameterDisplacement */
+	tb_le16(b, 4);	     /* DataCount */
 	tb_le16(b, 0x35);    /* DataOffset */
 	tb_le16(b, 0x3E0);   /* DataDisplacement */
-	tb_le16(b, 0);       /* FID */
-	tb_le16(b, 4);       /* ByteCount */
+	tb_le16(b, 0);	     /* FID */
+	tb_le16(b, 4);	     /* ByteCount */
 	tb_fill(b, 0x41, 4); /* data */
 }
 
@@ -369,10 +369,10 @@ static indicator_mask feed_comp(uint32_t original, uint16_t flags, uint32_t offs
 	struct tbuf b;
 	tb_init(&b);
 	tb_bytes(&b, "\xfcSMB", 4); /* ProtocolId */
-	tb_le32(&b, original);      /* OriginalCompressedSegmentSize */
-	tb_le16(&b, 0x0001);        /* CompressionAlgorithm LZNT1 */
-	tb_le16(&b, flags);         /* Flags */
-	tb_le32(&b, offset);        /* Offset / Length */
+	tb_le32(&b, original);	    /* OriginalCompressedSegmentSize */
+	tb_le16(&b, 0x0001);	    /* CompressionAlgorithm LZNT1 */
+	tb_le16(&b, flags);	    /* Flags */
+	tb_le32(&b, offset);	    /* Offset / Length */
 	tb_fill(&b, 0x42, extra);   /* compressed data */
 	size_t n = cut < b.n ? cut : b.n;
 	uint8_t *q = heap_copy(b.p, n);
@@ -420,23 +420,27 @@ static void test_fixed_challenge(void **state)
 	struct indicator_state s = {0};
 	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"AAAAAAAA"),
 			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
-	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\x11\x22\x33\x44\x55\x66\x77\x88"),
-			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
+	assert_int_equal(
+	    indicators_challenge(&s, (const uint8_t *)"\x11\x22\x33\x44\x55\x66\x77\x88"),
+	    IND_BIT(IND_NTLM_FIXED_CHALLENGE));
 	/* impacket smbserver.py (SimpleSMBServer): unhexlify("A" * 16) */
-	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"),
-			 IND_BIT(IND_NTLM_FIXED_CHALLENGE));
+	assert_int_equal(
+	    indicators_challenge(&s, (const uint8_t *)"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa"),
+	    IND_BIT(IND_NTLM_FIXED_CHALLENGE));
 	/* challenges seen in the public corpus (arkime__smbtorture-ntlmssp) */
-	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\x28\xa3\xa3\x26\xa5\x3f\xa6\xf5"), 0);
+	assert_int_equal(
+	    indicators_challenge(&s, (const uint8_t *)"\x28\xa3\xa3\x26\xa5\x3f\xa6\xf5"), 0);
 	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"AAAAAAAB"), 0);
-	assert_int_equal(indicators_challenge(&s, (const uint8_t *)"\x88\x77\x66\x55\x44\x33\x22\x11"), 0);
+	assert_int_equal(
+	    indicators_challenge(&s, (const uint8_t *)"\x88\x77\x66\x55\x44\x33\x22\x11"), 0);
 }
 
 static void test_names(void **state)
 {
 	(void)state;
 	static const char *const want[IND_COUNT] = {
-	    "ntlm-fixed-challenge", "ntlm-relay",           "ms17-010-probe",
-	    "ms17-010-vulnerable",  "doublepulsar-probe",   "doublepulsar-implant",
+	    "ntlm-fixed-challenge", "ntlm-relay",	  "ms17-010-probe",
+	    "ms17-010-vulnerable",  "doublepulsar-probe", "doublepulsar-implant",
 	    "eternalblue-exploit",  "smbghost-exploit",
 	};
 	for (unsigned i = 0; i < IND_COUNT; i++) {
@@ -458,7 +462,8 @@ static void test_truncation_sweep(void **state)
 	const size_t words_end = 32 + 1 + 2 * 16; /* header, WordCount, 16 words */
 	for (size_t k = 0; k <= b.n; k++) {
 		struct indicator_state s = {0};
-		assert_int_equal(feed1(&s, b.p, k), k >= words_end ? IND_BIT(IND_MS17_010_PROBE) : 0);
+		assert_int_equal(feed1(&s, b.p, k),
+				 k >= words_end ? IND_BIT(IND_MS17_010_PROBE) : 0);
 	}
 	tb_free(&b);
 	dp_probe(&b, 0x000E, 0x41);

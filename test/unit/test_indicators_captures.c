@@ -271,12 +271,18 @@ static unsigned check_dir(const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		const char *n = e->d_name;
 		size_t l = strlen(n);
-		if (!(l > 5 && (strcmp(n + l - 5, ".pcap") == 0 || strcmp(n + l - 7, ".pcapng") == 0 ||
-				strcmp(n + l - 4, ".cap") == 0)))
+		if (!(l > 5 &&
+		      (strcmp(n + l - 5, ".pcap") == 0 || strcmp(n + l - 7, ".pcapng") == 0 ||
+		       strcmp(n + l - 4, ".cap") == 0)))
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, n);
-		struct scan sc = {calloc(MAX_FLOWS, sizeof(struct flow)), malloc(sizeof(struct relay_table)), 0, 0, 0, {0}};
+		struct scan sc = {calloc(MAX_FLOWS, sizeof(struct flow)),
+				  malloc(sizeof(struct relay_table)),
+				  0,
+				  0,
+				  0,
+				  {0}};
 		assert_non_null(sc.flows);
 		assert_non_null(sc.relay);
 		relay_init(sc.relay, 0);
@@ -294,8 +300,8 @@ static unsigned check_dir(const char *dir)
 			for (size_t i = 0; i < MAX_FLOWS; i++)
 				count += sc.flows[i].used && want && sc.flows[i].ind.fired == want;
 			if (want && count != x->sets[k].conversations)
-				fail_msg("%s: %u conversations with indicators 0x%x, expected %u", n, count,
-					 want, x->sets[k].conversations);
+				fail_msg("%s: %u conversations with indicators 0x%x, expected %u",
+					 n, count, want, x->sets[k].conversations);
 		}
 		for (size_t i = 0; i < MAX_FLOWS; i++) {
 			indicator_mask got = sc.flows[i].ind.fired;
@@ -303,10 +309,12 @@ static unsigned check_dir(const char *dir)
 			for (unsigned k = 0; x && k < 3; k++)
 				listed = listed || (got == x->sets[k].mask && got);
 			if (got && !listed)
-				fail_msg("%s: conversation %zu raised 0x%x, not expected", n, i + 1, got);
+				fail_msg("%s: conversation %zu raised 0x%x, not expected", n, i + 1,
+					 got);
 		}
 		if (sc.relay_events != (x ? x->relays : 0))
-			fail_msg("%s: %u relay events, expected %u", n, sc.relay_events, x ? x->relays : 0);
+			fail_msg("%s: %u relay events, expected %u", n, sc.relay_events,
+				 x ? x->relays : 0);
 		free(sc.flows);
 		free(sc.relay);
 	}

@@ -228,7 +228,8 @@ static void test_wrap_around(void **state)
 		assert_int_equal(relay_observe_challenge(t, &o, chal, &ev),
 				 fill == RELAY_TABLE_SIZE - 1);
 		assert_int_equal(t->observed, fill + 2);
-		assert_int_equal(t->overwritten, fill + 2 > RELAY_TABLE_SIZE ? fill + 2 - RELAY_TABLE_SIZE : 0);
+		assert_int_equal(t->overwritten,
+				 fill + 2 > RELAY_TABLE_SIZE ? fill + 2 - RELAY_TABLE_SIZE : 0);
 		free(t);
 	}
 }
@@ -243,7 +244,8 @@ static void test_bounded(void **state)
 	struct relay_event ev;
 	unsigned matches = 0;
 	for (unsigned i = 0; i < 100000; i++) {
-		uint8_t c[8] = {(uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16), 0x5a, 0, 0, 0, 0};
+		uint8_t c[8] = {(uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16), 0x5a, 0, 0, 0,
+				0};
 		/* every pair of observations is one small relay */
 		struct relay_obs o = obs(2 * i + 1, ep4(1, 1), ep4(66, 445), i, i);
 		if (i % 2)
@@ -320,10 +322,10 @@ static void test_real_capture(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_full_relay), cmocka_unit_test(test_either_order),
-	    cmocka_unit_test(test_no_match),   cmocka_unit_test(test_ipv6),
-	    cmocka_unit_test(test_window),     cmocka_unit_test(test_wrap_around),
-	    cmocka_unit_test(test_bounded),    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_full_relay),	 cmocka_unit_test(test_either_order),
+	    cmocka_unit_test(test_no_match),	 cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_window),	 cmocka_unit_test(test_wrap_around),
+	    cmocka_unit_test(test_bounded),	 cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_real_capture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
