@@ -146,9 +146,11 @@ def smb1_preamble(c, ts, mid0=1):
     # Negotiate response, MS-CIFS 2.2.4.52.2 (NT LM 0.12, no extended security):
     # DialectIndex 0, SecurityMode 0x03 (user, encrypt; signing disabled: the
     # Windows 7 default), MaxMpxCount 50, MaxNumberVcs 1, MaxBufferSize 16644,
-    # MaxRawSize 65536, SessionKey 0, Capabilities 0x0000F3FD, SystemTime,
-    # TimeZone 0, ChallengeLength 8; bytes: Challenge, DomainName (OEM).
-    words = struct.pack("<HBHHIIIIQhB", 0, 0x03, 50, 1, 16644, 65536, 0, 0x0000F3FD,
+    # MaxRawSize 65536, SessionKey 0, Capabilities 0x0000F3F9 (CAP_UNICODE 0x4
+    # clear, so that DomainName is OEM: readers take either Flags2 UNICODE or
+    # CAP_UNICODE to mean UTF-16), SystemTime, TimeZone 0, ChallengeLength 8;
+    # bytes: Challenge, DomainName (OEM).
+    words = struct.pack("<HBHHIIIIQhB", 0, 0x03, 50, 1, 16644, 65536, 0, 0x0000F3F9,
                         133440000000000000, 0, 8)
     ts = c.send(ts, "s", nbss(smb1(0x72, words, b"\x5a\x1f\x33\xc2\x07\x9e\x41\xd0WORKGROUP\x00",
                                    mid0, reply=True)))
