@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 void analyze_init(struct analyzer *a, struct out *out)
 {
 	memset(a, 0, sizeof *a);
 	a->out = out;
 	tally_init(&a->tally);
-	a->dumper_dlt = -1;
 	a->last_dlt = -1;
 }
 
@@ -46,7 +47,7 @@ static struct evidence *conv_app(struct conv *c)
 static void on_frame(void *arg, struct conv *c, const struct frame_ctx *f)
 {
 	struct analyzer *a = arg;
-	if (!a->write_path)
+	if (!a->writer)
 		return;
 	struct evidence *ev = conv_app(c);
 	if (!ev)
@@ -91,48 +92,27 @@ static void evidence_free(struct analyzer *a, struct conv *c)
 	c->app = NULL;
 }
 
-/* Open the -w file for link type dlt; false (reported once) on failure. */
-static bool open_dumper(struct analyzer *a, int dlt)
-{
-	a->dead = pcap_open_dead(dlt, 262144);
-	if (!a->dead)
-		return false;
-	a->dumper = pcap_dump_open(a->dead, a->write_path);
-	if (!a->dumper) {
-		fprintf(stderr, "smbneg: -w %s: %s\n", a->write_path, pcap_geterr(a->dead));
-		pcap_close(a->dead);
-		a->dead = NULL;
-		a->write_path = NULL;
-		a->write_failed = true;
-		return false;
-	}
-	a->dumper_dlt = dlt;
-	return true;
-}
-
 /* -w: append the conversation's kept frames to the evidence file. */
 static void write_evidence(struct analyzer *a, const struct evidence *ev)
 {
 	int dlt = a->table->dlt;
-	if (!a->dumper && !open_dumper(a, dlt))
-		return;
-	if (dlt != a->dumper_dlt) {
-		if (!a->dlt_warned)
-			fprintf(stderr,
-				"smbneg: -w: inputs have different link types; frames of link "
-				"type %d are not written\n",
-				dlt);
-		a->dlt_warned = true;
-		return;
-	}
 	for (const struct kept_frame *k = ev->head; k; k = k->next) {
 		struct pcap_pkthdr h;
 		h.ts = k->ts;
 		h.caplen = k->caplen;
 		h.len = k->len;
-		pcap_dump((u_char *)a->dumper, &h, k->data);
+		if (!evidence_write(a->writer, dlt, &h, k->data)) {
+			if (!a->dlt_warned)
+				fprintf(stderr,
+					"smbneg: -w: inputs have different link types; frames of "
+					"link type %d are not written\n",
+					dlt);
+			a->dlt_warned = true;
+			return;
+		}
 		a->written_frames++;
 	}
+	evidence_flush(a->writer);
 	a->written_conversations++;
 	if (ev->incomplete)
 		a->written_incomplete++;
@@ -213,7 +193,7 @@ static void on_concluded(void *arg, struct conv *c)
 			out_verdict(a->out, c, &f, &v, &last, "close");
 		}
 		out_conversation(a->out, row, c, &f, &v);
-		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
+		if (a->writer && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
 	}
 	smb_conn_free(c);
@@ -294,8 +274,71 @@ bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, s
 	return run(a, NULL, fp, NULL, name, err, errsize);
 }
 
+/* Resident set size in bytes (Linux /proc/self/statm), 0 when unknown. */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	long page = sysconf(_SC_PAGESIZE);
+	return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096);
+}
+
+static void mark_drops(void *arg, struct conv *c)
+{
+	(void)arg;
+	c->anomalies |= ANOM_BIT(ANOM_CAPTURE_DROPS);
+}
+
+/* --stats: one stats event with the counters since the last one. */
+static void stats_event(struct analyzer *a, struct flow_table *t, const struct capture_counters *c)
+{
+	struct out_stats s;
+	memset(&s, 0, sizeof s);
+	s.interval_secs = (uint64_t)a->stats_secs;
+	s.received = c->received;
+	s.dropped = c->dropped - a->stats_prev.dropped;
+	s.ifdropped = c->ifdropped - a->stats_prev.ifdropped;
+	s.dropped_total = c->dropped;
+	s.ifdropped_total = c->ifdropped;
+	s.frames = t->stats.frames;
+	s.open_conversations = t->active;
+	s.conversations = a->tally.conversations;
+	s.bytes_held = t->queued_total + a->kept_total;
+	s.rss_bytes = rss_bytes();
+	a->stats_prev = *c;
+	out_stats(a->out, &s);
+}
+
+/* About every second while live: drops onto the open conversations, the
+ * stats event, -G rotation of the evidence file. */
+static void on_tick(void *arg, struct flow_table *t, const struct capture_counters *c)
+{
+	struct analyzer *a = arg;
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	if (c->valid && c->dropped + c->ifdropped > a->drops_seen) {
+		a->drops_seen = c->dropped + c->ifdropped;
+		flow_table_each(t, mark_drops, a);
+	}
+	if (a->stats_secs > 0 && c->valid && now.tv_sec - a->last_stats >= a->stats_secs) {
+		a->last_stats = now.tv_sec;
+		out_set_time(a->out, &now);
+		stats_event(a, t, c);
+	}
+	if (a->writer)
+		evidence_tick(a->writer, now.tv_sec);
+}
+
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize)
 {
+	a->last_stats = time(NULL);
+	l->on_tick = on_tick;
+	l->tick_arg = a;
 	l->filter = a->filter;
 	l->done = done;
 	l->done_arg = a;
@@ -307,23 +350,7 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 
 bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 {
-	bool ok = !a->write_failed;
-	if (!ok)
-		snprintf(err, errsize, "-w: the evidence file could not be written");
-	if (a->write_path && !a->dumper && a->last_dlt >= 0)
-		open_dumper(a, a->last_dlt); /* nothing to write: an empty, valid file */
-	if (a->dumper) {
-		if (pcap_dump_flush(a->dumper) != 0) {
-			snprintf(err, errsize, "-w: write error");
-			ok = false;
-		}
-		pcap_dump_close(a->dumper);
-		a->dumper = NULL;
-	}
-	if (a->dead)
-		pcap_close(a->dead);
-	a->dead = NULL;
-	return ok;
+	return !a->writer || evidence_close(a->writer, a->last_dlt, err, errsize);
 }
 
 void analyze_free(struct analyzer *a)

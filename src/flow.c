@@ -355,6 +355,12 @@ void flow_table_flush(struct flow_table *t)
 		conclude(t, t->oldest);
 }
 
+void flow_table_each(struct flow_table *t, void (*fn)(void *arg, struct conv *c), void *arg)
+{
+	for (struct flow *fl = t->oldest; fl; fl = fl->newer)
+		fn(arg, &fl->conv);
+}
+
 void flow_table_expire(struct flow_table *t, const struct timeval *now, long idle_secs)
 {
 	/* The LRU list is ordered by last activity: stop at the first recent one. */

@@ -1,6 +1,7 @@
 /* smbneg: passive SMB1/SMB2/SMB3 Negotiate and signing analyser.
  * Command line (README "Usage", smbneg.1); fatal errors only here. */
 #include "smbneg/analyze.h"
+#include "smbneg/evidence.h"
 #include "smbneg/explain.h"
 #include "smbneg/inputs.h"
 #include "smbneg/out.h"
@@ -22,14 +23,16 @@
 
 #define DEFAULT_IDLE_SECS 300
 
-/* Set by SIGINT/SIGTERM; the live loop polls it (a signal flag is the one
- * file-level variable a signal handler can share). */
-static volatile sig_atomic_t stop_requested;
+/* Set by SIGINT/SIGTERM, and by SIGHUP; the live loop polls them (signal
+ * flags are the file-level variables a signal handler can share). */
+static volatile sig_atomic_t stop_requested, hup_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		hup_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static long parse_count(const char *opt, const char *s)
@@ -46,7 +49,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smbneg -r FILE [-r FILE ...] [options] [BPF EXPRESSION]\n"
-		"       smbneg -i IFACE [-c N] [-G SECS] [-Z USER] [options] [BPF EXPRESSION]\n"
+		"       smbneg -i IFACE [-c N] [--duration SECS] [options] [BPF EXPRESSION]\n"
 		"       smbneg -D | explain CODE | --help | --version\n"
 		"\n"
 		"  -r FILE          read a pcap/pcapng file, plain, gzip or zstd ('-' = stdin;\n"
@@ -54,13 +57,19 @@ static void usage(FILE *f)
 		"                   files named after the options are read too\n"
 		"  -i IFACE         capture live (filter: tcp port 445 or 139, and BPF)\n"
 		"  -c N             live: stop after N conversations\n"
-		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
+		"  --duration SECS  live: stop after SECS seconds\n"
 		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
 		"  -Z USER          live: drop privileges to USER once the capture is open\n"
 		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
+		"  -C SIZE          with -w: a new file once this one holds SIZE million bytes\n"
+		"  -W COUNT         with -w: a ring of COUNT files (FILE0 .. FILE<COUNT-1>)\n"
+		"  -G SECS          with -w: a new file every SECS seconds (FILE: strftime)\n"
+		"  --log FILE       write the output to FILE (appended; reopened on SIGHUP)\n"
+		"  --stats SECS     live, JSON: a stats event every SECS seconds\n"
+		"  --sensor NAME    JSON: the sensor key (live default: the host name)\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
@@ -74,6 +83,7 @@ static void usage(FILE *f)
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
 		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
 		"  smbneg -i eth0 -o json -Z nobody\n"
+		"  smbneg -i eth0 -o json --log /var/log/smbneg/events.jsonl --stats 60\n"
 		"  smbneg -r big.pcap -w evidence.pcap\n"
 		"  smbneg explain 3227320323\n"
 		"\n"
@@ -143,19 +153,32 @@ struct opts {
 	enum out_format fmt;
 	struct fail_on fail_on;
 	bool quiet, verbose, write_all, list, hosts;
-	const char *iface, *write_path, *drop_user;
-	long max_conv, duration, idle;
+	const char *iface, *write_path, *drop_user, *log_path, *sensor;
+	long max_conv, duration, idle, stats, rotate_secs, rotate_count;
+	uint64_t rotate_bytes;
 	char *filter;
 };
 
-enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
+enum {
+	OPT_FAIL_ON = 256,
+	OPT_WRITE_ALL,
+	OPT_IDLE,
+	OPT_HOSTS,
+	OPT_DURATION,
+	OPT_LOG,
+	OPT_STATS,
+	OPT_SENSOR,
+};
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"write-all", no_argument, NULL, OPT_WRITE_ALL},
-    {"duration", required_argument, NULL, 'G'},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"stats", required_argument, NULL, OPT_STATS},
+    {"sensor", required_argument, NULL, OPT_SENSOR},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
     {NULL, 0, NULL, 0},
@@ -188,39 +211,30 @@ static enum out_format parse_format(const char *s)
 	errx(2, "-o %s: expected text, json or csv", s);
 }
 
-/* One option; returns -1 to go on, else the exit status (--help, --version). */
-static int one_option(struct opts *o, int ch, int argc, char **argv)
+/* The options of the output, the sensor and -w rotation; -1 to go on, else
+ * the exit status (--help, --version). */
+static int output_option(struct opts *o, int ch, int argc, char **argv)
 {
 	switch (ch) {
-	case 'r':
-		add_input(&o->in, optarg); /* exits on a usage error */
-		break;
-	case 'i':
-		o->iface = optarg;
-		break;
-	case 'c':
-		o->max_conv = parse_count("-c", optarg);
-		break;
 	case 'G':
-		o->duration = parse_count("-G", optarg);
+		o->rotate_secs = parse_count("-G", optarg);
 		break;
-	case OPT_IDLE:
-		o->idle = parse_count("--idle", optarg);
+	case 'C':
+		if (!evidence_parse_size(optarg, &o->rotate_bytes))
+			errx(2, "-C %s: expected millions of bytes, or a size with k, m or g",
+			     optarg);
 		break;
-	case 'Z':
-		o->drop_user = optarg;
+	case 'W':
+		o->rotate_count = parse_count("-W", optarg);
 		break;
-	case 'D':
-		o->list = true;
+	case OPT_LOG:
+		o->log_path = optarg;
 		break;
-	case 'o':
-		o->fmt = parse_format(optarg);
+	case OPT_STATS:
+		o->stats = parse_count("--stats", optarg);
 		break;
-	case 'w':
-		o->write_path = optarg;
-		break;
-	case OPT_WRITE_ALL:
-		o->write_all = true;
+	case OPT_SENSOR:
+		o->sensor = optarg;
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
@@ -247,6 +261,46 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	return -1;
 }
 
+/* One option; returns -1 to go on, else the exit status (--help, --version). */
+static int one_option(struct opts *o, int ch, int argc, char **argv)
+{
+	switch (ch) {
+	case 'r':
+		add_input(&o->in, optarg); /* exits on a usage error */
+		break;
+	case 'i':
+		o->iface = optarg;
+		break;
+	case 'c':
+		o->max_conv = parse_count("-c", optarg);
+		break;
+	case OPT_DURATION:
+		o->duration = parse_count("--duration", optarg);
+		break;
+	case OPT_IDLE:
+		o->idle = parse_count("--idle", optarg);
+		break;
+	case 'Z':
+		o->drop_user = optarg;
+		break;
+	case 'D':
+		o->list = true;
+		break;
+	case 'o':
+		o->fmt = parse_format(optarg);
+		break;
+	case 'w':
+		o->write_path = optarg;
+		break;
+	case OPT_WRITE_ALL:
+		o->write_all = true;
+		break;
+	default:
+		return output_option(o, ch, argc, argv);
+	}
+	return -1;
+}
+
 /* Parse argv into o; returns -1 to go on, else the exit status. */
 static int parse_options(struct opts *o, int argc, char **argv)
 {
@@ -255,7 +309,7 @@ static int parse_options(struct opts *o, int argc, char **argv)
 	o->idle = DEFAULT_IDLE_SECS;
 	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:Do:w:qvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":r:i:c:G:C:W:Z:Do:w:qvhV", longopts, NULL)) != -1) {
 		int status = one_option(o, ch, argc, argv);
 		if (status >= 0)
 			return status;
@@ -331,25 +385,58 @@ static void check_usage(const struct opts *o)
 		errx(2, "give either -r FILE or -i IFACE; see smbneg --help");
 	if (o->write_all && !o->write_path)
 		errx(2, "--write-all needs -w FILE");
+	if ((o->rotate_bytes || o->rotate_secs || o->rotate_count) && !o->write_path)
+		errx(2, "-C, -W and -G rotate the -w file: they need -w FILE "
+			"(--duration SECS stops a live capture)");
+	if (o->rotate_count && !o->rotate_bytes && !o->rotate_secs)
+		errx(2, "-W COUNT needs -C SIZE or -G SECS");
+	if (o->stats && !o->iface)
+		errx(2, "--stats needs -i IFACE");
 	check_filter(o);
 	if (o->iface)
 		check_interface(o->iface);
-	if (o->write_path) { /* fail now, not after reading everything */
-		FILE *probe = fopen(o->write_path, "wb");
-		if (!probe)
-			err(2, "-w %s", o->write_path);
-		fclose(probe);
-	}
 }
 
-static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t size)
+/* --log: the output file, reopened on SIGHUP (logrotate renames it first). */
+struct log_file {
+	const char *path; /* NULL: stdout, nothing to reopen */
+	struct out *out;
+};
+
+static void reopen_log(void *arg)
+{
+	struct log_file *lf = arg;
+	if (!lf->path)
+		return;
+	fflush(lf->out->f);
+	FILE *f = fopen(lf->path, "a");
+	if (!f) { /* keep writing to the old file rather than lose events */
+		warn("--log %s: cannot reopen, still writing to the file open before", lf->path);
+		return;
+	}
+	fclose(lf->out->f);
+	lf->out->f = f;
+}
+
+/* SIGINT/SIGTERM stop a live capture; SIGHUP reopens the --log file. */
+static void catch_signals(bool live, bool hup)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART; /* file reads go on; the live loop's poll() returns */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (live) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	if (hup)
+		sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool run_live(struct analyzer *a, const struct opts *o, struct log_file *lf, char *msg,
+		     size_t size)
+{
 	struct capture_live l;
 	memset(&l, 0, sizeof l);
 	l.iface = o->iface;
@@ -357,6 +444,10 @@ static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t
 	l.idle_secs = o->idle;
 	l.drop_user = o->drop_user;
 	l.stop = &stop_requested;
+	l.hup = &hup_requested;
+	l.on_hup = reopen_log;
+	l.hup_arg = lf;
+	a->stats_secs = o->stats;
 	return analyze_live(a, &l, msg, size);
 }
 
@@ -379,40 +470,79 @@ static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
 	return hit;
 }
 
-/* Read every input (or the interface) and report; the exit status. */
-static int analyse(const struct opts *opt)
+/* The renderer's options and the JSON envelope: sensor, interface, uid key. */
+static void set_output(struct out *o, const struct opts *opt, char *host, size_t hostsize)
+{
+	o->quiet = opt->quiet;
+	o->verbose = opt->verbose;
+	o->hosts = opt->hosts;
+	o->color = opt->fmt == OUT_TEXT && !opt->log_path && isatty(STDOUT_FILENO) &&
+		   !getenv("NO_COLOR");
+	o->sensor = opt->sensor;
+	o->interface = opt->iface;
+	if (!opt->iface)
+		return; /* saved captures: sensor null unless given, uids the same every run */
+	if (!o->sensor && gethostname(host, hostsize) == 0) {
+		host[hostsize - 1] = '\0';
+		o->sensor = host;
+	}
+	uid_gen_init_now(&o->uid, o->sensor);
+}
+
+/* Every input in turn; SIGHUP between two reopens the --log file. */
+static int read_inputs(struct analyzer *a, const struct opts *opt, struct log_file *lf)
 {
 	int status = 0;
+	char msg[1024];
+	if (opt->iface && !run_live(a, opt, lf, msg, sizeof msg)) {
+		fprintf(stderr, "smbneg: %s\n", msg);
+		status = 2;
+	}
+	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
+		if (!analyze_file(a, opt->in.path[i], msg, sizeof msg)) {
+			fprintf(stderr, "smbneg: %s\n", msg);
+			status = 2;
+		}
+		if (hup_requested) {
+			hup_requested = 0;
+			reopen_log(lf);
+		}
+	}
+	if (!analyze_close(a, msg, sizeof msg)) {
+		fprintf(stderr, "smbneg: %s\n", msg);
+		status = 2;
+	}
+	return status;
+}
+
+/* Read every input (or the interface) and report; the exit status. Every
+ * output file (--log, -w) is opened first, before -Z drops privileges. */
+static int analyse(const struct opts *opt)
+{
+	char host[256] = "", msg[1024];
+	FILE *f = opt->log_path ? fopen(opt->log_path, "a") : stdout;
+	if (!f)
+		err(2, "--log %s", opt->log_path);
 	struct out o;
-	out_init(&o, opt->fmt, stdout);
-	o.quiet = opt->quiet;
-	o.verbose = opt->verbose;
-	o.hosts = opt->hosts;
-	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	out_init(&o, opt->fmt, f);
+	set_output(&o, opt, host, sizeof host);
+	struct log_file lf = {opt->log_path, &o};
+	struct evidence_writer ew;
+	if (opt->write_path && !evidence_open(&ew, opt->write_path, opt->rotate_bytes,
+					      opt->rotate_secs, (unsigned)opt->rotate_count, msg,
+					      sizeof msg))
+		errx(2, "%s", msg);
 	struct analyzer a;
 	analyze_init(&a, &o);
 	if (opt->hosts && !tally_enable_hosts(&a.tally))
 		errx(2, "--hosts: out of memory");
 	a.filter = opt->filter;
-	a.write_path = opt->write_path;
+	a.writer = opt->write_path ? &ew : NULL;
 	a.write_all = opt->write_all;
 	a.max_conversations = (uint64_t)opt->max_conv;
 	a.progress = !opt->quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
-	char msg[1024];
-	if (opt->iface && !run_live(&a, opt, msg, sizeof msg)) {
-		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
-	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
-		if (!analyze_file(&a, opt->in.path[i], msg, sizeof msg)) {
-			fprintf(stderr, "smbneg: %s\n", msg);
-			status = 2;
-		}
-	}
-	if (!analyze_close(&a, msg, sizeof msg)) {
-		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
+	catch_signals(opt->iface != NULL, opt->iface || opt->log_path);
+	int status = read_inputs(&a, opt, &lf);
 	if (opt->write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
 			opt->write_path, (unsigned long long)a.written_frames,
@@ -424,6 +554,8 @@ static int analyse(const struct opts *opt)
 		status = 1;
 	out_free(&o);
 	analyze_free(&a);
+	if (opt->log_path && fclose(o.f) != 0)
+		warn("--log %s", opt->log_path);
 	return status;
 }
 

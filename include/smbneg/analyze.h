@@ -7,6 +7,7 @@
 #define SMBNEG_ANALYZE_H
 
 #include "smbneg/capture.h"
+#include "smbneg/evidence.h"
 #include "smbneg/out.h"
 #include "smbneg/tally.h"
 
@@ -28,18 +29,20 @@ struct analyzer {
 	const char *filter;         /* BPF expression or NULL */
 	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
 	bool progress;              /* a progress line on stderr while files are read */
-	/* -w: frames of the conversations that did not get `signed` (all with write_all) */
-	const char *write_path;
+	/* -w (opened by the caller, see evidence.h): frames of the conversations that
+	 * did not get `signed` (all with write_all); NULL: no -w */
+	struct evidence_writer *writer;
 	bool write_all;
-	pcap_t *dead;
-	pcap_dumper_t *dumper;
-	int dumper_dlt;
 	int last_dlt;               /* link type of the inputs read, for an empty -w file */
 	bool dlt_warned;
-	bool write_failed;
 	uint64_t written_conversations, written_frames, written_incomplete;
 	size_t kept_total;          /* evidence bytes held for open conversations */
 	struct flow_table *table;   /* the input being read */
+	/* live: --stats SECS (0 none) and the counters between two stats events */
+	long stats_secs;
+	time_t last_stats;
+	struct capture_counters stats_prev;
+	uint64_t drops_seen;        /* drops already reported on open conversations */
 };
 
 /* Zero an analyzer reporting on out. */
@@ -51,7 +54,7 @@ bool analyze_file(struct analyzer *a, const char *path, char *err, size_t errsiz
 bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, size_t errsize);
 /* Capture live (l->filter is set from a->filter). */
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize);
-/* Close the -w file. Returns false (with err) when writing failed. */
+/* Close the -w file (evidence_close). Returns false (with err) when writing failed. */
 bool analyze_close(struct analyzer *a, char *err, size_t errsize);
 /* Release the tally (after the summary). */
 void analyze_free(struct analyzer *a);

@@ -68,6 +68,8 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 void flow_table_flush(struct flow_table *t);
 /* Conclude conversations with no frame for more than idle_secs before now. */
 void flow_table_expire(struct flow_table *t, const struct timeval *now, long idle_secs);
+/* Call fn on every open conversation (in order of activity). */
+void flow_table_each(struct flow_table *t, void (*fn)(void *arg, struct conv *c), void *arg);
 void flow_table_free(struct flow_table *t);
 
 #endif

@@ -139,13 +139,15 @@ static void test_pipeline(void **state)
 	int fd = mkstemp(wpath);
 	assert_true(fd >= 0);
 	close(fd);
+	char err[256] = "";
 	struct out o;
 	out_init(&o, OUT_JSON, of);
 	struct analyzer a;
 	analyze_init(&a, &o);
-	a.write_path = wpath;
+	struct evidence_writer ew;
+	assert_true(evidence_open(&ew, wpath, 0, 0, 0, err, sizeof err));
+	a.writer = &ew;
 	a.write_all = true;
-	char err[256] = "";
 	assert_true(analyze_stream(&a, in, "mem", err, sizeof err));
 	assert_true(analyze_close(&a, err, sizeof err));
 	out_summary(&o, &a.tally);
