@@ -31,6 +31,7 @@ DC_PASS='SmbNegAd-2024!'    # throwaway administrator password of the temporary 
 
 IMPACKET_EXAMPLES=${IMPACKET_EXAMPLES:-/usr/share/doc/python3-impacket/examples}
 RELAY_NS=""                # the network namespace we created, for session_cleanup
+MADE_WB_DIR=0              # 1: we created /run/samba/winbindd (Kerberos DC)
 declare -a EXTRA_PIDS=()   # relay / attack servers we started
 
 # check_groups LIST: dies on an unknown group name ("session" = all of them).
@@ -81,6 +82,7 @@ session_cleanup() {
     local pid
     for pid in "${EXTRA_PIDS[@]}"; do stop_pid "$pid"; done
     [[ -n $RELAY_NS ]] && ip netns del "$RELAY_NS" 2>/dev/null
+    [[ $MADE_WB_DIR == 1 ]] && rm -rf /run/samba/winbindd
     return 0
 }
 
@@ -375,12 +377,12 @@ scenario_attacksrv() {
 # The DC's winbindd uses the compiled-in socket directory /run/samba/winbindd
 # (smbd's libwbclient only looks there), which we remove afterwards when we made it.
 scenario_kerberos() {
-    local d="$WORK/dc" pid i made_wb=0
+    local d="$WORK/dc" pid i
     if ! command -v samba >/dev/null || ! command -v kinit >/dev/null; then
         log "kerberos: samba (samba-ad-dc) or kinit (krb5-user) missing, skipped"
         return 0
     fi
-    [[ -e /run/samba/winbindd ]] || made_wb=1
+    [[ -e /run/samba/winbindd ]] || MADE_WB_DIR=1
     log "kerberos: provisioning a temporary AD domain $DC_REALM (about 20 s)"
     samba-tool domain provision --realm="$DC_REALM" --domain="$DC_DOMAIN" --server-role=dc \
         --dns-backend=NONE --adminpass="$DC_PASS" --host-name=dc1 --targetdir="$d" \
@@ -428,7 +430,6 @@ scenario_kerberos() {
     done
     unset KRB5_CONFIG KRB5CCNAME
     stop_server "$pid" "$d/etc/smb.conf"
-    [[ $made_wb == 1 ]] && rm -rf /run/samba/winbindd
     return 0
 }
 

@@ -196,7 +196,7 @@ def _endpoints(layers):
     sp, dp = _int(_direct(tcp, "tcp.srcport")), _int(_direct(tcp, "tcp.dstport"))
     if None in (src, dst, sp, dp):
         return None
-    return (src.lower(), sp), (dst.lower(), dp)
+    return (src.lower(), sp), (dst.lower(), dp), _direct(tcp, "tcp.stream")
 
 
 def run_tshark_json(path, env, dfilter, protos, prefs=()):
@@ -214,7 +214,8 @@ def run_tshark_json(path, env, dfilter, protos, prefs=()):
 
 
 def tshark_identity(path, env, prefs=()):
-    """{(client, server): {"frame": first frame, "server": {...}, "sessions": [...]}}"""
+    """{(client, server, tcp.stream): {"frame": first frame, "server": {...},
+    "sessions": [...]}} in the order the connections first carry a Session Setup."""
     text, _, _ = run_tshark_json(path, env, IDFILTER, "frame ip ipv6 tcp smb smb2", prefs)
     convs = OrderedDict()
     if not text:
@@ -232,7 +233,7 @@ def tshark_identity(path, env, prefs=()):
             if got is None:
                 continue
             is_req, chals, sess = got
-            key = ends if is_req else (ends[1], ends[0])
+            key = (ends[0], ends[1], ends[2]) if is_req else (ends[1], ends[0], ends[2])
             c = convs.setdefault(key, {"frame": frame, "server": None, "sessions": []})
             if chals and c["server"] is None:
                 c["server"] = chals[0]
@@ -261,7 +262,7 @@ def _has_identity(sx):
 
 
 def _conv_text(key):
-    (ch, cp), (sh, sp) = key
+    (ch, cp), (sh, sp) = key[0], key[1]
     fmt = lambda h, p: ("[%s]:%d" if ":" in h else "%s:%d") % (h, p)
     return "%s->%s" % (fmt(ch, cp), fmt(sh, sp))
 
@@ -314,19 +315,34 @@ class IdentityComparer:
                 self.one(w, "sessions[]." + f, tx.get(f), sx if sx is not None else {f: None}, f)
 
 
+def _pick(cands, frame):
+    """The smbneg conversation (of one address pair) whose frames hold frame; else
+    the first one not yet used."""
+    for e in cands:
+        if not e.get("_used") and (e.get("first_frame") or 0) <= frame <= (e.get("last_frame") or 0):
+            return e
+    return next((e for e in cands if not e.get("_used")), None)
+
+
 def compare(res, disp, tconvs, sconvs, fmt):
-    """Compare tshark's identity (tshark_identity) with smbneg's conversation events."""
+    """Compare tshark's identity (tshark_identity) with smbneg's conversation events.
+    A TCP connection is matched to smbneg's conversation of the same client and
+    server whose first..last frames hold its first Session Setup (an address pair can
+    be reused, and smbneg may start a second conversation on a stray segment)."""
     emitting = any(k in e for e in sconvs for k in CONV_FIELDS + ("sessions",))
     cmp = IdentityComparer(res, disp, fmt, emitting)
     by_key = OrderedDict()
     for e in sconvs:
         c, s = _split_endpoint(e.get("client")), _split_endpoint(e.get("server"))
         if c and s:
-            by_key.setdefault((c, s), []).append(e)
-    for key in list(tconvs) + [k for k in by_key if k not in tconvs]:
-        slist = by_key.get(key, [])
-        cmp.conversation(key, tconvs.get(key), slist[0] if slist else None)
-        for extra in slist[1:]:
-            # the same address pair reused by a later connection: smbneg's own
-            # conversation, nothing of tshark's left to pair it with
-            cmp.conversation(key, None, extra)
+            by_key.setdefault((c, s), []).append(dict(e))
+    for key, t in tconvs.items():
+        e = _pick(by_key.get(key[:2], []), t["frame"] or 0)
+        if e is not None:
+            e["_used"] = True
+        cmp.conversation(key, t, e)
+    for key, cands in by_key.items():
+        for e in cands:
+            if not e.get("_used"):
+                # no Session Setup of tshark's in this conversation
+                cmp.conversation(key, None, e)
