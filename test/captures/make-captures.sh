@@ -14,8 +14,9 @@
 #                   and README.md is rewritten from the merged manifest.
 #
 # What it does
-#   * installs samba, smbclient, tcpdump, nmap, python3-impacket and tshark with
-#     apt-get when (and only when) one of them is missing;
+#   * installs samba, smbclient, tcpdump, nmap, python3-impacket, tshark and (for
+#     the Kerberos scenario) samba-ad-dc, winbind and krb5-user with apt-get when
+#     (and only when) one of them is missing;
 #   * starts several private smbd instances, each bound ONLY to its own loopback
 #     address (127.0.0.2, 127.0.0.3, ... and ::1) with every state, lock, cache,
 #     private, pid, ncalrpc and log directory under one `mktemp -d` folder;
@@ -156,6 +157,8 @@ ensure_packages() {
     command -v editcap   >/dev/null || missing+=(wireshark-common)
     command -v ss        >/dev/null || missing+=(iproute2)
     command -v ps        >/dev/null || missing+=(procps)
+    command -v samba     >/dev/null || missing+=(samba-ad-dc winbind)   # Kerberos scenario
+    command -v kinit     >/dev/null || missing+=(krb5-user)
     "$PY" -c 'import impacket.smbconnection' 2>/dev/null || missing+=(python3-impacket)
     if (( ${#missing[@]} )); then
         log "installing: ${missing[*]}"
