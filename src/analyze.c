@@ -35,6 +35,7 @@ struct evidence {
 	size_t bytes;
 	bool incomplete;   /* a frame was not kept (a cap was reached) */
 	bool verdict_sent; /* the verdict event was written */
+	uint32_t checks;   /* messages looked at for the verdict event */
 };
 
 static struct evidence *conv_app(struct conv *c)
@@ -152,6 +153,9 @@ static void early_verdict(struct analyzer *a, struct conv *c, const struct frame
 		return;
 	struct evidence *ev = conv_app(c);
 	if (!ev || ev->verdict_sent)
+		return;
+	/* a long undecided stream (no Session Setup) is looked at less often */
+	if (++ev->checks > ANALYZE_VERDICT_MESSAGES * 8 && ev->checks % 16)
 		return;
 	struct facts f;
 	struct verdict v;
