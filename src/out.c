@@ -21,7 +21,9 @@ void out_begin_file(struct out *o, const char *file)
 
 void out_set_time(struct out *o, const struct timeval *now)
 {
-	o->now_set = now != NULL;
+	if (now && (!o->now_set || timercmp(now, &o->latest, >)))
+		o->latest = *now;
+	o->now_set = o->now_set || now != NULL;
 	if (now)
 		o->now = *now;
 }

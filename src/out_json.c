@@ -221,7 +221,7 @@ static void j_verdict_counts(struct jw *w, const uint64_t counts[V_COUNT])
 static void json_summary(struct out *o, const struct tally *t)
 {
 	struct jw w = {o->f, true};
-	json_begin(&w, o, "summary", o->now_set ? &o->now : NULL);
+	json_begin(&w, o, "summary", o->now_set ? &o->latest : NULL);
 	j_u64(&w, "files", t->files);
 	j_u64(&w, "files_failed", t->files_failed);
 	j_u64(&w, "conversations", t->conversations);
@@ -240,7 +240,7 @@ static void json_host(struct out *o, const struct host *x)
 {
 	char addr[64];
 	struct jw w = {o->f, true};
-	json_begin(&w, o, "host", o->now_set ? &o->now : NULL);
+	json_begin(&w, o, "host", o->now_set ? &o->latest : NULL);
 	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 	j_u64(&w, "conversations", x->conversations);
 	j_bool(&w, "smb1", x->smb1);

@@ -49,8 +49,9 @@ struct out {
 	const char *interface; /* live: the -i name; NULL: null */
 	struct uid_gen uid;    /* per-connection uid key (uid.h) */
 	uint64_t inputs;       /* inputs begun: with the connection's number, the uid sequence */
-	struct timeval now;    /* time of the file, host and summary events */
+	struct timeval now;    /* time of the file and stats events */
 	bool now_set;          /* ... unknown (null) until set */
+	struct timeval latest; /* the latest of them: time of the host and summary events */
 };
 
 /* A periodic `stats` event (--stats SECS, live). */

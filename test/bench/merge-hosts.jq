@@ -4,13 +4,15 @@
 # counts summed, smb1 OR-ed, sets united; `signing` and `relay_target` are worked out
 # again from the united `server_signing_seen` (OR-ing relay_target would be wrong: a
 # server seen only with an unknown mode in one file and `required` in another is not
-# a relay target), `max_smb2_dialect` is the highest. Sorted by server address.
+# a relay target), `max_smb2_dialect` is the highest, `ts` the latest of all runs (schema 2).
+# Sorted by server address.
 # usage: ... | jq -s -c -f merge-hosts.jq
 def signing_rank: {"disabled": 1, "enabled": 2, "required": 3}[.] // 9;
 def dialect_key: if . == null then [-1] else (split(".") | map(tonumber? // -1)) end;
 def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .[$k] += $o[$k]));
 
-[.[] | select(.event == "host")]
+([.[] | select(.event == "summary" or .event == "host") | .ts] | max) as $ts
+| [.[] | select(.event == "host")]
 | group_by(.server)
 | map(
     (map(.server_signing_seen) | add | unique | sort_by(signing_rank)) as $seen
@@ -20,11 +22,16 @@ def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .
        else "unknown" end) as $signing
     | {
         event: "host",
+        ts: $ts,
+        schema_version: .[0].schema_version,
+        sensor: .[0].sensor,
+        interface: .[0].interface,
         server: .[0].server,
         conversations: (map(.conversations) | add),
         smb1: (map(.smb1) | any),
         smb1_security_modes: (map(.smb1_security_modes) | add | unique),
         max_smb2_dialect: (map(.max_smb2_dialect) | max_by(dialect_key)),
+        max_smb2_dialect_id: (max_by(.max_smb2_dialect | dialect_key) | .max_smb2_dialect_id),
         signing: $signing,
         server_signing_seen: $seen,
         relay_target: ($signing != "required"),

@@ -43,6 +43,9 @@ else
     echo "# ../shared/corpus absent: captures/ only"
 fi
 
+ok schema-generated "doc/smbneg-events.schema.json is what doc/make-schema.py writes" \
+    sh -c '"$1" "$2/doc/make-schema.py" "$3/gen.json" && cmp -s "$3/gen.json" "$2/doc/smbneg-events.schema.json"' \
+    _ "$PY" "$ROOT" "$WORK"
 ok schema-valid "every event of every capture valid against the schema, one type per key, uids join" \
     "$PY" "$VALIDATE" "$SCHEMA" "${outs[@]}"
 ok schema-every-event "the outputs hold negotiate, verdict, conversation, file, host and summary events" \
