@@ -103,7 +103,7 @@ verdict = [("frame", UINT), ("decided_by", {"enum": ["messages", "failure", "clo
     ("signed_messages", UINT), ("unsigned_messages", UINT),
     ("verdict", {"enum": VERDICTS}), ("cause", STR), ("reason", NSTR)]
 
-flow_stats = [(k, UINT) for k in ["frames", "tcp_segments", "ip_fragments_skipped", "frames_truncated",
+flow_stats = [(k, UINT) for k in ["frames_read", "tcp_segments", "ip_fragments_skipped", "frames_truncated",
                                    "frames_malformed", "tcp_connections", "smb_connections", "evicted"]]
 vcounts = O(type="object", properties=O((v, UINT) for v in VERDICTS), required=VERDICTS, additionalProperties=False)
 filev = [("file", NSTR), ("error", NSTR)] + flow_stats
@@ -115,12 +115,13 @@ host = [("server", STR), ("conversations", UINT), ("smb1", BOOL), ("smb1_securit
         ("server_signing_seen", {"type": "array", "items": {"enum": ["disabled", "enabled", "required"]}}),
         ("relay_target", BOOL), ("guest_sessions", UINT), ("downgrades", UINT), ("verdicts", vcounts)]
 stats = [("interval", UINT), ("packets_received", UINT), ("packets_dropped", UINT), ("packets_ifdropped", UINT),
-         ("packets_dropped_total", UINT), ("packets_ifdropped_total", UINT), ("frames", UINT),
+         ("packets_dropped_total", UINT), ("packets_ifdropped_total", UINT), ("frames_read", UINT),
          ("open_conversations", UINT), ("conversations", UINT), ("bytes_held", UINT), ("rss_bytes", NUINT)]
+# status as number and name: `status` is an integer in every event (negotiate)
 session = [("frame", UINT), ("session_id", NSTR),
            ("auth_mechanism", {"enum": ["ntlmssp", "kerberos", "lm-ntlm", None]}),
            ("user", NSTR), ("domain", NSTR), ("workstation", NSTR),
-           ("kerberos_realm", NSTR), ("kerberos_service", NSTR), ("status", NSTR),
+           ("kerberos_realm", NSTR), ("kerberos_service", NSTR), ("status", NUINT), ("status_name", NSTR),
            ("guest", BOOL), ("anonymous", BOOL), ("encrypt_data", BOOL)]
 relay = [("victim", STR), ("relay", STR), ("target", STR), ("user", NSTR), ("domain", NSTR),
          ("evidence", {"type": "array", "items": {"enum": ["ntproofstr-reused", "challenge-forwarded"]}}),

@@ -170,7 +170,7 @@ static void json_verdict(struct out *o, const struct conv *c, const struct facts
 
 static void j_flow_stats(struct jw *w, const struct flow_stats *st)
 {
-	j_u64(w, "frames", st->frames);
+	j_u64(w, "frames_read", st->frames);
 	j_u64(w, "tcp_segments", st->tcp_segments);
 	j_u64(w, "ip_fragments_skipped", st->fragments);
 	j_u64(w, "frames_truncated", st->truncated);
@@ -201,7 +201,7 @@ static void json_stats(struct out *o, const struct out_stats *s)
 	j_u64(&w, "packets_ifdropped", s->ifdropped);
 	j_u64(&w, "packets_dropped_total", s->dropped_total);
 	j_u64(&w, "packets_ifdropped_total", s->ifdropped_total);
-	j_u64(&w, "frames", s->frames);
+	j_u64(&w, "frames_read", s->frames);
 	j_u64(&w, "open_conversations", s->open_conversations);
 	j_u64(&w, "conversations", s->conversations);
 	j_u64(&w, "bytes_held", s->bytes_held);

@@ -6,6 +6,7 @@ usage: validate-events.py SCHEMA FILE... ('-' = stdin)
 Checks, over every line of every FILE:
   * the line is one JSON object, valid against the schema (draft 2020-12): every
     documented key present, no other key, each with its type;
+  * the schema gives each key one type in every event it describes (SCHEMA-TYPES);
   * one JSON type per key across ALL events of ALL files (null aside): a key name at
     the top level has one type whatever the event; nested keys are checked by path
     (negotiate_contexts[].flags);
@@ -101,6 +102,7 @@ def main():
             walk(e, "", types, "%s (%s)" % (where, e.get("event")))
             events.append((where, e))
         streams.append(events)
+    schema_types(schema, problem)
     for path, ts in sorted(types.items()):
         if len(ts) > 1:
             problem("TYPES", "%s has %s" % (path, ", ".join("%s at %s" % kv for kv in sorted(ts.items()))))
@@ -110,6 +112,25 @@ def main():
         sum(per_event.values()), ", ".join("%s %d" % kv for kv in sorted(per_event.items(), key=str)),
         len(types), dict(problems) or "none"))
     return 1 if problems else 0
+
+
+def schema_types(schema, problem):
+    """The schema itself: a key has one type (null aside) in every event it describes,
+    also in events no capture shows yet (session, relay, stats)."""
+    seen = collections.defaultdict(dict)
+    for name, d in schema["$defs"].items():
+        for k, p in d.get("properties", {}).items():
+            t = p.get("type")
+            if t is None and "enum" in p:
+                t = sorted({jtype(x) for x in p["enum"]} - {None})
+            if t is None and "const" in p:
+                t = jtype(p["const"])
+            for x in ([t] if isinstance(t, str) else t or []):
+                if x != "null":
+                    seen[k].setdefault(x, name)
+    for k, ts in sorted(seen.items()):
+        if len(ts) > 1:
+            problem("SCHEMA-TYPES", "%s is %s" % (k, ", ".join("%s in %s" % kv for kv in sorted(ts.items()))))
 
 
 def join_check(events, problem):
