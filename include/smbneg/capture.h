@@ -51,8 +51,8 @@ struct capture_live {
 	volatile sig_atomic_t *stop;      /* set by SIGINT/SIGTERM */
 	bool (*done)(void *arg);  /* true: enough has been seen (-c) */
 	void *done_arg;
-	/* Hooks run by the loop between packets (optional): on_hup once *hup was
-	 * set (SIGHUP; the loop clears it), on_tick about every second. */
+	/* Hooks run by the loop about every second, between packets (optional):
+	 * on_hup once *hup was set (SIGHUP; the loop clears it), on_tick. */
 	volatile sig_atomic_t *hup;
 	void (*on_hup)(void *arg);
 	void *hup_arg;
