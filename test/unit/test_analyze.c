@@ -160,6 +160,12 @@ static void test_pipeline(void **state)
 	assert_int_equal(a.tally.totals.smb_connections, 1);
 	assert_non_null(strstr(out, "\"cause\":\"closed-after-negotiate\""));
 	assert_non_null(strstr(out, "\"event\":\"negotiate\""));
+	/* a Negotiate-only connection: its verdict is decided when it closes, and the
+	 * verdict event comes right before the conversation event */
+	const char *ve = strstr(out, "\"event\":\"verdict\"");
+	assert_non_null(ve);
+	assert_non_null(strstr(ve, "\"decided_by\":\"close\""));
+	assert_true(ve < strstr(out, "\"event\":\"conversation\""));
 	assert_int_equal(a.written_conversations, 1);
 	assert_int_equal(a.written_frames, 4);
 	assert_int_equal(a.kept_total, 0); /* evidence released with its conversation */
