@@ -388,6 +388,7 @@ static int analyse(const struct opts *opt)
 	o.quiet = opt->quiet;
 	o.verbose = opt->verbose;
 	o.hosts = opt->hosts;
+	o.several_files = opt->in.n > 1;
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);

@@ -3,6 +3,7 @@
 #include "smbneg/out_ops.h"
 
 #include "smbneg/fmt.h"
+#include "smbneg/out_reasons.h"
 
 #include "smbneg/smb_const.h"
 
@@ -55,31 +56,24 @@ static void print_contexts(struct out *o, const struct smb2_contexts *cs)
 	}
 }
 
+/* The reason, with the note after it; for `signed`, the note alone. */
 static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 {
-	if (o->nreasons >= OUT_MAX_REASONS) {
-		o->reasons_dropped++;
-		return;
-	}
-	/* The reason, with the note after it; for `signed`, the note alone. */
 	const char *first = v->verdict == V_SIGNED ? v->note : v->reason;
 	const char *second = v->verdict == V_SIGNED ? "" : v->note;
-	size_t n = strlen(first) + strlen(second) + 4;
-	struct out_reason *r = malloc(sizeof *r + n);
-	if (!r)
-		return;
-	r->next = NULL;
-	r->row = row;
-	r->verdict = v->verdict;
-	snprintf(r->text, n, "%s%s%s%s", first, *second ? " (" : "", second, *second ? ")" : "");
-	if (o->reasons_tail)
-		o->reasons_tail->next = r;
-	else
-		o->reasons = r;
-	o->reasons_tail = r;
-	o->nreasons++;
+	reasons_keep(o, row, v->verdict, (int)v->cause, first, second);
 }
 
+/* Several inputs: the rows of each file under a heading naming it. */
+static void file_heading(struct out *o)
+{
+	if (!o->several_files || o->heading == o->file)
+		return;
+	o->heading = o->file;
+	fputs("== ", o->f);
+	fmt_text_string(o->f, o->file ? o->file : "");
+	fputc('\n', o->f);
+}
 
 static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			      const struct facts *f, const struct verdict *v)
@@ -94,6 +88,7 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
 		o->header_done = true;
 	}
+	file_heading(o);
 	snprintf(num, sizeof num, "%" PRIu64, row);
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
 	if (!fmt_dialect(f, dia, sizeof dia))
@@ -217,13 +212,7 @@ static void text_event(struct out *o, const struct smb_event *e)
 static void text_summary(struct out *o, const struct tally *t)
 {
 	if (o->nreasons && !o->quiet) {
-		fprintf(o->f, "\nReasons and notes:\n");
-		for (const struct out_reason *r = o->reasons; r; r = r->next)
-			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row,
-				verdict_names[r->verdict], r->text);
-		if (o->reasons_dropped)
-			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n",
-				o->reasons_dropped);
+		reasons_print(o);
 		const char *title = "\nWhat to change:\n";
 		for (int i = 0; i < V_COUNT; i++) {
 			const char *fix = knowledge_fix((enum verdict_kind)i);
@@ -266,6 +255,18 @@ static void text_summary(struct out *o, const struct tally *t)
 			" conversations evicted at the cap\n",
 			t->totals.fragments, t->totals.truncated, t->totals.malformed,
 			t->totals.evicted);
+	if (t->totals.late_segments)
+		fprintf(o->f,
+			"  %" PRIu64 " late data segment%s after FIN/RST, counted with the "
+			"connection%s closed (not new conversations)\n",
+			t->totals.late_segments, t->totals.late_segments == 1 ? "" : "s",
+			t->totals.late_segments == 1 ? " it" : "s they");
+	if (t->totals.idle_resumed)
+		fprintf(o->f,
+			"  %" PRIu64 " connection%s concluded by --idle resumed (%" PRIu64
+			" segments after; reported once, not as new conversations)\n",
+			t->totals.idle_resumed, t->totals.idle_resumed == 1 ? "" : "s",
+			t->totals.after_idle);
 	if (t->conversations && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
@@ -311,12 +312,7 @@ static void text_hosts(struct out *o, const struct tally *t)
 
 static void text_free(struct out *o)
 {
-	while (o->reasons) {
-		struct out_reason *r = o->reasons;
-		o->reasons = r->next;
-		free(r);
-	}
-	o->reasons_tail = NULL;
+	reasons_free(o);
 }
 
 const struct out_ops out_text_ops = {

@@ -44,6 +44,9 @@ void tally_end_file(struct tally *t, const struct flow_stats *st, bool failed)
 	t->totals.connections += st->connections;
 	t->totals.smb_connections += st->smb_connections;
 	t->totals.evicted += st->evicted;
+	t->totals.late_segments += st->late_segments;
+	t->totals.idle_resumed += st->idle_resumed;
+	t->totals.after_idle += st->after_idle;
 }
 
 void tally_live(struct tally *t, unsigned received, unsigned dropped, unsigned ifdropped)

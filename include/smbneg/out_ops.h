@@ -17,13 +17,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define OUT_MAX_REASONS 1000 /* text: reasons kept for after the table */
+#define OUT_MAX_REASONS 1000     /* text: distinct reasons kept for after the table */
+#define OUT_MAX_RANGES 256       /* text: row ranges listed per reason */
+#define OUT_REASON_BUCKETS 256
 
-/* A reason kept for the text output's list after the table. */
+/* A reason kept for the text output's list after the table: one per
+ * distinct verdict, cause and text, with the rows that share it. */
 struct out_reason {
-	struct out_reason *next;
-	uint64_t row;
+	struct out_reason *next;  /* in order of first row */
+	struct out_reason *hnext; /* hash chain */
+	uint64_t hash;
 	enum verdict_kind verdict;
+	int cause;
+	uint64_t (*ranges)[2];    /* first and last row of each run, ascending */
+	size_t nranges, cap;
+	uint64_t rows, rows_unlisted; /* rows in all; rows beyond OUT_MAX_RANGES */
 	char text[];
 };
 
@@ -40,8 +48,11 @@ struct out {
 	const char *file;     /* input being read */
 	bool header_done;     /* text, CSV: the header line is out */
 	struct out_reason *reasons, *reasons_tail; /* text */
+	struct out_reason **reason_index;          /* text: OUT_REASON_BUCKETS chains */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	bool several_files;   /* more than one input: text rows under a heading per file */
+	const char *heading;  /* text: the file whose heading is out */
 	bool progress_drawn;
 };
 
