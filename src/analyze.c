@@ -212,6 +212,10 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
+	if (a->out->hosts_per_file) {
+		out_file_hosts(a->out, &a->tally);
+		tally_reset_hosts(&a->tally);
+	}
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	flow_table_free(&t);
 	a->table = NULL;

@@ -59,9 +59,15 @@ void out_progress_end(struct out *o)
 	o->progress_drawn = false;
 }
 
+void out_file_hosts(struct out *o, const struct tally *t)
+{
+	if (o->hosts_per_file && t->hosts)
+		o->ops->hosts(o, t);
+}
+
 void out_summary(struct out *o, const struct tally *t)
 {
-	if (o->hosts && t->hosts)
+	if (o->hosts && t->hosts && !o->hosts_per_file)
 		o->ops->hosts(o, t);
 	if (o->ops->summary)
 		o->ops->summary(o, t);

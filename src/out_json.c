@@ -498,6 +498,8 @@ static void json_hosts(struct out *o, const struct tally *t)
 		struct jw w = {o->f, true};
 		j_open(&w, NULL, '{');
 		j_str(&w, "event", "host");
+		if (o->hosts_per_file)
+			j_str(&w, "file", o->file);
 		j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 		j_u64(&w, "conversations", x->conversations);
 		j_bool(&w, "smb1", x->smb1);

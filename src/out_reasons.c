@@ -68,7 +68,8 @@ static void add_row(struct out_reason *r, uint64_t row)
 	}
 	if (r->nranges == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 4;
-		void *p = r->cap < OUT_MAX_RANGES ? realloc(r->ranges, cap * sizeof *r->ranges) : NULL;
+		void *p =
+		    r->cap < OUT_MAX_RANGES ? realloc(r->ranges, cap * sizeof *r->ranges) : NULL;
 		if (!p) {
 			r->rows_unlisted++;
 			return;

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HOSTS_LEGEND                                                                          \
+	"RELAY = the server accepted sessions without requiring signing (an NTLM relay target); " \
+	"SIGNING mixed = required on some connections only\n"
 #define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
@@ -211,6 +214,8 @@ static void text_event(struct out *o, const struct smb_event *e)
 
 static void text_summary(struct out *o, const struct tally *t)
 {
+	if (o->hosts_per_file && t->files)
+		fputs("\n" HOSTS_LEGEND, o->f);
 	if (o->nreasons && !o->quiet) {
 		reasons_print(o);
 		const char *title = "\nWhat to change:\n";
@@ -273,6 +278,22 @@ static void text_summary(struct out *o, const struct tally *t)
 }
 
 
+/* Above the inventory: which captures it covers. */
+static void hosts_title(struct out *o, const struct tally *t, size_t n)
+{
+	if (o->hosts_per_file) {
+		fprintf(o->f, "%sServers in ", o->header_done ? "\n" : "");
+		fmt_text_string(o->f, o->file ? o->file : "");
+		fputs(n ? ":\n" : ": none\n", o->f);
+		o->header_done = true;
+	} else if (t->files > 1) {
+		fprintf(o->f,
+			"Servers in %" PRIu64 " files (an address seen in several files is one "
+			"row; --hosts-per-file gives one inventory per file):\n",
+			t->files);
+	}
+}
+
 /* --hosts: one row per server, in order of first appearance. */
 static void text_hosts(struct out *o, const struct tally *t)
 {
@@ -280,8 +301,10 @@ static void text_hosts(struct out *o, const struct tally *t)
 	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
-	fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
-		"SMB2-MAX", "SIGNING", "RELAY", "GUEST", "VERDICTS");
+	hosts_title(o, t, n);
+	if (n)
+		fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
+			"SMB2-MAX", "SIGNING", "RELAY", "GUEST", "VERDICTS");
 	for (size_t i = 0; i < n; i++) {
 		const struct host *x = all[i];
 		char addr[64];
@@ -304,9 +327,8 @@ static void text_hosts(struct out *o, const struct tally *t)
 	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",
 			(unsigned long long)t->host_table.dropped, HOST_MAX);
-	fprintf(o->f,
-		"RELAY = the server accepted sessions without requiring signing (an NTLM relay "
-		"target); SIGNING mixed = required on some connections only\n");
+	if (!o->hosts_per_file)
+		fputs(HOSTS_LEGEND, o->f);
 	free(all);
 }
 

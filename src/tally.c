@@ -14,6 +14,14 @@ bool tally_enable_hosts(struct tally *t)
 	return t->hosts;
 }
 
+void tally_reset_hosts(struct tally *t)
+{
+	if (!t->hosts)
+		return;
+	host_table_free(&t->host_table);
+	t->hosts = host_table_init(&t->host_table);
+}
+
 void tally_begin_file(struct tally *t)
 {
 	t->files++;

@@ -45,6 +45,7 @@ struct out {
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 	bool verbose;         /* text: every Negotiate field (-v) */
 	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
+	bool hosts_per_file;  /* --hosts-per-file: one inventory per input, at its end */
 	const char *file;     /* input being read */
 	bool header_done;     /* text, CSV: the header line is out */
 	struct out_reason *reasons, *reasons_tail; /* text */
@@ -64,7 +65,8 @@ struct out_ops {
 			     const struct facts *f, const struct verdict *v);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
-	/* The per-server inventory (--hosts). */
+	/* The per-server inventory (--hosts; with --hosts-per-file, of the input
+	 * o->file only, before its end_file). */
 	void (*hosts)(struct out *o, const struct tally *t);
 	/* The summary after all inputs (optional). */
 	void (*summary)(struct out *o, const struct tally *t);

@@ -24,18 +24,18 @@ enum tomb_kind {
 };
 
 struct tomb {
-	uint64_t key;      /* the flow table's symmetric tuple key; 0 = free slot */
+	uint64_t key;	   /* the flow table's symmetric tuple key; 0 = free slot */
 	uint64_t conv_id;  /* conv.id of the concluded conversation */
 	int64_t concluded; /* capture time of the conclusion, seconds */
-	uint32_t next;     /* hash chain: ring index + 1 of the next entry; 0 ends it */
+	uint32_t next;	   /* hash chain: ring index + 1 of the next entry; 0 ends it */
 	uint32_t segments; /* later segments seen (saturates) */
-	uint8_t kind;      /* enum tomb_kind */
+	uint8_t kind;	   /* enum tomb_kind */
 };
 
 struct tomb_table {
-	struct tomb *ring;  /* TOMB_MAX entries */
-	uint32_t *buckets;  /* TOMB_MAX chains: ring index + 1 of the newest entry, 0 empty */
-	uint32_t next;      /* ring slot written next */
+	struct tomb *ring; /* TOMB_MAX entries */
+	uint32_t *buckets; /* TOMB_MAX chains: ring index + 1 of the newest entry, 0 empty */
+	uint32_t next;	   /* ring slot written next */
 };
 
 /* False when the memory cannot be had. */

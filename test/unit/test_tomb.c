@@ -82,11 +82,11 @@ static void test_ring_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_find_added, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_key_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_closed_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ring_bound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_find_added, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_key_zero, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_closed_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ring_bound, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
