@@ -13,6 +13,7 @@ struct flow {
 	struct reasm_dir tcp[2];
 	struct nbss_dir nbss[2];
 	struct frame_ctx data_fc[2];    /* frame of the last byte handed on, per direction */
+	uint8_t bury;                   /* 1 + enum tomb_kind: remember it when concluded */
 };
 
 /* The arguments of one call into tcp_reasm/nbss: which direction of which
@@ -205,22 +206,17 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 	}
 }
 
-/* Remember a concluded connection so that its later segments are not a new
- * conversation (tomb.h). */
-static void bury(struct flow_table *t, const struct flow *fl, enum tomb_kind kind)
-{
-	struct tcp_seg s = flow_tuple(fl);
-	tomb_add(&t->tombs, tuple_key(&s), fl->conv.id, kind, (int64_t)t->now.ts.tv_sec);
-}
-
 /* A segment of a concluded connection: late data or the connection resumed. */
 static void count_late(struct flow_table *t, struct tomb *x)
 {
 	if (x->kind == TOMB_CLOSED) {
 		t->stats.late_segments++;
 	} else {
-		if (!x->segments)
+		if (!x->segments) {
 			t->stats.idle_resumed++;
+			if (t->ops.on_resumed)
+				t->ops.on_resumed(t->ops.arg, x->row);
+		}
 		t->stats.after_idle++;
 	}
 	if (x->segments < UINT32_MAX)
@@ -235,6 +231,9 @@ static void conclude(struct flow_table *t, struct flow *fl)
 	if (t->ops.on_concluded)
 		t->ops.on_concluded(t->ops.arg, &fl->conv);
 	struct tcp_seg s = flow_tuple(fl);
+	if (fl->bury) /* so that its later segments are not a new conversation (tomb.h) */
+		tomb_add(&t->tombs, tuple_key(&s), fl->conv.row, (enum tomb_kind)(fl->bury - 1),
+			 (int64_t)t->now.ts.tv_sec);
 	struct flow **pp = &t->buckets[tuple_bucket(t, &s)];
 	while (*pp && *pp != fl)
 		pp = &(*pp)->hnext;
@@ -349,7 +348,7 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 	if (seg->flags & TCP_RST)
 		c->rst = true;
 	if (c->rst || (c->fin[0] && c->fin[1])) {
-		bury(t, fl, TOMB_CLOSED);
+		fl->bury = 1 + TOMB_CLOSED;
 		conclude(t, fl);
 	}
 }
@@ -381,7 +380,7 @@ void flow_table_expire(struct flow_table *t, const struct timeval *now, long idl
 {
 	/* The LRU list is ordered by last activity: stop at the first recent one. */
 	while (t->oldest && now->tv_sec - t->oldest->conv.last_ts.tv_sec > idle_secs) {
-		bury(t, t->oldest, TOMB_IDLE);
+		t->oldest->bury = 1 + TOMB_IDLE;
 		conclude(t, t->oldest);
 	}
 }

@@ -31,6 +31,12 @@ void out_conversation(struct out *o, uint64_t row, const struct conv *c, const s
 	fflush(o->f); /* live: each row appears as its conversation ends */
 }
 
+void out_resumed(struct out *o, uint64_t row)
+{
+	if (row && o->nresumed < OUT_MAX_RESUMED)
+		o->resumed[o->nresumed++] = row;
+}
+
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	if (o->ops->end_file)

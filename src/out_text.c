@@ -212,6 +212,21 @@ static void text_event(struct out *o, const struct smb_event *e)
 	}
 }
 
+/* Live: connections concluded by --idle that sent again, named by their rows. */
+static void text_resumed(struct out *o, const struct tally *t)
+{
+	fprintf(o->f, "  %" PRIu64 " connection%s concluded by --idle resumed",
+		t->totals.idle_resumed, t->totals.idle_resumed == 1 ? "" : "s");
+	for (size_t i = 0; i < o->nresumed; i++)
+		fprintf(o->f, "%s#%" PRIu64, i ? ", " : " (", o->resumed[i]);
+	if (o->nresumed < t->totals.idle_resumed && o->nresumed)
+		fputs(", ...", o->f);
+	fprintf(o->f,
+		"%s%" PRIu64 " segments after): the same connection%s, not new conversations\n",
+		o->nresumed ? "; " : " (", t->totals.after_idle,
+		t->totals.idle_resumed == 1 ? "" : "s");
+}
+
 static void text_summary(struct out *o, const struct tally *t)
 {
 	if (o->hosts_per_file && t->files)
@@ -267,11 +282,7 @@ static void text_summary(struct out *o, const struct tally *t)
 			t->totals.late_segments, t->totals.late_segments == 1 ? "" : "s",
 			t->totals.late_segments == 1 ? " it" : "s they");
 	if (t->totals.idle_resumed)
-		fprintf(o->f,
-			"  %" PRIu64 " connection%s concluded by --idle resumed (%" PRIu64
-			" segments after; reported once, not as new conversations)\n",
-			t->totals.idle_resumed, t->totals.idle_resumed == 1 ? "" : "s",
-			t->totals.after_idle);
+		text_resumed(o, t);
 	if (t->conversations && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");

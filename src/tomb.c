@@ -35,7 +35,7 @@ static void unlink_slot(struct tomb_table *t, uint32_t i)
 		*pp = t->ring[i].next;
 }
 
-void tomb_add(struct tomb_table *t, uint64_t key, uint64_t conv_id, enum tomb_kind kind,
+void tomb_add(struct tomb_table *t, uint64_t key, uint64_t row, enum tomb_kind kind,
 	      int64_t now)
 {
 	if (!t->ring)
@@ -46,7 +46,7 @@ void tomb_add(struct tomb_table *t, uint64_t key, uint64_t conv_id, enum tomb_ki
 		unlink_slot(t, i);
 	struct tomb *x = &t->ring[i];
 	x->key = norm(key);
-	x->conv_id = conv_id;
+	x->row = row;
 	x->concluded = now;
 	x->segments = 0;
 	x->kind = (uint8_t)kind;

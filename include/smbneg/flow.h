@@ -32,6 +32,9 @@ struct flow_ops {
 	/* c has ended; it is freed on return, so release c->smb and c->app here. */
 	void (*on_concluded)(void *arg, struct conv *c);
 	void *arg;
+	/* A connection concluded by flow_table_expire sent again: its first
+	 * segment after; row is the conv.row it was concluded with (optional). */
+	void (*on_resumed)(void *arg, uint64_t row);
 };
 
 struct flow_stats {

@@ -20,6 +20,7 @@
 #define OUT_MAX_REASONS 1000     /* text: distinct reasons kept for after the table */
 #define OUT_MAX_RANGES 256       /* text: row ranges listed per reason */
 #define OUT_REASON_BUCKETS 256
+#define OUT_MAX_RESUMED 8        /* text: rows of resumed --idle connections named */
 
 /* A reason kept for the text output's list after the table: one per
  * distinct verdict, cause and text, with the rows that share it. */
@@ -54,6 +55,8 @@ struct out {
 	uint64_t reasons_dropped;
 	bool several_files;   /* more than one input: text rows under a heading per file */
 	const char *heading;  /* text: the file whose heading is out */
+	uint64_t resumed[OUT_MAX_RESUMED]; /* rows of --idle connections that resumed */
+	size_t nresumed;
 	bool progress_drawn;
 };
 

@@ -6,7 +6,7 @@
  * starts a new conversation as always.
  *
  * Bound: a ring of TOMB_MAX entries (the oldest is forgotten first) with a
- * hash index, 32 bytes an entry and 4 a bucket: 144 KiB per flow table. */
+ * hash index, 40 bytes an entry and 4 a bucket: 176 KiB per flow table. */
 #ifndef SMBNEG_TOMB_H
 #define SMBNEG_TOMB_H
 
@@ -25,7 +25,7 @@ enum tomb_kind {
 
 struct tomb {
 	uint64_t key;	   /* the flow table's symmetric tuple key; 0 = free slot */
-	uint64_t conv_id;  /* conv.id of the concluded conversation */
+	uint64_t row;      /* conv.row of the concluded conversation (0: not reported) */
 	int64_t concluded; /* capture time of the conclusion, seconds */
 	uint32_t next;	   /* hash chain: ring index + 1 of the next entry; 0 ends it */
 	uint32_t segments; /* later segments seen (saturates) */
@@ -40,8 +40,8 @@ struct tomb_table {
 
 /* False when the memory cannot be had. */
 bool tomb_init(struct tomb_table *t);
-/* Remember the tuple key of conversation conv_id, concluded at now (seconds). */
-void tomb_add(struct tomb_table *t, uint64_t key, uint64_t conv_id, enum tomb_kind kind,
+/* Remember the tuple key of a conversation reported as row, concluded at now (seconds). */
+void tomb_add(struct tomb_table *t, uint64_t key, uint64_t row, enum tomb_kind kind,
 	      int64_t now);
 /* The newest entry for key still in force at now, or NULL. */
 struct tomb *tomb_find(struct tomb_table *t, uint64_t key, int64_t now);

@@ -45,6 +45,8 @@ struct rec {
 	int nconc;
 	struct rec_conv conc[16];
 	int nsess; /* Session Setup events */
+	int nresumed;
+	uint64_t resumed_row; /* of the last on_resumed */
 };
 
 static void on_event(void *arg, const struct smb_event *e)
@@ -104,9 +106,17 @@ static void record(struct rec *r, const struct conv *c);
 
 static void on_concluded(void *arg, struct conv *c)
 {
+	c->row = 100 + c->id; /* as a reporter would number it */
 	if (c->smb)
 		record(arg, c);
 	smb_conn_free(c);
+}
+
+static void on_resumed(void *arg, uint64_t row)
+{
+	struct rec *r = arg;
+	r->nresumed++;
+	r->resumed_row = row;
 }
 
 static void record(struct rec *r, const struct conv *c)
@@ -140,7 +150,7 @@ static int setup(void **state)
 	assert_non_null(fx);
 	fx->rec = calloc(1, sizeof *fx->rec);
 	assert_non_null(fx->rec);
-	struct flow_ops ops = {on_message, keep_limit, NULL, on_concluded, fx->rec};
+	struct flow_ops ops = {on_message, keep_limit, NULL, on_concluded, fx->rec, on_resumed};
 	assert_true(flow_table_init(&fx->t, &ops));
 	fx->ts_step = 1;
 	*state = fx;
@@ -888,6 +898,8 @@ static void test_idle_resumed_is_same_connection(void **state)
 	assert_int_equal(fx->t.active, 0);
 	assert_int_equal(fx->t.stats.idle_resumed, 1);
 	assert_int_equal(fx->t.stats.after_idle, 2);
+	assert_int_equal(fx->rec->nresumed, 1); /* once, with the row it was reported as */
+	assert_int_equal(fx->rec->resumed_row, 101);
 	assert_int_equal(fx->t.stats.late_segments, 0);
 	assert_int_equal(fx->t.stats.connections, 1);
 }

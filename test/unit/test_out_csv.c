@@ -72,21 +72,12 @@ static void run_free(struct csv_run *r)
 static void test_row(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
-	struct out o;
-	out_init(&o, OUT_CSV, fp);
-	out_begin_file(&o, "x.pcap");
-	struct conv c;
-	struct facts f;
-	struct verdict v;
-	fill(&c, &f, &v);
-	out_conversation(&o, 1, &c, &f, &v);
-	out_conversation(&o, 2, &c, &f, &v);
-	out_free(&o);
-	assert_int_equal(fclose(fp), 0);
+	struct csv_run r;
+	run_open(&r);
+	out_begin_file(&r.o, "x.pcap");
+	out_conversation(&r.o, 1, &r.c, &r.f, &r.v);
+	out_conversation(&r.o, 2, &r.c, &r.f, &r.v);
+	const char *buf = run_close(&r);
 	const char *want =
 		"file,client,server,smb_version,dialect,client_signing,server_signing,"
 		"client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,"
@@ -96,7 +87,7 @@ static void test_row(void **state)
 	/* the header once, then two identical rows */
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_string_equal(buf + strlen(want), strchr(want, '\n') + 1);
-	free(buf);
+	run_free(&r);
 }
 
 static void test_hosts(void **state)

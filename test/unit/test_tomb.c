@@ -31,7 +31,7 @@ static void test_find_added(void **state)
 	tomb_add(t, 42, 7, TOMB_CLOSED, 100);
 	struct tomb *x = tomb_find(t, 42, 100);
 	assert_non_null(x);
-	assert_int_equal(x->conv_id, 7);
+	assert_int_equal(x->row, 7);
 	assert_int_equal(x->kind, TOMB_CLOSED);
 	assert_null(tomb_find(t, 43, 100));
 }
@@ -60,7 +60,7 @@ static void test_newest_first(void **state)
 	struct tomb_table *t = *state;
 	tomb_add(t, 9, 1, TOMB_IDLE, 10);
 	tomb_add(t, 9, 2, TOMB_CLOSED, 20);
-	assert_int_equal(tomb_find(t, 9, 20)->conv_id, 2);
+	assert_int_equal(tomb_find(t, 9, 20)->row, 2);
 }
 
 static void test_ring_bound(void **state)
@@ -75,7 +75,7 @@ static void test_ring_bound(void **state)
 	for (uint64_t k = 2 * TOMB_MAX + 1; k <= 3 * TOMB_MAX; k++) {
 		struct tomb *x = tomb_find(t, k * 1000003u, 0);
 		assert_non_null(x);
-		assert_int_equal(x->conv_id, k);
+		assert_int_equal(x->row, k);
 	}
 }
 
