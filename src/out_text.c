@@ -149,6 +149,7 @@ static void text_event(struct out *o, const struct smb_event *e)
 	const struct conv *c = e->conv;
 	if (!o->verbose || e->kind == SMB_EV_SESSION_SETUP)
 		return;
+	file_heading(o);
 	char a[64], b[64], bits[256], g[40];
 	bool request =
 	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
