@@ -104,12 +104,13 @@ verdict = [("frame", UINT), ("decided_by", {"enum": ["messages", "failure", "clo
     ("verdict", {"enum": VERDICTS}), ("cause", STR), ("reason", NSTR)]
 
 flow_stats = [(k, UINT) for k in ["frames_read", "tcp_segments", "ip_fragments_skipped", "frames_truncated",
-                                   "frames_malformed", "tcp_connections", "smb_connections", "evicted"]]
+                                   "frames_malformed", "tcp_connections", "smb_connections", "evicted",
+                                   "late_segments", "resumed_after_idle"]]
 vcounts = O(type="object", properties=O((v, UINT) for v in VERDICTS), required=VERDICTS, additionalProperties=False)
 filev = [("file", NSTR), ("error", NSTR)] + flow_stats
 summary = [("files", UINT), ("files_failed", UINT), ("conversations", UINT), ("smb1_conversations", UINT),
            ("verdicts", vcounts)] + flow_stats + [("packets_received", NUINT), ("packets_dropped", NUINT), ("packets_ifdropped", NUINT)]
-host = [("server", STR), ("conversations", UINT), ("smb1", BOOL), ("smb1_security_modes", UINTS),
+host = [("file", NSTR), ("server", STR), ("conversations", UINT), ("smb1", BOOL), ("smb1_security_modes", UINTS),
         ("max_smb2_dialect", NSTR), ("max_smb2_dialect_id", NUINT),
         ("signing", {"enum": ["unknown", "required", "not-required", "mixed"]}),
         ("server_signing_seen", {"type": "array", "items": {"enum": ["disabled", "enabled", "required"]}}),
@@ -142,7 +143,7 @@ defs["conversation"] = event("conversation", TS, conversation, "one SMB connecti
 defs["relay"] = event("relay", TS, relay, "an NTLM relay across two conversations (SPEC)", conn=False)
 defs["file"] = event("file", NTS, filev, "one input, when it is read", conn=False)
 defs["stats"] = event("stats", TS, stats, "live with --stats SECS: every SECS seconds", conn=False)
-defs["host"] = event("host", NTS, host, "--hosts: one per server", conn=False)
+defs["host"] = event("host", NTS, host, "--hosts: one per server (--hosts-per-file: per server and file, file set)", conn=False)
 defs["summary"] = event("summary", NTS, summary, "last: the counts over every input", conn=False)
 defs["baseline-diff"] = baseline
 defs["negotiate_context"] = CONTEXT

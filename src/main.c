@@ -71,6 +71,8 @@ static void usage(FILE *f)
 		"  --stats SECS     live, JSON: a stats event every SECS seconds\n"
 		"  --sensor NAME    JSON: the sensor key (live default: the host name)\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
+		"                   (an address seen in several files is one row)\n"
+		"  --hosts-per-file the inventory of each file, the file named\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
@@ -152,7 +154,7 @@ struct opts {
 	struct inputs in;
 	enum out_format fmt;
 	struct fail_on fail_on;
-	bool quiet, verbose, write_all, list, hosts;
+	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
 	const char *iface, *write_path, *drop_user, *log_path, *sensor;
 	long max_conv, duration, idle, stats, rotate_secs, rotate_count;
 	uint64_t rotate_bytes;
@@ -164,6 +166,7 @@ enum {
 	OPT_WRITE_ALL,
 	OPT_IDLE,
 	OPT_HOSTS,
+	OPT_HOSTS_PER_FILE,
 	OPT_DURATION,
 	OPT_LOG,
 	OPT_STATS,
@@ -181,6 +184,7 @@ static const struct option longopts[] = {
     {"sensor", required_argument, NULL, OPT_SENSOR},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
+    {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -238,6 +242,9 @@ static int output_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
+		break;
+	case OPT_HOSTS_PER_FILE:
+		o->hosts = o->hosts_per_file = true;
 		break;
 	case 'q':
 		o->quiet = true;
@@ -406,16 +413,8 @@ struct log_file {
 static void reopen_log(void *arg)
 {
 	struct log_file *lf = arg;
-	if (!lf->path)
-		return;
-	fflush(lf->out->f);
-	FILE *f = fopen(lf->path, "a");
-	if (!f) { /* keep writing to the old file rather than lose events */
+	if (lf->path && !out_reopen(lf->out, lf->path)) /* the old file is kept */
 		warn("--log %s: cannot reopen, still writing to the file open before", lf->path);
-		return;
-	}
-	fclose(lf->out->f);
-	lf->out->f = f;
 }
 
 /* SIGINT/SIGTERM stop a live capture; SIGHUP reopens the --log file. */
@@ -476,6 +475,8 @@ static void set_output(struct out *o, const struct opts *opt, char *host, size_t
 	o->quiet = opt->quiet;
 	o->verbose = opt->verbose;
 	o->hosts = opt->hosts;
+	o->hosts_per_file = opt->hosts_per_file;
+	o->several_files = opt->in.n > 1;
 	o->color = opt->fmt == OUT_TEXT && !opt->log_path && isatty(STDOUT_FILENO) &&
 		   !getenv("NO_COLOR");
 	o->sensor = opt->sensor;

@@ -178,6 +178,8 @@ static void j_flow_stats(struct jw *w, const struct flow_stats *st)
 	j_u64(w, "tcp_connections", st->connections);
 	j_u64(w, "smb_connections", st->smb_connections);
 	j_u64(w, "evicted", st->evicted);
+	j_u64(w, "late_segments", st->late_segments);
+	j_u64(w, "resumed_after_idle", st->idle_resumed);
 }
 
 static void json_file(struct out *o, const struct flow_stats *st, const char *error)
@@ -241,6 +243,7 @@ static void json_host(struct out *o, const struct host *x)
 	char addr[64];
 	struct jw w = {o->f, true};
 	json_begin(&w, o, "host", o->now_set ? &o->latest : NULL);
+	j_str(&w, "file", o->hosts_per_file ? o->file : NULL); /* --hosts-per-file */
 	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 	j_u64(&w, "conversations", x->conversations);
 	j_bool(&w, "smb1", x->smb1);
