@@ -242,7 +242,8 @@ static void json_host(struct out *o, const struct host *x)
 {
 	char addr[64];
 	struct jw w = {o->f, true};
-	json_begin(&w, o, "host", o->now_set ? &o->latest : NULL);
+	/* the inventory of one file (--hosts-per-file): that file's last frame */
+	json_begin(&w, o, "host", !o->now_set ? NULL : o->hosts_per_file ? &o->now : &o->latest);
 	j_str(&w, "file", o->hosts_per_file ? o->file : NULL); /* --hosts-per-file */
 	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 	j_u64(&w, "conversations", x->conversations);

@@ -26,6 +26,7 @@ def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .
         schema_version: .[0].schema_version,
         sensor: .[0].sensor,
         interface: .[0].interface,
+        file: .[0].file,
         server: .[0].server,
         conversations: (map(.conversations) | add),
         smb1: (map(.smb1) | any),
