@@ -311,12 +311,89 @@ static void j_smb2_response(struct jw *w, const struct smb_event *e, anomaly_mas
 	j_anomalies(w, p->anomalies | trunc);
 }
 
+
+/* SPEC "Sessions, identity, protection": one session object. */
+static void j_session(struct jw *w, int smb_version, const struct smb_session *x)
+{
+	char id[24], st[16];
+	if (smb_version == 1)
+		snprintf(id, sizeof id, "0x%04x", (unsigned)x->id);
+	else
+		snprintf(id, sizeof id, "0x%016" PRIx64, x->id);
+	j_str(w, "session_id", id);
+	j_str(w, "auth_mechanism", smb_auth_name(x->mech));
+	j_str(w, "user", x->has_names ? x->user : NULL);
+	j_str(w, "domain", x->has_names ? x->domain : NULL);
+	j_str(w, "workstation", x->has_names && x->mech != SMB_AUTH_LM_NTLM ? x->workstation : NULL);
+	j_str(w, "kerberos_realm", x->has_krb ? x->krb_realm : NULL);
+	j_str(w, "kerberos_service", x->has_krb ? x->krb_service : NULL);
+	snprintf(st, sizeof st, "0x%08X", (unsigned)x->status);
+	const char *sn = tok_name(ntstatus_names, x->status);
+	j_str(w, "status", !x->response_seen ? NULL : sn ? sn : st);
+	j_bool(w, "guest", x->guest);
+	j_bool(w, "anonymous", x->anonymous);
+	j_bool(w, "encrypt_data", x->encrypt_data);
+}
+
+/* A finished Session Setup exchange (README "JSON schema": `session`). */
+static void json_session_event(struct out *o, const struct smb_event *e)
+{
+	const struct smb_session *x = e->session;
+	char ts[48], hex[40];
+	if (o->quiet || !x || !x->final)
+		return;
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_common(&w, o, e->conv, "session");
+	j_u64(&w, "frame", e->f->frame);
+	j_str(&w, "time", fmt_time(&e->f->ts, ts, sizeof ts));
+	j_u64(&w, "smb_version", e->h1 ? 1 : 2);
+	j_session(&w, e->h1 ? 1 : 2, x);
+	j_u64(&w, "status_value", x->status);
+	j_u64(&w, "rounds", x->rounds);
+	j_u64(&w, "ntlm_flags", x->ntlm_flags);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->server_challenge[i]);
+	j_str(&w, "ntlm_server_challenge", x->has_challenge ? hex : NULL);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->nt_proof_str[i]);
+	j_str(&w, "ntlmv2_proof", x->has_proof ? hex : NULL);
+	j_close(&w, '}');
+	fputc('\n', o->f);
+	fflush(o->f);
+}
+
+/* The conversation's protection, server identity and sessions (SPEC). */
+static void j_identity(struct jw *w, const struct facts *f)
+{
+	const struct smb_server_id *id = &f->server_id;
+	j_str(w, "protection", protection_names[f->protection]);
+	j_str(w, "signing_algorithm", f->signing_algorithm);
+	j_str(w, "cipher", f->cipher);
+	j_str(w, "server_name", id->has_names && id->name[0] ? id->name : NULL);
+	j_str(w, "server_domain", id->has_names && id->domain[0] ? id->domain : NULL);
+	j_str(w, "server_dns_name", id->has_names && id->dns_name[0] ? id->dns_name : NULL);
+	j_str(w, "server_dns_domain", id->has_names && id->dns_domain[0] ? id->dns_domain : NULL);
+	j_str(w, "server_os_version", f->server_os_version[0] ? f->server_os_version : NULL);
+	j_open(w, "sessions", '[');
+	for (unsigned i = 0; i < f->nsessions; i++) {
+		j_open(w, NULL, '{');
+		j_session(w, f->smb_version, &f->sessions[i]);
+		j_close(w, '}');
+	}
+	j_close(w, ']');
+	j_open(w, "indicators", '[');
+	j_close(w, ']');
+}
+
 static void json_event(struct out *o, const struct smb_event *e)
 {
 	const struct conv *c = e->conv;
 	int sender = e->sender;
-	if (e->kind == SMB_EV_SESSION_SETUP)
+	if (e->kind == SMB_EV_SESSION_SETUP) {
+		json_session_event(o, e);
 		return;
+	}
 	char ts[48];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
@@ -402,6 +479,7 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_str(&w, "verdict", verdict_names[v->verdict]);
 	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
+	j_identity(&w, f);
 	/* extensions */
 	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
@@ -415,11 +493,13 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 		if (v->predicted & (1u << i))
 			name_cb(kb_outcome_names[i], &w);
 	j_close(&w, ']');
-	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
+	j_str(&w, "reason", v->reason[0] ? v->reason : NULL);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
-	j_str(&w, "fix", knowledge_fix(v->verdict));
+	j_str(&w, "fix", v->fix);
 	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
 	j_counts(&w, "messages_after_session_setup", f->after_session);
+	j_u64(&w, "signed_after_session_setup", f->signed_after_session);
+	j_u64(&w, "unsigned_after_session_setup", f->unsigned_after_session);
 	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
 	j_u64(&w, "compressed_messages", f->compressed_msgs);
 	j_bool(&w, "session_established", f->session_ok);
