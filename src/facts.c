@@ -199,7 +199,8 @@ static void what_the_wire_showed(const struct conv_smb *s, struct facts *f)
 	f->secure_negotiate = secure_negotiate(s);
 	f->nsessions = s->nsessions;
 	f->sessions_dropped = s->sessions_dropped;
-	memcpy(f->sessions, s->sessions, sizeof f->sessions);
+	if (s->nsessions)
+		memcpy(f->sessions, s->sessions, s->nsessions * sizeof f->sessions[0]);
 }
 
 /* ---- negotiation and logon failures (SPEC verdicts negotiate-failed, logon-failed) ---- */
@@ -221,7 +222,8 @@ static void client_dialects(const struct conv_smb *s, char *buf, size_t size)
 	if (s->smb2_req_seen) {
 		for (unsigned i = 0; i < s->smb2_req.dialects_kept; i++)
 			append(buf, size,
-			       fmt_id_name(smb2_dialect_names, s->smb2_req.dialects[i], hex, sizeof hex));
+			       fmt_id_name(smb2_dialect_names, s->smb2_req.dialects[i], hex,
+					   sizeof hex));
 	} else if (s->smb1_req_seen) {
 		for (unsigned i = 0; i < s->smb1_req.dialects_kept; i++)
 			append(buf, size, s->smb1_req.dialects[i]);

@@ -188,3 +188,30 @@ void fmt_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* WHO: the first successful session (else the last exchange) as
+ * DOMAIN\\user, "anonymous", "guest" or "-"; "+N" more sessions. */
+const char *fmt_who(const struct facts *f, char *buf, size_t size)
+{
+	const struct smb_session *x = NULL;
+	for (unsigned i = 0; i < f->nsessions && !x; i++)
+		if (f->sessions[i].ok)
+			x = &f->sessions[i];
+	if (!x && f->nsessions)
+		x = &f->sessions[f->nsessions - 1];
+	char more[16] = "";
+	if (f->nsessions > 1)
+		snprintf(more, sizeof more, " +%u", f->nsessions - 1);
+	if (!x)
+		snprintf(buf, size, "-");
+	else if (x->anonymous)
+		snprintf(buf, size, "anonymous%s", more);
+	else if (x->guest)
+		snprintf(buf, size, "guest%s", more);
+	else if (x->has_names && x->user[0])
+		snprintf(buf, size, "%s%s%s%s", x->domain, x->domain[0] ? "\\" : "", x->user, more);
+	else if (x->has_krb)
+		snprintf(buf, size, "%s%s", x->krb_realm[0] ? x->krb_realm : "kerberos", more);
+	else
+		snprintf(buf, size, "-%s", more);
+	return buf;
+}

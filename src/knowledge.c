@@ -93,9 +93,9 @@ enum kb_outcome kb916846_outcome(bool client_patched, enum signing client, bool 
 #define FIX_TREE_CONNECT                                                                          \
 	"check that the share exists and the account may open it (Samba \"valid users\", share " \
 	"ACLs; smbclient -L lists the shares)"
-#define FIX_TREE_DENIED_GUEST                                                                     \
-	"give the client a real account instead of guest access (Samba \"map to guest = "         \
-	"never\", \"smbpasswd -a USER\"): the server already requires signing, and a guest "        \
+#define FIX_TREE_DENIED_GUEST                                                                      \
+	"give the client a real account instead of guest access (Samba \"map to guest = "          \
+	"never\", \"smbpasswd -a USER\"): the server already requires signing, and a guest "       \
 	"session cannot be signed"
 #define FIX_ENDS_EARLY                                                                            \
 	"capture until the client has opened a share and used it (the capture stops right after " \
@@ -218,7 +218,8 @@ static const struct knowledge table[] = {
      "no successful Negotiate response was seen before the connection closed", "",
      "MS-SMB2 3.3.5.4", NULL},
     {CAUSE_NO_NEGOTIATE_RESPONSE,
-     "no successful Negotiate response was seen (the capture ends first)", "", "MS-SMB2 3.3.5.4", NULL},
+     "no successful Negotiate response was seen (the capture ends first)", "", "MS-SMB2 3.3.5.4",
+     NULL},
     {CAUSE_ENDS_BEFORE_TRAFFIC,
      "the capture ends before any traffic after Session Setup (settings predict {predicted})", "",
      KB916846, FIX_ENDS_EARLY},

@@ -324,7 +324,8 @@ static void j_session(struct jw *w, int smb_version, const struct smb_session *x
 	j_str(w, "auth_mechanism", smb_auth_name(x->mech));
 	j_str(w, "user", x->has_names ? x->user : NULL);
 	j_str(w, "domain", x->has_names ? x->domain : NULL);
-	j_str(w, "workstation", x->has_names && x->mech != SMB_AUTH_LM_NTLM ? x->workstation : NULL);
+	j_str(w, "workstation",
+	      x->has_names && x->mech != SMB_AUTH_LM_NTLM ? x->workstation : NULL);
 	j_str(w, "kerberos_realm", x->has_krb ? x->krb_realm : NULL);
 	j_str(w, "kerberos_service", x->has_krb ? x->krb_service : NULL);
 	snprintf(st, sizeof st, "0x%08X", (unsigned)x->status);
@@ -375,6 +376,8 @@ static void j_identity(struct jw *w, const struct facts *f)
 	j_str(w, "server_dns_name", id->has_names && id->dns_name[0] ? id->dns_name : NULL);
 	j_str(w, "server_dns_domain", id->has_names && id->dns_domain[0] ? id->dns_domain : NULL);
 	j_str(w, "server_os_version", f->server_os_version[0] ? f->server_os_version : NULL);
+	char who[160];
+	j_str(w, "who", fmt_who(f, who, sizeof who)); /* the text WHO column */
 	j_open(w, "sessions", '[');
 	for (unsigned i = 0; i < f->nsessions; i++) {
 		j_open(w, NULL, '{');

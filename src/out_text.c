@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
+#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %-20s %-10s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
 {
@@ -61,9 +61,10 @@ static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 		o->reasons_dropped++;
 		return;
 	}
-	/* The reason, with the note after it; for `signed`, the note alone. */
-	const char *first = v->verdict == V_SIGNED ? v->note : v->reason;
-	const char *second = v->verdict == V_SIGNED ? "" : v->note;
+	/* The reason, with the note after it; a `signed` verdict has a reason
+	 * only when it says something (encryption: who asked), else its note. */
+	const char *first = v->reason[0] ? v->reason : v->note;
+	const char *second = v->reason[0] ? v->note : "";
 	size_t n = strlen(first) + strlen(second) + 4;
 	struct out_reason *r = malloc(sizeof *r + n);
 	if (!r)
@@ -84,22 +85,25 @@ static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			      const struct facts *f, const struct verdict *v)
 {
-	if (v->verdict != V_SIGNED || v->note[0])
+	if (v->verdict != V_SIGNED || v->note[0] || v->reason[0])
 		keep_reason(o, row, v);
+	o->cause_seen[v->cause] = true;
 	if (o->quiet)
 		return;
-	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
+	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32], who[160];
 	if (!o->header_done) {
 		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT",
-			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
+			"CLIENT-SIGNING", "SERVER-SIGNING", "SS-SIGNED", "WHO", "PROTECTION",
+			"VERDICT");
 		o->header_done = true;
 	}
 	snprintf(num, sizeof num, "%" PRIu64, row);
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
 	if (!fmt_dialect(f, dia, sizeof dia))
 		snprintf(dia, sizeof dia, "-");
-	/* SIGNED: ordinary messages after Session Setup (JSON/CSV
-	 * signed_messages count every message after Negotiate). */
+	/* SS-SIGNED: ordinary messages after Session Setup, as JSON/CSV
+	 * signed_after_session_setup (signed_messages count every message
+	 * after Negotiate). */
 	snprintf(cnt, sizeof cnt, "%u/%u", (unsigned)f->signed_after_session,
 		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
 	fprintf(o->f, "%-5s %-21s %-21s %-3s ", num, fmt_endpoint(conv_client(c), cl, sizeof cl),
@@ -107,8 +111,14 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 	/* The dialect may be a wire string: escape it. */
 	fmt_text_string(o->f, dia);
 	size_t dl = strlen(dia);
-	fprintf(o->f, "%*s %-17s %-17s %-9s %s%s%s\n", dl < 13 ? (int)(13 - dl) : 0, "",
-		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt,
+	fprintf(o->f, "%*s %-17s %-17s %-9s ", dl < 13 ? (int)(13 - dl) : 0, "",
+		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt);
+	/* WHO holds wire strings: escape them. */
+	fmt_who(f, who, sizeof who);
+	fmt_text_string(o->f, who);
+	size_t wl = strlen(who);
+	const char *prot = protection_names[f->protection];
+	fprintf(o->f, "%*s %-10s %s%s%s\n", wl < 20 ? (int)(20 - wl) : 0, "", prot ? prot : "-",
 		o->color ? verdict_color(v->verdict) : "", verdict_names[v->verdict],
 		o->color ? "\033[0m" : "");
 }
@@ -214,6 +224,26 @@ static void text_event(struct out *o, const struct smb_event *e)
 	}
 }
 
+/* What to change: one fix per cause seen, each fix once (knowledge.c). */
+static void print_fixes(struct out *o)
+{
+	const char *title = "\nWhat to change:\n";
+	const char *done[CAUSE_COUNT];
+	size_t ndone = 0;
+	for (int c = 0; c < CAUSE_COUNT; c++) {
+		enum verdict_kind v = rules_verdict_of((enum verdict_cause)c);
+		const char *fix = o->cause_seen[c] ? knowledge_cause_fix(c, v) : NULL;
+		bool repeat = false;
+		for (size_t i = 0; i < ndone && fix; i++)
+			repeat |= done[i] == fix;
+		if (!fix || repeat)
+			continue;
+		done[ndone++] = fix;
+		fprintf(o->f, "%s  %s (%s): %s\n", title, verdict_names[v], cause_names[c], fix);
+		title = "";
+	}
+}
+
 static void text_summary(struct out *o, const struct tally *t)
 {
 	if (o->nreasons && !o->quiet) {
@@ -224,14 +254,7 @@ static void text_summary(struct out *o, const struct tally *t)
 		if (o->reasons_dropped)
 			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n",
 				o->reasons_dropped);
-		const char *title = "\nWhat to change:\n";
-		for (int i = 0; i < V_COUNT; i++) {
-			const char *fix = knowledge_fix((enum verdict_kind)i);
-			if (i == V_SIGNED || !t->verdicts[i] || !fix)
-				continue;
-			fprintf(o->f, "%s  %s: %s\n", title, verdict_names[i], fix);
-			title = "";
-		}
+		print_fixes(o);
 	}
 	if (t->live_stats)
 		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live",
@@ -267,8 +290,9 @@ static void text_summary(struct out *o, const struct tally *t)
 			t->totals.fragments, t->totals.truncated, t->totals.malformed,
 			t->totals.evicted);
 	if (t->conversations && !o->quiet && !o->hosts)
-		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
-			      "setting inferred from Flags2\n");
+		fprintf(o->f, "  SS-SIGNED = signed/all messages after Session Setup (JSON "
+			      "signed_after_session_setup); ? = SMB1 client setting inferred from "
+			      "Flags2\n");
 }
 
 

@@ -104,6 +104,7 @@ static bool r_guest_blocked(const struct facts *f)
 static bool r_smb1_unsigned_logon(const struct facts *f)
 {
 	return f->smb_version == 1 && f->smb1_unsigned_logon && f->client_requires &&
+	       !guest_or_anonymous(f) &&
 	       f->signed_after_session == 0 && f->unsigned_after_session == 0 &&
 	       f->encrypted_msgs == 0 && f->closed;
 }

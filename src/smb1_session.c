@@ -66,8 +66,9 @@ void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m)
 	struct conv_smb *s = x->s;
 	struct rd r = m->r, blob;
 	struct smb1_logon_response sr;
-	bool parsed = smb1_logon_parse_response(&r, m->h1->flags2, &sr, &blob) != SMB_PARSE_MALFORMED &&
-		      sr.word_count >= 3;
+	bool parsed =
+	    smb1_logon_parse_response(&r, m->h1->flags2, &sr, &blob) != SMB_PARSE_MALFORMED &&
+	    sr.word_count >= 3;
 	if (x->status == NT_STATUS_SUCCESS) {
 		if (parsed)
 			s->session_guest = sr.guest;

@@ -85,6 +85,8 @@ static struct conv_smb *smb_state(struct conv *c)
 
 void smb_conn_free(struct conv *c)
 {
+	if (c->smb)
+		free(c->smb->sessions);
 	free(c->smb);
 	c->smb = NULL;
 }

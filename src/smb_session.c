@@ -7,13 +7,26 @@
 
 #include "smbneg/auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/* Records live on the heap, grown 1, 2, 4, 8: most connections never log
+ * on, and a flood of them must not pay for SMB_MAX_SESSIONS each. */
 static struct smb_session *session_new(struct conv_smb *s, uint64_t id, uint64_t frame)
 {
 	if (s->nsessions >= SMB_MAX_SESSIONS) {
 		s->sessions_dropped++;
 		return NULL;
+	}
+	if (s->nsessions == s->sessions_cap) {
+		unsigned cap = s->sessions_cap ? s->sessions_cap * 2 : 1;
+		struct smb_session *grown = realloc(s->sessions, cap * sizeof *grown);
+		if (!grown) {
+			s->sessions_dropped++;
+			return NULL;
+		}
+		s->sessions = grown;
+		s->sessions_cap = cap;
 	}
 	struct smb_session *x = &s->sessions[s->nsessions++];
 	memset(x, 0, sizeof *x);

@@ -123,7 +123,7 @@ struct facts {
 	enum protection protection;
 	const char *signing_algorithm; /* SPEC names, or NULL */
 	const char *cipher;
-	bool encrypt_data;             /* the server forced encryption (SessionFlags ENCRYPT_DATA) */
+	bool encrypt_data; /* the server forced encryption (SessionFlags ENCRYPT_DATA) */
 	struct smb_server_id server_id;
 	char server_os_version[24];    /* "MAJOR.MINOR.BUILD", or "" */
 

@@ -42,6 +42,7 @@ struct out {
 	struct out_reason *reasons, *reasons_tail; /* text */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	bool cause_seen[CAUSE_COUNT]; /* text: the fixes to list */
 	bool progress_drawn;
 };
 

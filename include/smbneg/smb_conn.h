@@ -105,8 +105,8 @@ struct conv_smb {
 	bool session_guest, session_null;
 	uint32_t session_fail_status;    /* last failing Session Setup status */
 	/* ... and per session */
-	struct smb_session sessions[SMB_MAX_SESSIONS];
-	unsigned nsessions;
+	struct smb_session *sessions;    /* grown on demand up to SMB_MAX_SESSIONS */
+	unsigned nsessions, sessions_cap;
 	uint32_t sessions_dropped;       /* sessions beyond SMB_MAX_SESSIONS */
 	struct smb_server_id server_id;  /* from the first NTLMSSP CHALLENGE */
 	bool smb1_bsrspyl;               /* an SMB1 Session Setup response carried "BSRSPYL " */

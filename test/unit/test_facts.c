@@ -4,6 +4,8 @@
  * (MS-SMB2 3.2.5.14.12) and the session records. */
 #include "testutil2.h"
 
+#include "smbneg/smb_cmd.h"
+
 #include "smbneg/facts.h"
 #include "smbneg/knowledge.h"
 #include "smbneg/smb_const.h"
@@ -26,7 +28,7 @@ static struct conv *smb2_conv(void)
 
 static void conv_free(struct conv *c)
 {
-	free(c->smb);
+	smb_conn_free(c);
 	free(c);
 }
 
@@ -152,7 +154,9 @@ static void test_sessions_copied(void **state)
 	(void)state;
 	struct conv *c = smb2_conv();
 	struct conv_smb *s = c->smb;
-	s->nsessions = 2;
+	assert_non_null(smb_session_get(s, 7, 1));
+	assert_non_null(smb_session_get(s, 42, 2));
+	assert_int_equal(s->nsessions, 2);
 	s->sessions[1].id = 42;
 	s->sessions[1].guest = true;
 	s->sessions_dropped = 3;
