@@ -329,8 +329,13 @@ enum protection facts_protection(const struct facts *f)
 
 static void protection_and_identity(const struct conv_smb *s, struct facts *f)
 {
-	for (unsigned i = 0; i < s->nsessions; i++)
-		f->encrypt_data |= s->sessions[i].ok && s->sessions[i].encrypt_data;
+	for (unsigned i = 0; i < s->nsessions; i++) {
+		const struct smb_session *x = &s->sessions[i];
+		f->encrypt_data |= x->ok && x->encrypt_data;
+		/* SPEC: anonymous also from an empty NTLMSSP user or SMB1 account */
+		f->anonymous |= x->ok && x->anonymous;
+		f->guest |= x->ok && x->guest;
+	}
 	f->protection = facts_protection(f);
 	f->signing_algorithm = signing_algorithm(s, f);
 	f->cipher = cipher(s, f);

@@ -23,7 +23,7 @@ static void csv_identity(struct out *o, const struct facts *f, const struct verd
 	csv_opt(o, protection_names[f->protection]);
 	csv_opt(o, f->signing_algorithm);
 	csv_opt(o, f->cipher);
-	csv_opt(o, id->name);
+	csv_opt(o, id->name); /* an empty name and an absent one are both empty here */
 	csv_opt(o, id->domain);
 	csv_opt(o, id->dns_name);
 	csv_opt(o, id->dns_domain);

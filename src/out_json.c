@@ -3,6 +3,7 @@
 
 #include "smbneg/fmt.h"
 
+#include "smbneg/ntlmssp.h"
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -364,6 +365,11 @@ static void json_session_event(struct out *o, const struct smb_event *e)
 	fflush(o->f);
 }
 
+static const char *server_av(const struct smb_server_id *id, int av, const char *v)
+{
+	return id->has_names && (id->present & (1u << av)) ? v : NULL;
+}
+
 /* The conversation's protection, server identity and sessions (SPEC). */
 static void j_identity(struct jw *w, const struct facts *f)
 {
@@ -371,10 +377,11 @@ static void j_identity(struct jw *w, const struct facts *f)
 	j_str(w, "protection", protection_names[f->protection]);
 	j_str(w, "signing_algorithm", f->signing_algorithm);
 	j_str(w, "cipher", f->cipher);
-	j_str(w, "server_name", id->has_names && id->name[0] ? id->name : NULL);
-	j_str(w, "server_domain", id->has_names && id->domain[0] ? id->domain : NULL);
-	j_str(w, "server_dns_name", id->has_names && id->dns_name[0] ? id->dns_name : NULL);
-	j_str(w, "server_dns_domain", id->has_names && id->dns_domain[0] ? id->dns_domain : NULL);
+	/* MS-NLMP 2.2.2.1: null when the pair was not sent, "" when sent empty */
+	j_str(w, "server_name", server_av(id, MSV_AV_NB_COMPUTER_NAME, id->name));
+	j_str(w, "server_domain", server_av(id, MSV_AV_NB_DOMAIN_NAME, id->domain));
+	j_str(w, "server_dns_name", server_av(id, MSV_AV_DNS_COMPUTER_NAME, id->dns_name));
+	j_str(w, "server_dns_domain", server_av(id, MSV_AV_DNS_DOMAIN_NAME, id->dns_domain));
 	j_str(w, "server_os_version", f->server_os_version[0] ? f->server_os_version : NULL);
 	char who[160];
 	j_str(w, "who", fmt_who(f, who, sizeof who)); /* the text WHO column */

@@ -77,6 +77,7 @@ static void server_id(struct conv_smb *s, const struct ntlmssp_msg *m)
 	const struct ntlm_challenge *c = &m->u.challenge;
 	if (!id->has_names && c->has_target_info) {
 		id->has_names = true;
+		id->present = c->info.present;
 		copy_str(id->name, sizeof id->name, c->info.nb_computer);
 		copy_str(id->domain, sizeof id->domain, c->info.nb_domain);
 		copy_str(id->dns_name, sizeof id->dns_name, c->info.dns_computer);

@@ -78,6 +78,7 @@ struct smb_session {
  * 2.2.2.1 MsvAvNb/DnsComputerName, MsvAvNb/DnsDomainName, 2.2.2.10). */
 struct smb_server_id {
 	bool has_names, has_version;
+	uint32_t present;             /* bit (1 << AvId) per target info pair sent */
 	char name[SMB_SESS_NAME_MAX], domain[SMB_SESS_NAME_MAX];
 	char dns_name[SMB_SESS_KRB_MAX], dns_domain[SMB_SESS_KRB_MAX];
 	uint8_t os_major, os_minor;
