@@ -346,6 +346,21 @@ static void protection_and_identity(const struct conv_smb *s, struct facts *f)
 			 (unsigned)s->server_id.os_build);
 }
 
+const char *facts_session_who(const struct smb_session *x, char *buf, size_t size)
+{
+	if (x->anonymous)
+		snprintf(buf, size, "anonymous");
+	else if (x->guest)
+		snprintf(buf, size, "guest");
+	else if (x->has_names && x->user[0])
+		snprintf(buf, size, "%s%s%s", x->domain, x->domain[0] ? "\\" : "", x->user);
+	else if (x->has_krb && x->krb_realm[0])
+		snprintf(buf, size, "%s", x->krb_realm);
+	else
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 void facts_build(const struct conv *c, struct facts *f)
 {
 	memset(f, 0, sizeof *f);

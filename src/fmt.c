@@ -162,12 +162,12 @@ void fmt_json_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-void fmt_text_string(FILE *f, const char *str)
+static void text_escape(FILE *f, const char *str, bool keep_backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	while (*s) {
 		size_t n = utf8_len(s);
-		if (*s < 0x20 || *s == 0x7f || *s == '\\' || n == 0) {
+		if (*s < 0x20 || *s == 0x7f || (*s == '\\' && !keep_backslash) || n == 0) {
 			fprintf(f, "\\x%02x", *s++);
 		} else {
 			fwrite(s, 1, n, f);
@@ -175,6 +175,12 @@ void fmt_text_string(FILE *f, const char *str)
 		}
 	}
 }
+
+void fmt_text_string(FILE *f, const char *s) { text_escape(f, s, false); }
+
+/* Windows account and NetBIOS domain names cannot hold a backslash, so the
+ * one in DOMAIN\\user is printed as is. */
+void fmt_text_who(FILE *f, const char *s) { text_escape(f, s, true); }
 
 void fmt_csv_string(FILE *f, const char *s)
 {
@@ -188,8 +194,8 @@ void fmt_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* WHO: the first successful session (else the last exchange) as
- * DOMAIN\\user, "anonymous", "guest" or "-"; "+N" more sessions. */
+/* WHO: the first successful session (else the last exchange), see
+ * facts_session_who(); "+N" more sessions. */
 const char *fmt_who(const struct facts *f, char *buf, size_t size)
 {
 	const struct smb_session *x = NULL;
@@ -198,20 +204,13 @@ const char *fmt_who(const struct facts *f, char *buf, size_t size)
 			x = &f->sessions[i];
 	if (!x && f->nsessions)
 		x = &f->sessions[f->nsessions - 1];
-	char more[16] = "";
-	if (f->nsessions > 1)
-		snprintf(more, sizeof more, " +%u", f->nsessions - 1);
 	if (!x)
-		snprintf(buf, size, "-");
-	else if (x->anonymous)
-		snprintf(buf, size, "anonymous%s", more);
-	else if (x->guest)
-		snprintf(buf, size, "guest%s", more);
-	else if (x->has_names && x->user[0])
-		snprintf(buf, size, "%s%s%s%s", x->domain, x->domain[0] ? "\\" : "", x->user, more);
-	else if (x->has_krb)
-		snprintf(buf, size, "%s%s", x->krb_realm[0] ? x->krb_realm : "kerberos", more);
+		return snprintf(buf, size, "-"), buf;
+	char one[SMB_SESS_NAME_MAX * 2 + 2];
+	facts_session_who(x, one, sizeof one);
+	if (f->nsessions > 1)
+		snprintf(buf, size, "%s +%u", one, f->nsessions - 1);
 	else
-		snprintf(buf, size, "-%s", more);
+		snprintf(buf, size, "%s", one);
 	return buf;
 }

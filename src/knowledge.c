@@ -200,7 +200,7 @@ static const struct knowledge table[] = {
     {CAUSE_SESSION_SETUP_FAILED,
      "the logon failed: Session Setup ended with {session_status}{session_message} ({auth} "
      "logon{who}), so no traffic followed; an authentication problem, not a signing one "
-     "(settings predict {predicted})",
+     "(settings predict {predicted}){logon_hint}",
      "", "MS-SMB2 3.3.5.5", FIX_LOGON_FAILED},
     {CAUSE_TREE_CONNECT_FAILED,
      "Tree Connect failed with {tree_status} and no traffic followed (settings predict "

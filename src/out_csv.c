@@ -75,6 +75,21 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 	fputc('\n', o->f);
 }
 
+/* The server's names, OS and logons ("user;user"), as in JSON `host`. */
+static void csv_host_identity(struct out *o, const struct host *x)
+{
+	char users[HOST_MAX_USERS * HOST_WHO_MAX] = "";
+	size_t at = 0;
+	for (unsigned i = 0; i < x->nusers && at < sizeof users; i++)
+		at += (size_t)snprintf(users + at, sizeof users - at, "%s%s", i ? ";" : "",
+				       x->users[i]);
+	csv_opt(o, x->id.name);
+	csv_opt(o, x->id.dns_name);
+	csv_opt(o, x->os_version);
+	csv_opt(o, users);
+	fputc('\n', o->f);
+}
+
 static void csv_hosts(struct out *o, const struct tally *t)
 {
 	size_t n;
@@ -82,16 +97,18 @@ static void csv_hosts(struct out *o, const struct tally *t)
 	if (!all)
 		return;
 	fprintf(o->f,
-		"server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
+		"server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions,"
+		"server_name,server_dns_name,server_os_version,users\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct host *x = all[i];
 		char addr[64];
-		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n",
+		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu",
 			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "",
 			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
 			(unsigned long long)x->guest_sessions);
+		csv_host_identity(o, x);
 	}
 	free(all);
 }

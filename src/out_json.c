@@ -573,6 +573,34 @@ static void json_summary(struct out *o, const struct tally *t)
 	fputc('\n', o->f);
 }
 
+static void j_names(struct jw *w, const char *k, uint8_t bits, const char *const *names)
+{
+	j_open(w, k, '[');
+	for (int i = 0; names[i]; i++)
+		if (bits & (1u << i))
+			name_cb(names[i], w);
+	j_close(w, ']');
+}
+
+/* The server's names and OS (NTLMSSP CHALLENGE), algorithms, who logged on. */
+static void j_host_identity(struct jw *w, const struct host *x)
+{
+	j_str(w, "server_name", server_av(&x->id, MSV_AV_NB_COMPUTER_NAME, x->id.name));
+	j_str(w, "server_domain", server_av(&x->id, MSV_AV_NB_DOMAIN_NAME, x->id.domain));
+	j_str(w, "server_dns_name", server_av(&x->id, MSV_AV_DNS_COMPUTER_NAME, x->id.dns_name));
+	j_str(w, "server_dns_domain",
+	      server_av(&x->id, MSV_AV_DNS_DOMAIN_NAME, x->id.dns_domain));
+	j_str(w, "server_os_version", x->os_version[0] ? x->os_version : NULL);
+	j_names(w, "signing_algorithms", x->signing_algs, host_signing_alg_names);
+	j_names(w, "ciphers", x->ciphers, host_cipher_names);
+	j_u64(w, "encrypted_conversations", x->encrypted_sessions);
+	j_open(w, "users", '[');
+	for (unsigned i = 0; i < x->nusers; i++)
+		name_cb(x->users[i], w);
+	j_close(w, ']');
+	j_u64(w, "users_dropped", x->users_dropped);
+}
+
 /* --hosts: one `host` event per server, in order of first appearance. */
 static void json_hosts(struct out *o, const struct tally *t)
 {
@@ -611,6 +639,7 @@ static void json_hosts(struct out *o, const struct tally *t)
 		j_bool(&w, "relay_target", host_relay_target(x));
 		j_u64(&w, "guest_sessions", x->guest_sessions);
 		j_u64(&w, "downgrades", x->downgrades);
+		j_host_identity(&w, x);
 		j_open(&w, "verdicts", '{');
 		for (int k = 0; k < V_COUNT; k++)
 			j_u64(&w, verdict_names[k], x->verdicts[k]);

@@ -115,7 +115,7 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt);
 	/* WHO holds wire strings: escape them. */
 	fmt_who(f, who, sizeof who);
-	fmt_text_string(o->f, who);
+	fmt_text_who(o->f, who);
 	size_t wl = strlen(who);
 	const char *prot = protection_names[f->protection];
 	fprintf(o->f, "%*s %-10s %s%s%s\n", wl < 20 ? (int)(20 - wl) : 0, "", prot ? prot : "-",
@@ -296,6 +296,50 @@ static void text_summary(struct out *o, const struct tally *t)
 }
 
 
+static void text_bits(struct out *o, uint8_t bits, const char *const *names)
+{
+	const char *sep = "";
+	for (int i = 0; names[i]; i++)
+		if (bits & (1u << i)) {
+			fprintf(o->f, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+	if (!*sep)
+		fputc('-', o->f);
+}
+
+/* Under each server row: its names and OS, algorithms, who logged on. */
+static void text_host_identity(struct out *o, const struct host *x)
+{
+	const struct smb_server_id *id = &x->id;
+	if (id->has_names || x->os_version[0]) {
+		fputs("    name ", o->f);
+		fmt_text_string(o->f, id->name[0] ? id->name : "-");
+		fputs(" domain ", o->f);
+		fmt_text_string(o->f, id->domain[0] ? id->domain : "-");
+		fputs(" dns ", o->f);
+		fmt_text_string(o->f, id->dns_name[0] ? id->dns_name : "-");
+		fprintf(o->f, " os %s\n", x->os_version[0] ? x->os_version : "-");
+	}
+	if (x->signing_algs || x->ciphers) {
+		fputs("    signing ", o->f);
+		text_bits(o, x->signing_algs, host_signing_alg_names);
+		fputs(" ciphers ", o->f);
+		text_bits(o, x->ciphers, host_cipher_names);
+		fputc('\n', o->f);
+	}
+	if (x->nusers) {
+		fputs("    logons", o->f);
+		for (unsigned i = 0; i < x->nusers; i++) {
+			fputc(' ', o->f);
+			fmt_text_who(o->f, x->users[i]);
+		}
+		if (x->users_dropped)
+			fprintf(o->f, " (+%llu more)", (unsigned long long)x->users_dropped);
+		fputc('\n', o->f);
+	}
+}
+
 /* --hosts: one row per server, in order of first appearance. */
 static void text_hosts(struct out *o, const struct tally *t)
 {
@@ -323,6 +367,7 @@ static void text_hosts(struct out *o, const struct tally *t)
 			sep = " ";
 		}
 		fputc('\n', o->f);
+		text_host_identity(o, x);
 	}
 	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",

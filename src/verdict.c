@@ -46,7 +46,8 @@ static const char *status_name(uint32_t st, char *buf, size_t size)
 struct verdict_words {
 	char frame[24], pred[160], secmode[8], unsigned_n[16], total[16];
 	char session_status[80], tree_status[80], guest_status[96], all_signed[16], all_total[16];
-	char negotiate_status[80], session_message[160], who[160];
+	char negotiate_status[80], session_message[160], who[300];
+	const char *logon_hint;
 };
 
 /* The last finished exchange (the one a logon failure comes from). */
@@ -58,6 +59,27 @@ static const struct smb_session *last_exchange(const struct facts *f)
 	return NULL;
 }
 
+/* The usual reason behind a logon failure status, where the capture shows it. */
+static const char *logon_hint(const struct facts *f, const struct smb_session *x)
+{
+	uint32_t st = f->logon_fail_status;
+	if (st == NT_STATUS_ACCESS_DENIED && f->smb2_chosen && f->smb2_dialect < 0x0300)
+		return "; a server that requires encryption (Samba \"smb encrypt = required\", "
+		       "Set-SmbServerConfiguration -EncryptData $true -RejectUnencryptedAccess "
+		       "$true) "
+		       "refuses SMB 2.x sessions, which cannot encrypt, this way: let the client "
+		       "use "
+		       "SMB 3.x";
+	if (st == NT_STATUS_INVALID_PARAMETER && x && x->mech == SMB_AUTH_LM_NTLM)
+		return "; the server refuses this SMB1 logon without extended security (for "
+		       "example "
+		       "NTLMv2 responses outside SPNEGO)";
+	if (st == NT_STATUS_LOGON_FAILURE)
+		return "; a wrong password, or an unknown user where the server maps no one to "
+		       "guest";
+	return "";
+}
+
 static void logon_words(const struct facts *f, struct verdict_words *w)
 {
 	const struct code_row *row = codes_by_value(f->logon_fail_status);
@@ -65,6 +87,7 @@ static void logon_words(const struct facts *f, struct verdict_words *w)
 		 row && row->message ? " \"" : "", row && row->message ? row->message : "",
 		 row && row->message ? "\"" : "");
 	const struct smb_session *x = last_exchange(f);
+	w->logon_hint = logon_hint(f, x);
 	w->who[0] = '\0';
 	if (x && x->has_names)
 		snprintf(w->who, sizeof w->who, " as \"%s%s%s\"", x->domain,
@@ -128,6 +151,7 @@ static void words(const struct facts *f, struct verdict *v)
 		{"negotiate_status", w.negotiate_status},
 		{"session_message", w.session_message},
 		{"who", w.who},
+		{"logon_hint", w.logon_hint},
 		{"auth", auth_words(f)},
 		{"cipher", f->cipher ? f->cipher : "SMB 3.x"},
 	};

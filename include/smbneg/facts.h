@@ -138,6 +138,10 @@ struct facts {
  * ENCRYPT_DATA), signing (signed ordinary traffic, unsigned messages only
  * beside a side that requires), none, or unknown (no ordinary traffic). */
 enum protection facts_protection(const struct facts *f);
+/* Who one session was: "DOMAIN\\user" (or "user"), "anonymous", "guest",
+ * the Kerberos realm (the client principal is encrypted), or "-". Raw wire
+ * text: renderers escape it. */
+const char *facts_session_who(const struct smb_session *x, char *buf, size_t size);
 /* Derive the facts of a concluded conversation (c->smb may be NULL). */
 void facts_build(const struct conv *c, struct facts *f);
 

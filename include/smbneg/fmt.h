@@ -35,6 +35,8 @@ void fmt_json_string(FILE *f, const char *s);
 void fmt_csv_string(FILE *f, const char *s);
 /* Printable text: valid UTF-8 kept, other bytes as \xNN. */
 void fmt_text_string(FILE *f, const char *s);
+/* The same for a WHO value (fmt_who, host logons): '\\' kept. */
+void fmt_text_who(FILE *f, const char *s);
 
 /* A negotiate context type with a list of algorithm ids (MS-SMB2 2.2.3.1). */
 struct fmt_context {

@@ -101,8 +101,9 @@ static void test_hosts(void **state)
 	out_free(&o);
 	assert_int_equal(fclose(fp), 0);
 	assert_string_equal(buf, "server,conversations,smb1,max_smb2_dialect,signing,relay_target,"
-				 "guest_sessions\n"
-				 "192.0.2.1,1,no,3.1.1,not-required,yes,0\n");
+				 "guest_sessions,server_name,server_dns_name,server_os_version,users\n"
+				 "192.0.2.1,1,no,3.1.1,not-required,yes,0,\"FS1\",,\"10.0.20348\","
+				 "\"EXAMPLE\\alice\"\n");
 	assert_int_equal(t.verdicts[V_NOT_SIGNED], 1);
 	tally_free(&t);
 	free(buf);
