@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SMB_MAX_SESSIONS 8 /* session records per connection; more are counted */
+#define SMB_MAX_SESSIONS 32 /* Session Setup exchanges kept per connection; more are counted */
 
 /* Counters by who sent the message. */
 struct conv_counts {
