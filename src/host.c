@@ -38,16 +38,22 @@ static uint8_t name_bit(const char *const *names, const char *n)
 	return 0;
 }
 
+/* The distinct logons, kept sorted (byte order) so that inventories merged
+ * from several runs list them as one run does (test/bench/merge-hosts.jq). */
 static void add_user(struct host *x, const char *who)
 {
-	for (unsigned i = 0; i < x->nusers; i++)
-		if (strcmp(x->users[i], who) == 0)
-			return;
+	unsigned at = 0;
+	while (at < x->nusers && strcmp(x->users[at], who) < 0)
+		at++;
+	if (at < x->nusers && strcmp(x->users[at], who) == 0)
+		return;
 	if (x->nusers >= HOST_MAX_USERS) {
 		x->users_dropped++;
 		return;
 	}
-	snprintf(x->users[x->nusers++], HOST_WHO_MAX, "%s", who);
+	memmove(x->users[at + 1], x->users[at], (x->nusers - at) * sizeof x->users[0]);
+	snprintf(x->users[at], HOST_WHO_MAX, "%s", who);
+	x->nusers++;
 }
 
 /* SPEC "Sessions, identity, protection": names, OS, algorithms, logons. */

@@ -6,8 +6,8 @@
  * (WordCount 10/13, "lm-ntlm") is taken from the request itself. */
 #include "smbneg/smb_cmd.h"
 
-#include "smbneg/smb_const.h" /* first: smb1_logon.h defers to its SMB1_FLAGS2_UNICODE */
 #include "smbneg/smb1_logon.h"
+#include "smbneg/smb_const.h"
 
 #include <string.h>
 
