@@ -31,7 +31,11 @@ UINTS = {"type": "array", "items": UINT}
 NUINTS = {"type": ["array", "null"], "items": UINT}
 ENDPOINT = {"type": "string", "pattern": r"^([0-9.]+|\[[0-9A-Fa-f:.]+\]):[0-9]+$"}
 VERDICTS = ["signed", "not-signed", "mismatch-no-communication", "mismatch-access-denied",
-            "guest-blocked", "secure-negotiate-failed", "invalid-signature", "incomplete"]
+            "guest-blocked", "secure-negotiate-failed", "invalid-signature", "negotiate-failed",
+            "logon-failed", "incomplete"]
+AUTH = {"enum": ["ntlmssp", "kerberos", "lm-ntlm", None]}
+SIGNING_ALGS = ["HMAC-SHA256", "AES-128-CMAC", "AES-128-GMAC", "HMAC-MD5"]
+CIPHERS = ["AES-128-CCM", "AES-128-GCM", "AES-256-CCM", "AES-256-GCM"]
 SIGNING = {"enum": ["disabled", "enabled", "required", "unknown"]}
 
 def envelope(event, ts):
@@ -82,17 +86,32 @@ negotiate = [("frame", UINT), ("direction", {"enum": ["request", "response"]}), 
 dialect = [("smb_version", {"enum": [1, 2, None]}), ("dialect", NSTR), ("dialect_id", NUINT)]
 counts = O(type="object", properties=O((k, UINT) for k in ["client_signed", "client_unsigned", "server_signed", "server_unsigned"]),
            required=["client_signed", "client_unsigned", "server_signed", "server_unsigned"], additionalProperties=False)
+# SPEC "Sessions, identity, protection": one object of the conversation's sessions
+# (status: the NT status name, SPEC's contract)
+sess_obj = [("session_id", NSTR), ("auth_mechanism", AUTH), ("user", NSTR), ("domain", NSTR),
+            ("workstation", NSTR), ("kerberos_realm", NSTR), ("kerberos_service", NSTR),
+            ("status", NSTR), ("guest", BOOL), ("anonymous", BOOL), ("encrypt_data", BOOL)]
+SESSION_OBJ = O(type="object", properties=O(sess_obj), required=[k for k, _ in sess_obj],
+                additionalProperties=False)
+server_id = [("server_name", NSTR), ("server_domain", NSTR), ("server_dns_name", NSTR),
+             ("server_dns_domain", NSTR), ("server_os_version", NSTR)]
+identity = [("protection", {"enum": ["signing", "encryption", "none", None]}),
+            ("signing_algorithm", {"enum": SIGNING_ALGS + [None]}),
+            ("cipher", {"enum": CIPHERS + [None]})] + server_id + [
+            ("who", NSTR), ("sessions", {"type": "array", "items": SESSION_OBJ}),
+            ("indicators", STRS)]
 conversation = dialect + [
     ("client_security_mode", NUINT), ("server_security_mode", NUINT),
     ("client_signing", SIGNING), ("server_signing", SIGNING),
     ("signed_messages", UINT), ("unsigned_messages", UINT),
-    ("verdict", {"enum": VERDICTS}), ("cause", STR), ("anomalies", STRS),
+    ("verdict", {"enum": VERDICTS}), ("cause", STR), ("anomalies", STRS)] + identity + [
     ("id", UINT), ("first_frame", UINT), ("last_frame", UINT), ("start", TS), ("end", TS),
     ("client_signing_source", STR), ("client_signing_confidence", {"enum": ["none", "low", "medium", "high"]}),
     ("server_signing_source", STR), ("server_signing_confidence", {"enum": ["none", "low", "medium", "high"]}),
     ("predicted", {"type": "array", "items": {"enum": ["signed", "not signed", "no communication"]}}),
     ("reason", NSTR), ("note", NSTR), ("fix", NSTR),
     ("messages_after_negotiate", counts), ("messages_after_session_setup", counts),
+    ("signed_after_session_setup", UINT), ("unsigned_after_session_setup", UINT),
     ("encrypted_messages", UINT), ("compressed_messages", UINT),
     ("session_established", BOOL), ("guest", BOOL), ("anonymous", BOOL)] + status("session_setup_status") + [
     ("tree_connect_ok", BOOL)] + status("tree_connect_status") + [
@@ -114,16 +133,20 @@ host = [("file", NSTR), ("server", STR), ("conversations", UINT), ("smb1", BOOL)
         ("max_smb2_dialect", NSTR), ("max_smb2_dialect_id", NUINT),
         ("signing", {"enum": ["unknown", "required", "not-required", "mixed"]}),
         ("server_signing_seen", {"type": "array", "items": {"enum": ["disabled", "enabled", "required"]}}),
-        ("relay_target", BOOL), ("guest_sessions", UINT), ("downgrades", UINT), ("verdicts", vcounts)]
+        ("relay_target", BOOL), ("guest_sessions", UINT), ("downgrades", UINT)] + server_id + [
+        ("signing_algorithms", {"type": "array", "items": {"enum": SIGNING_ALGS}}),
+        ("ciphers", {"type": "array", "items": {"enum": CIPHERS}}),
+        ("encrypted_conversations", UINT), ("users", STRS), ("users_dropped", UINT),
+        ("verdicts", vcounts)]
 stats = [("interval", UINT), ("packets_received", UINT), ("packets_dropped", UINT), ("packets_ifdropped", UINT),
          ("packets_dropped_total", UINT), ("packets_ifdropped_total", UINT), ("frames_read", UINT),
          ("open_conversations", UINT), ("conversations", UINT), ("bytes_held", UINT), ("rss_bytes", NUINT)]
-# status as number and name: `status` is an integer in every event (negotiate)
-session = [("frame", UINT), ("session_id", NSTR),
-           ("auth_mechanism", {"enum": ["ntlmssp", "kerberos", "lm-ntlm", None]}),
-           ("user", NSTR), ("domain", NSTR), ("workstation", NSTR),
-           ("kerberos_realm", NSTR), ("kerberos_service", NSTR), ("status", NUINT), ("status_name", NSTR),
-           ("guest", BOOL), ("anonymous", BOOL), ("encrypt_data", BOOL)]
+# the session event: `status` is a number in every event (negotiate), its name beside
+session = [("frame", UINT), ("smb_version", {"enum": [1, 2]})] + [
+    (k, v) for k, v in sess_obj if k not in ("status", "guest", "anonymous", "encrypt_data")] + [
+    ("status", NUINT), ("status_name", NSTR),
+    ("guest", BOOL), ("anonymous", BOOL), ("encrypt_data", BOOL),
+    ("rounds", UINT), ("ntlm_flags", UINT), ("ntlm_server_challenge", NSTR), ("ntlmv2_proof", NSTR)]
 relay = [("victim", STR), ("relay", STR), ("target", STR), ("user", NSTR), ("domain", NSTR),
          ("evidence", {"type": "array", "items": {"enum": ["ntproofstr-reused", "challenge-forwarded"]}}),
          ("frames", UINTS)]
@@ -138,7 +161,7 @@ baseline = O(type="object", description="--baseline: one difference from the bas
 defs = O()
 defs["negotiate"] = event("negotiate", TS, negotiate, "one Negotiate message, when it is seen: every key of the SMB1/SMB2 request/response kinds, null where the kind does not carry it")
 defs["verdict"] = event("verdict", TS, verdict, "the verdict of a connection as soon as the wire decided it: ANALYZE_VERDICT_MESSAGES (8) ordinary messages after Session Setup (decided_by messages), a failure status (failure), or the end of the connection (close); one per connection, before its conversation event")
-defs["session"] = event("session", TS, session, "one Session Setup exchange (SPEC, session layer)")
+defs["session"] = event("session", TS, session, "one Session Setup exchange, when its final response is seen (SPEC, session layer)")
 defs["conversation"] = event("conversation", TS, conversation, "one SMB connection, when it ends; the first keys are SPEC's contract")
 defs["relay"] = event("relay", TS, relay, "an NTLM relay across two conversations (SPEC)", conn=False)
 defs["file"] = event("file", NTS, filev, "one input, when it is read", conn=False)

@@ -135,8 +135,9 @@ static const char *decided_by(const struct facts *f, const struct verdict *v)
 	bool failure_seen = f->invalid_signature || f->guest_blocked_status ||
 			    f->tree_connect_status || f->session_fail_status ||
 			    f->secure_negotiate >= SN_UNSIGNED;
-	bool failure_verdict =
-	    v->verdict != V_SIGNED && v->verdict != V_NOT_SIGNED && v->verdict != V_INCOMPLETE;
+	/* a failed logon is often retried on the same connection: decided at close */
+	bool failure_verdict = v->verdict != V_SIGNED && v->verdict != V_NOT_SIGNED &&
+			       v->verdict != V_INCOMPLETE && v->verdict != V_LOGON_FAILED;
 	if (failure_seen && failure_verdict)
 		return "failure";
 	/* encrypted messages carry no signature: they count as protected traffic */

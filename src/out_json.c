@@ -5,6 +5,7 @@
 #include "smbneg/out_json.h"
 
 #include "smbneg/fmt.h"
+#include "smbneg/ntlmssp.h"
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -51,11 +52,98 @@ void json_connection(struct jw *w, struct out *o, const struct conv *c)
 	j_str(w, "server", fmt_endpoint(conv_server(c), sv, sizeof sv));
 }
 
+/* SPEC "Sessions, identity, protection": one session object (the
+ * conversation's `sessions`: status a name, SPEC's contract). */
+static void j_session(struct jw *w, int smb_version, const struct smb_session *x,
+		      bool status_name)
+{
+	char id[24], st[16];
+	if (smb_version == 1)
+		snprintf(id, sizeof id, "0x%04x", (unsigned)x->id);
+	else
+		snprintf(id, sizeof id, "0x%016" PRIx64, x->id);
+	j_str(w, "session_id", id);
+	j_str(w, "auth_mechanism", smb_auth_name(x->mech));
+	j_str(w, "user", x->has_names ? x->user : NULL);
+	j_str(w, "domain", x->has_names ? x->domain : NULL);
+	j_str(w, "workstation",
+	      x->has_names && x->mech != SMB_AUTH_LM_NTLM ? x->workstation : NULL);
+	j_str(w, "kerberos_realm", x->has_krb ? x->krb_realm : NULL);
+	j_str(w, "kerberos_service", x->has_krb ? x->krb_service : NULL);
+	if (status_name) {
+		snprintf(st, sizeof st, "0x%08X", (unsigned)x->status);
+		const char *sn = tok_name(ntstatus_names, x->status);
+		j_str(w, "status", !x->response_seen ? NULL : sn ? sn : st);
+	} else { /* an event: `status` is a number in every event, its name beside */
+		j_status(w, "status", x->response_seen, x->status);
+	}
+	j_bool(w, "guest", x->guest);
+	j_bool(w, "anonymous", x->anonymous);
+	j_bool(w, "encrypt_data", x->encrypt_data);
+}
+
+/* `session`: a finished Session Setup exchange. */
+static void json_session_event(struct out *o, const struct smb_event *e)
+{
+	const struct smb_session *x = e->session;
+	char hex[40];
+	if (o->quiet || !x || !x->final)
+		return;
+	struct jw w = {o->f, true};
+	json_begin(&w, o, "session", &e->f->ts);
+	json_connection(&w, o, e->conv);
+	j_u64(&w, "frame", e->f->frame);
+	j_u64(&w, "smb_version", e->h1 ? 1 : 2);
+	j_session(&w, e->h1 ? 1 : 2, x, false);
+	j_u64(&w, "rounds", x->rounds);
+	j_u64(&w, "ntlm_flags", x->ntlm_flags);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->server_challenge[i]);
+	j_str(&w, "ntlm_server_challenge", x->has_challenge ? hex : NULL);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->nt_proof_str[i]);
+	j_str(&w, "ntlmv2_proof", x->has_proof ? hex : NULL);
+	j_end(&w);
+	fflush(o->f);
+}
+
+static const char *server_av(const struct smb_server_id *id, int av, const char *v)
+{
+	return id->has_names && (id->present & (1u << av)) ? v : NULL;
+}
+
+/* The conversation's protection, server identity and sessions (SPEC). */
+static void j_identity(struct jw *w, const struct facts *f)
+{
+	const struct smb_server_id *id = &f->server_id;
+	j_str(w, "protection", protection_names[f->protection]);
+	j_str(w, "signing_algorithm", f->signing_algorithm);
+	j_str(w, "cipher", f->cipher);
+	/* MS-NLMP 2.2.2.1: null when the pair was not sent, "" when sent empty */
+	j_str(w, "server_name", server_av(id, MSV_AV_NB_COMPUTER_NAME, id->name));
+	j_str(w, "server_domain", server_av(id, MSV_AV_NB_DOMAIN_NAME, id->domain));
+	j_str(w, "server_dns_name", server_av(id, MSV_AV_DNS_COMPUTER_NAME, id->dns_name));
+	j_str(w, "server_dns_domain", server_av(id, MSV_AV_DNS_DOMAIN_NAME, id->dns_domain));
+	j_str(w, "server_os_version", f->server_os_version[0] ? f->server_os_version : NULL);
+	char who[160];
+	j_str(w, "who", fmt_who(f, who, sizeof who)); /* the text WHO column */
+	j_open(w, "sessions", '[');
+	for (unsigned i = 0; i < f->nsessions; i++) {
+		j_open(w, NULL, '{');
+		j_session(w, f->smb_version, &f->sessions[i], true);
+		j_close(w, '}');
+	}
+	j_close(w, ']');
+	j_open(w, "indicators", '[');
+	j_close(w, ']');
+}
+
 static void json_event(struct out *o, const struct smb_event *e)
 {
 	if (e->kind == SMB_EV_SESSION_SETUP)
-		return;
-	json_negotiate(o, e);
+		json_session_event(o, e);
+	else
+		json_negotiate(o, e);
 }
 
 static void j_counts(struct jw *w, const char *k, const struct fact_counts k2[2])
@@ -113,6 +201,7 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	json_connection(&w, o, c);
 	j_dialect(&w, f, v);
 	j_contract(&w, c, f, v);
+	j_identity(&w, f);
 	/* extensions */
 	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
@@ -126,11 +215,13 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 		if (v->predicted & (1u << i))
 			j_item_str(&w, kb_outcome_names[i]);
 	j_close(&w, ']');
-	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
+	j_str(&w, "reason", v->reason[0] ? v->reason : NULL);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
-	j_str(&w, "fix", knowledge_fix(v->verdict));
+	j_str(&w, "fix", v->fix);
 	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
 	j_counts(&w, "messages_after_session_setup", f->after_session);
+	j_u64(&w, "signed_after_session_setup", f->signed_after_session);
+	j_u64(&w, "unsigned_after_session_setup", f->unsigned_after_session);
 	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
 	j_u64(&w, "compressed_messages", f->compressed_msgs);
 	j_bool(&w, "session_established", f->session_ok);
@@ -163,7 +254,7 @@ static void json_verdict(struct out *o, const struct conv *c, const struct facts
 	j_u64(&w, "unsigned_messages", f->unsigned_after_negotiate);
 	j_str(&w, "verdict", verdict_names[v->verdict]);
 	j_str(&w, "cause", cause_names[v->cause]);
-	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
+	j_str(&w, "reason", v->reason[0] ? v->reason : NULL);
 	j_end(&w);
 	fflush(o->f);
 }
@@ -237,6 +328,34 @@ static void json_summary(struct out *o, const struct tally *t)
 	j_end(&w);
 }
 
+static void j_names(struct jw *w, const char *k, uint8_t bits, const char *const *names)
+{
+	j_open(w, k, '[');
+	for (int i = 0; names[i]; i++)
+		if (bits & (1u << i))
+			j_item_str(w, names[i]);
+	j_close(w, ']');
+}
+
+/* The server's names and OS (NTLMSSP CHALLENGE), algorithms, who logged on. */
+static void j_host_identity(struct jw *w, const struct host *x)
+{
+	j_str(w, "server_name", server_av(&x->id, MSV_AV_NB_COMPUTER_NAME, x->id.name));
+	j_str(w, "server_domain", server_av(&x->id, MSV_AV_NB_DOMAIN_NAME, x->id.domain));
+	j_str(w, "server_dns_name", server_av(&x->id, MSV_AV_DNS_COMPUTER_NAME, x->id.dns_name));
+	j_str(w, "server_dns_domain",
+	      server_av(&x->id, MSV_AV_DNS_DOMAIN_NAME, x->id.dns_domain));
+	j_str(w, "server_os_version", x->os_version[0] ? x->os_version : NULL);
+	j_names(w, "signing_algorithms", x->signing_algs, host_signing_alg_names);
+	j_names(w, "ciphers", x->ciphers, host_cipher_names);
+	j_u64(w, "encrypted_conversations", x->encrypted_sessions);
+	j_open(w, "users", '[');
+	for (unsigned i = 0; i < x->nusers; i++)
+		j_item_str(w, x->users[i]);
+	j_close(w, ']');
+	j_u64(w, "users_dropped", x->users_dropped);
+}
+
 /* One `host` event. */
 static void json_host(struct out *o, const struct host *x)
 {
@@ -265,6 +384,7 @@ static void json_host(struct out *o, const struct host *x)
 	j_bool(&w, "relay_target", host_relay_target(x));
 	j_u64(&w, "guest_sessions", x->guest_sessions);
 	j_u64(&w, "downgrades", x->downgrades);
+	j_host_identity(&w, x);
 	j_verdict_counts(&w, x->verdicts);
 	j_end(&w);
 }
