@@ -10,6 +10,8 @@ struct flow {
 	struct conv conv;               /* first: a conv pointer is a flow pointer */
 	struct flow *hnext;             /* hash chain */
 	struct flow *older, *newer;     /* LRU list */
+	struct flow *hold_older, *hold_newer; /* holders of budget bytes, LRU */
+	bool holding;                   /* on the holders list */
 	struct reasm_dir tcp[2];
 	struct nbss_dir nbss[2];
 	struct frame_ctx data_fc[2];    /* frame of the last byte handed on, per direction */
@@ -84,9 +86,83 @@ static bool is_tombstone(const struct flow_table *t, uint64_t key)
 	return false;
 }
 
+/* ---- the table budget: holders in LRU order, the oldest given up first ---- */
+
+static bool flow_holds(const struct flow *fl)
+{
+	for (int d = 0; d < 2; d++)
+		if (fl->nbss[d].buf || fl->tcp[d].queue || fl->tcp[d].history)
+			return true;
+	return false;
+}
+
+static void hold_unlink(struct flow_table *t, struct flow *fl)
+{
+	if (!fl->holding)
+		return;
+	if (fl->hold_older)
+		fl->hold_older->hold_newer = fl->hold_newer;
+	else
+		t->hold_oldest = fl->hold_newer;
+	if (fl->hold_newer)
+		fl->hold_newer->hold_older = fl->hold_older;
+	else
+		t->hold_newest = fl->hold_older;
+	fl->hold_older = fl->hold_newer = NULL;
+	fl->holding = false;
+}
+
+/* After fl's segment: the newest holder when it holds bytes, else off the list. */
+static void hold_update(struct flow_table *t, struct flow *fl)
+{
+	hold_unlink(t, fl);
+	if (!flow_holds(fl))
+		return;
+	fl->hold_older = t->hold_newest;
+	if (t->hold_newest)
+		t->hold_newest->hold_newer = fl;
+	else
+		t->hold_oldest = fl;
+	t->hold_newest = fl;
+	fl->holding = true;
+}
+
+/* Give up everything fl holds; a partial message or queued data lost is
+ * the memory-budget anomaly on its conversation. */
+static void give_up(struct flow_table *t, struct flow *fl)
+{
+	bool lost = false;
+	for (int d = 0; d < 2; d++) {
+		lost |= nbss_give_up(&fl->nbss[d]);
+		lost |= reasm_give_up(&fl->tcp[d]);
+	}
+	if (lost) {
+		fl->conv.anomalies |= ANOM_BIT(ANOM_MEMORY_BUDGET);
+		t->stats.budget_given_up++;
+	}
+	hold_unlink(t, fl);
+}
+
+/* budget.reclaim: the oldest holders first, never the flow being fed. */
+static bool reclaim(void *arg, size_t need)
+{
+	struct flow_table *t = arg;
+	struct flow *fl = t->hold_oldest;
+	while (fl && !budget_fits(&t->budget, need)) {
+		struct flow *next = fl->hold_newer;
+		if (fl != t->busy)
+			give_up(t, fl);
+		fl = next;
+	}
+	return budget_fits(&t->budget, need);
+}
+
 bool flow_table_init(struct flow_table *t, const struct flow_ops *ops)
 {
 	memset(t, 0, sizeof *t);
+	t->budget.limit = BUDGET_DEFAULT;
+	t->budget.reclaim = reclaim;
+	t->budget.arg = t;
 	t->nbuckets = INITIAL_BUCKETS;
 	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
 	t->max_active = FLOW_MAX_ACTIVE;
@@ -201,6 +277,8 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 			c->anomalies |= ANOM_BIT(ANOM_TCP_OVERLAP_CONFLICT);
 		if (fl->tcp[d].queue_overflows)
 			c->anomalies |= ANOM_BIT(ANOM_TCP_QUEUE_OVERFLOW);
+		if (fl->nbss[d].budget_refused)
+			c->anomalies |= ANOM_BIT(ANOM_MEMORY_BUDGET);
 		if (fl->nbss[d].bad_headers)
 			c->anomalies |= ANOM_BIT(ANOM_NBSS_BAD_HEADER);
 		/* a capture that starts mid-stream resynchronises once per direction */
@@ -211,7 +289,10 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 
 static void conclude(struct flow_table *t, struct flow *fl)
 {
+	struct flow *busy = t->busy;
+	t->busy = fl;
 	close_directions(t, fl);
+	t->busy = busy == fl ? NULL : busy;
 	if (fl->conv.smb)
 		t->stats.smb_connections++;
 	if (t->ops.on_concluded)
@@ -223,6 +304,7 @@ static void conclude(struct flow_table *t, struct flow *fl)
 	if (*pp)
 		*pp = fl->hnext;
 	lru_unlink(t, fl);
+	hold_unlink(t, fl);
 	t->active--;
 	for (int d = 0; d < 2; d++) {
 		reasm_free(&fl->tcp[d]);
@@ -270,7 +352,8 @@ static struct flow *create(struct flow_table *t, const struct tcp_seg *seg,
 	c->netbios_139 = (seg->sport == 139 || seg->dport == 139) &&
 			 seg->sport != 445 && seg->dport != 445;
 	for (int d = 0; d < 2; d++) {
-		fl->tcp[d].shared_queued = &t->queued_total;
+		fl->tcp[d].budget = &t->budget;
+		fl->nbss[d].budget = &t->budget;
 		fl->nbss[d].netbios_139 = c->netbios_139;
 	}
 	c->first_frame = f->frame;
@@ -323,7 +406,10 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 		t->ops.on_frame(t->ops.arg, c, f);
 	struct flow_call k = {t, fl, dir, f};
 	struct reasm_sink sink = {on_data, on_gap, &k};
+	t->busy = fl;
 	reasm_push(&fl->tcp[dir], seg, &sink);
+	t->busy = NULL;
+	hold_update(t, fl);
 	if (seg->flags & TCP_FIN)
 		c->fin[dir] = true;
 	if (seg->flags & TCP_RST)

@@ -38,6 +38,7 @@ struct flow_stats {
 	uint64_t frames, tcp_segments, not_tcp, fragments, truncated, malformed;
 	uint64_t connections, smb_connections, evicted;
 	uint64_t after_idle;  /* segments of connections already concluded as idle */
+	uint64_t budget_given_up; /* conversations whose held bytes the budget took back */
 };
 
 struct flow; /* one connection: a conv plus its TCP and NBSS state */
@@ -51,7 +52,12 @@ struct flow_table {
 	uint64_t next_id;
 	int dlt;                 /* link type of the input (pcap_datalink); -1 unknown */
 	struct frame_ctx now;    /* frame and time of the last frame read (raw NULL) */
-	size_t queued_total;     /* out-of-order bytes queued by all conversations */
+	/* Every byte held for messages (budget.h): NBSS partial messages,
+	 * out-of-order data, delivered-byte rings; limit BUDGET_DEFAULT unless
+	 * set after flow_table_init. */
+	struct budget budget;
+	struct flow *hold_oldest, *hold_newest; /* flows holding budget bytes, LRU */
+	struct flow *busy;       /* the flow being fed: reclaim never gives it up */
 	/* Tuples concluded by flow_table_expire: their later segments (without
 	 * SYN) are ignored rather than reported again as a mid-stream start. */
 	uint64_t tombstones[FLOW_TOMBSTONES];
