@@ -89,6 +89,7 @@ static bool check_link(pcap_t *p, struct flow_table *t, char *err, size_t errsiz
 }
 
 #define PROGRESS_EVERY_FRAMES 8192
+#define CAPTURE_FILE_BUFFER (256 * 1024)
 #define PROGRESS_INTERVAL_MS 500
 
 static uint64_t now_ms(void)
@@ -189,6 +190,10 @@ enum capture_result capture_file(const char *path, const char *filter,
 		snprintf(err, errsize, "cannot open: %s", strerror(errno));
 		return CAPTURE_OPEN_FAILED;
 	}
+	/* libpcap freads each record header and body: with stdio's default
+	 * 4 KiB buffer that is a read(2) per few frames. */
+	if (fp != stdin)
+		setvbuf(fp, NULL, _IOFBF, CAPTURE_FILE_BUFFER);
 	return capture_fp(fp, path, filter, progress, t, err, errsize);
 }
 

@@ -139,52 +139,116 @@ static size_t utf8_len(const unsigned char *s)
 }
 
 
+/* Escaped strings are built in a small buffer and written a span at a time
+ * (a call into stdio per character costs more than the escaping). */
+struct span {
+	FILE *f;
+	size_t n;
+	char b[512];
+};
+
+static void span_put(struct span *s, const void *p, size_t n)
+{
+	if (n > sizeof s->b - s->n) {
+		fwrite(s->b, 1, s->n, s->f);
+		s->n = 0;
+		if (n > sizeof s->b) {
+			fwrite(p, 1, n, s->f);
+			return;
+		}
+	}
+	memcpy(s->b + s->n, p, n);
+	s->n += n;
+}
+
+static void span_flush(struct span *s)
+{
+	fwrite(s->b, 1, s->n, s->f);
+	s->n = 0;
+}
+
+/* A byte as an escape: "\\u00XX" (JSON, RFC 8259 7) or "\\xXX" (text). */
+static void span_escape(struct span *s, bool json, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6];
+	size_t n = 0;
+	e[n++] = '\\';
+	if (json) {
+		e[n++] = 'u';
+		e[n++] = '0';
+		e[n++] = '0';
+	} else {
+		e[n++] = 'x';
+	}
+	e[n++] = hex[c >> 4];
+	e[n++] = hex[c & 15];
+	span_put(s, e, n);
+}
+
 void fmt_json_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	fputc('"', f);
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
+	span_put(&sp, "\"", 1);
 	while (*s) {
+		const unsigned char *run = s; /* printable ASCII needing no escape */
+		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		span_put(&sp, run, (size_t)(s - run));
+		if (!*s)
+			break;
 		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s++, f);
+			char e[2] = {'\\', (char)*s++};
+			span_put(&sp, e, 2);
 		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
+			span_escape(&sp, true, *s++);
 		} else {
 			size_t n = utf8_len(s);
 			if (n == 0) { /* not UTF-8: the byte as Latin-1 */
-				fprintf(f, "\\u%04x", *s++);
+				span_escape(&sp, true, *s++);
 			} else {
-				fwrite(s, 1, n, f);
+				span_put(&sp, s, n);
 				s += n;
 			}
 		}
 	}
-	fputc('"', f);
+	span_put(&sp, "\"", 1);
+	span_flush(&sp);
 }
 
 void fmt_text_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
 	while (*s) {
 		size_t n = utf8_len(s);
 		if (*s < 0x20 || *s == 0x7f || *s == '\\' || n == 0) {
-			fprintf(f, "\\x%02x", *s++);
+			span_escape(&sp, false, *s++);
 		} else {
-			fwrite(s, 1, n, f);
+			span_put(&sp, s, n);
 			s += n;
 		}
 	}
+	span_flush(&sp);
 }
 
 void fmt_csv_string(FILE *f, const char *s)
 {
 	/* RFC 4180: quoted, with quotes doubled. */
-	fputc('"', f);
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
+	span_put(&sp, "\"", 1);
 	for (; *s; s++) {
 		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+			span_put(&sp, "\"", 1);
+		span_put(&sp, s, 1);
 	}
-	fputc('"', f);
+	span_put(&sp, "\"", 1);
+	span_flush(&sp);
 }
-
