@@ -451,6 +451,12 @@ void flow_table_expire(struct flow_table *t, const struct timeval *now, long idl
 	}
 }
 
+void flow_table_mark_open(struct flow_table *t, anomaly_mask m)
+{
+	for (struct flow *fl = t->oldest; fl; fl = fl->newer)
+		fl->conv.anomalies |= m;
+}
+
 void flow_table_free(struct flow_table *t)
 {
 	flow_table_flush(t);

@@ -57,6 +57,7 @@ static void usage(FILE *f)
 		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
 		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
 		"  -Z USER          live: drop privileges to USER once the capture is open\n"
+		"  -B KIB           live: kernel capture buffer in KiB (default 65536)\n"
 		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
@@ -144,7 +145,7 @@ struct opts {
 	struct fail_on fail_on;
 	bool quiet, verbose, write_all, list, hosts;
 	const char *iface, *write_path, *drop_user;
-	long max_conv, duration, idle;
+	long max_conv, duration, idle, buffer_kib;
 	char *filter;
 };
 
@@ -210,6 +211,9 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	case 'Z':
 		o->drop_user = optarg;
 		break;
+	case 'B':
+		o->buffer_kib = parse_count("-B", optarg);
+		break;
 	case 'D':
 		o->list = true;
 		break;
@@ -255,7 +259,7 @@ static int parse_options(struct opts *o, int argc, char **argv)
 	o->idle = DEFAULT_IDLE_SECS;
 	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:Do:w:qvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:B:Do:w:qvhV", longopts, NULL)) != -1) {
 		int status = one_option(o, ch, argc, argv);
 		if (status >= 0)
 			return status;
@@ -356,6 +360,7 @@ static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t
 	l.duration_secs = o->duration;
 	l.idle_secs = o->idle;
 	l.drop_user = o->drop_user;
+	l.buffer_kib = o->buffer_kib;
 	l.stop = &stop_requested;
 	return analyze_live(a, &l, msg, size);
 }

@@ -35,6 +35,7 @@ enum anomaly {
 	ANOM_NEGOTIATE_REPEATED,      /* a second Negotiate with different values */
 	ANOM_SMB1_AFTER_SMB2,         /* SMB1 traffic after an SMB2 dialect was chosen */
 	ANOM_MEMORY_BUDGET,           /* bytes held for a message given up: table budget full */
+	ANOM_CAPTURE_DROPS,           /* live: the kernel dropped frames while it was open */
 	ANOM_COUNT
 };
 

@@ -74,6 +74,8 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 void flow_table_flush(struct flow_table *t);
 /* Conclude conversations with no frame for more than idle_secs before now. */
 void flow_table_expire(struct flow_table *t, const struct timeval *now, long idle_secs);
+/* Add anomalies to every open conversation (live: frames were dropped). */
+void flow_table_mark_open(struct flow_table *t, anomaly_mask m);
 void flow_table_free(struct flow_table *t);
 
 #endif
