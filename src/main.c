@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <err.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,8 +446,20 @@ static int explain_main(int argc, char **argv)
 	return 0;
 }
 
+/* glibc returns the top of the heap to the kernel whenever 128 KiB are free
+ * there; conversations allocate and free as they come and go, so the same
+ * pages fault in again and again (a tenth of the CPU time on a capture file). */
+static void tune_malloc(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	tune_malloc();
 	if (argc >= 2 && strcmp(argv[1], "explain") == 0)
 		return explain_main(argc, argv);
 	struct opts o;
