@@ -3,6 +3,7 @@
 #include "smbneg/analyze.h"
 #include "smbneg/explain.h"
 #include "smbneg/inputs.h"
+#include "smbneg/jobs.h"
 #include "smbneg/out.h"
 #include "smbneg/verdict.h"
 
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
 		"  -Z USER          live: drop privileges to USER once the capture is open\n"
 		"  -B KIB           live: kernel capture buffer in KiB (default 65536)\n"
+		"  -j N             read N files at once (default: one per core), same output\n"
 		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
@@ -147,6 +149,7 @@ struct opts {
 	bool quiet, verbose, write_all, list, hosts;
 	const char *iface, *write_path, *drop_user;
 	long max_conv, duration, idle, buffer_kib;
+	long jobs; /* -j; 0: the number of cores when more than one file is read */
 	char *filter;
 };
 
@@ -215,6 +218,9 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	case 'B':
 		o->buffer_kib = parse_count("-B", optarg);
 		break;
+	case 'j':
+		o->jobs = parse_count("-j", optarg);
+		break;
 	case 'D':
 		o->list = true;
 		break;
@@ -260,7 +266,7 @@ static int parse_options(struct opts *o, int argc, char **argv)
 	o->idle = DEFAULT_IDLE_SECS;
 	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:B:Do:w:qvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:B:j:Do:w:qvhV", longopts, NULL)) != -1) {
 		int status = one_option(o, ch, argc, argv);
 		if (status >= 0)
 			return status;
@@ -385,6 +391,25 @@ static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
 	return hit;
 }
 
+/* Read every file, with -j workers when they can be used; false if one failed. */
+static bool read_files(struct analyzer *a, const struct opts *opt)
+{
+	const char *const *paths = (const char *const *)opt->in.path;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = opt->jobs ? opt->jobs : cores > 1 ? cores : 1;
+	if (jobs > 1 && jobs_usable(a, paths, opt->in.n))
+		return jobs_run(a, paths, opt->in.n, (unsigned)(jobs < 64 ? jobs : 64));
+	bool ok = true;
+	char msg[1024];
+	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
+		if (!analyze_file(a, opt->in.path[i], msg, sizeof msg)) {
+			fprintf(stderr, "smbneg: %s\n", msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 /* Read every input (or the interface) and report; the exit status. */
 static int analyse(const struct opts *opt)
 {
@@ -409,12 +434,8 @@ static int analyse(const struct opts *opt)
 		fprintf(stderr, "smbneg: %s\n", msg);
 		status = 2;
 	}
-	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
-		if (!analyze_file(&a, opt->in.path[i], msg, sizeof msg)) {
-			fprintf(stderr, "smbneg: %s\n", msg);
-			status = 2;
-		}
-	}
+	if (!read_files(&a, opt))
+		status = 2;
 	if (!analyze_close(&a, msg, sizeof msg)) {
 		fprintf(stderr, "smbneg: %s\n", msg);
 		status = 2;
