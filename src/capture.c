@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -144,10 +145,17 @@ static enum capture_result read_input(struct decompress *dc, const char *path, c
 	size_t n;
 	const uint8_t *head = decompress_head(dc, &n);
 	FILE *fp = decompress_stream(dc);
+	enum capture_result r = CAPTURE_OPEN_FAILED;
+	/* Not read yet. libpcap freads each record header and body: with
+	 * stdio's default 4 KiB buffer that is a read(2) per few frames (glibc
+	 * takes a size only with a buffer). */
+	char *buf = malloc(CAPTURE_FILE_BUFFER);
+	if (buf)
+		setvbuf(fp, buf, _IOFBF, CAPTURE_FILE_BUFFER);
 	if (decompress_failed(dc, err, errsize) ||
 	    sniff_explain(sniff_format(head, n), path, head, n, err, errsize)) {
 		fclose(fp);
-		return CAPTURE_OPEN_FAILED;
+		goto done;
 	}
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
@@ -155,10 +163,12 @@ static enum capture_result read_input(struct decompress *dc, const char *path, c
 		if (!decompress_failed(dc, err, errsize))
 			snprintf(err, errsize, "not a readable pcap or pcapng capture: %s", perr);
 		fclose(fp);
-		return CAPTURE_OPEN_FAILED;
+		goto done;
 	}
-	enum capture_result r = run(p, dc, filter, progress, t, err, errsize);
+	r = run(p, dc, filter, progress, t, err, errsize);
 	pcap_close(p); /* closes fp */
+done:
+	free(buf); /* after the stream that used it */
 	return r;
 }
 
@@ -191,10 +201,7 @@ enum capture_result capture_file(const char *path, const char *filter,
 		snprintf(err, errsize, "cannot open: %s", strerror(errno));
 		return CAPTURE_OPEN_FAILED;
 	}
-	/* libpcap freads each record header and body: with stdio's default
-	 * 4 KiB buffer that is a read(2) per few frames. */
-	if (fp != stdin)
-		setvbuf(fp, NULL, _IOFBF, CAPTURE_FILE_BUFFER);
+
 	return capture_fp(fp, path, filter, progress, t, err, errsize);
 }
 
