@@ -42,16 +42,30 @@ static void ep_set(struct endpoint *e, uint8_t family, const uint8_t *addr, uint
 	e->port = port;
 }
 
-/* FNV-1a over one endpoint. */
+/* A 64-bit finaliser (MurmurHash3 fmix64): every input bit moves every output bit. */
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+/* One endpoint, a word at a time (the lookup runs for every segment). */
 static uint64_t ep_hash(uint8_t family, const uint8_t *addr, uint16_t port)
 {
-	uint64_t h = 1469598103934665603u;
-	size_t alen = family == 4 ? 4 : 16;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ addr[i]) * 1099511628211u;
-	h = (h ^ (port & 0xff)) * 1099511628211u;
-	h = (h ^ (port >> 8)) * 1099511628211u;
-	return h;
+	uint64_t a = 0, b = 0;
+	if (family == 4) {
+		uint32_t v4;
+		memcpy(&v4, addr, 4);
+		a = v4;
+	} else {
+		memcpy(&a, addr, 8);
+		memcpy(&b, addr + 8, 8);
+	}
+	return mix64(a ^ mix64(b ^ ((uint64_t)port << 8 | family)));
 }
 
 /* Symmetric in the two endpoints, so both directions give one key. */

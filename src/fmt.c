@@ -35,24 +35,59 @@ const char *fmt_id_name(const struct tok *names, uint16_t id, char *buf, size_t 
 	return buf;
 }
 
+/* Append the string a to buf at *n, within size (NUL kept). */
+static void put_str(char *buf, size_t size, size_t *n, const char *a)
+{
+	size_t len = strlen(a);
+	if (*n >= size)
+		return;
+	if (len > size - 1 - *n)
+		len = size - 1 - *n;
+	memcpy(buf + *n, a, len);
+	*n += len;
+	buf[*n] = '\0';
+}
+
+/* Append v in decimal, at least width digits (zeros before). */
+static void put_dec(char *buf, size_t size, size_t *n, unsigned long v, int width)
+{
+	char d[24];
+	int nd = 0;
+	do
+		d[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 && nd < (int)sizeof d - 1);
+	while (nd < width && nd < (int)sizeof d - 1)
+		d[nd++] = '0';
+	char r[24];
+	for (int i = 0; i < nd; i++)
+		r[i] = d[nd - 1 - i];
+	r[nd] = '\0';
+	put_str(buf, size, n, r);
+}
+
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size)
 {
 	char a[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
 	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof a);
-	snprintf(buf, size, "%s", a);
+	if (size)
+		buf[0] = '\0';
+	put_str(buf, size, &n, a);
 	return buf;
 }
 
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
 {
-	char a[INET6_ADDRSTRLEN];
-	if (e->family == 4) {
-		inet_ntop(AF_INET, e->addr, a, sizeof a);
-		snprintf(buf, size, "%s:%u", a, (unsigned)e->port);
-	} else {
-		inet_ntop(AF_INET6, e->addr, a, sizeof a);
-		snprintf(buf, size, "[%s]:%u", a, (unsigned)e->port);
-	}
+	char a[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, a, sizeof a);
+	if (e->family != 4)
+		put_str(buf, size, &n, "[");
+	put_str(buf, size, &n, a);
+	put_str(buf, size, &n, e->family == 4 ? ":" : "]:");
+	put_dec(buf, size, &n, e->port, 1);
 	return buf;
 }
 
@@ -98,9 +133,30 @@ const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)tv->tv_sec);
 		return buf;
 	}
-	char base[32];
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", base, usec);
+	/* %Y-%m-%dT%H:%M:%S.uuuuuuZ, without strftime and printf (per event) */
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		char base[32];
+		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+		put_str(buf, size, &n, base);
+	} else {
+		put_dec(buf, size, &n, (unsigned long)(tm.tm_year + 1900), 4);
+		put_str(buf, size, &n, "-");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_mon + 1, 2);
+		put_str(buf, size, &n, "-");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_mday, 2);
+		put_str(buf, size, &n, "T");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_hour, 2);
+		put_str(buf, size, &n, ":");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_min, 2);
+		put_str(buf, size, &n, ":");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_sec, 2);
+	}
+	put_str(buf, size, &n, ".");
+	put_dec(buf, size, &n, (unsigned long)usec, 6);
+	put_str(buf, size, &n, "Z");
 	return buf;
 }
 
@@ -150,10 +206,10 @@ struct span {
 static void span_put(struct span *s, const void *p, size_t n)
 {
 	if (n > sizeof s->b - s->n) {
-		fwrite(s->b, 1, s->n, s->f);
+		FMT_FWRITE(s->b, 1, s->n, s->f);
 		s->n = 0;
 		if (n > sizeof s->b) {
-			fwrite(p, 1, n, s->f);
+			FMT_FWRITE(p, 1, n, s->f);
 			return;
 		}
 	}
@@ -163,7 +219,7 @@ static void span_put(struct span *s, const void *p, size_t n)
 
 static void span_flush(struct span *s)
 {
-	fwrite(s->b, 1, s->n, s->f);
+	FMT_FWRITE(s->b, 1, s->n, s->f);
 	s->n = 0;
 }
 

@@ -43,7 +43,7 @@ static void j_key(struct jw *w, const char *k)
 	char b[J_KEY_MAX];
 	size_t n = j_key_put(w, k, b);
 	if (n) {
-		fwrite(b, 1, n, w->f);
+		FMT_FWRITE(b, 1, n, w->f);
 		return;
 	}
 	if (!w->first)
@@ -76,7 +76,7 @@ static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
 		b[n++] = '-';
 	while (nd)
 		b[n++] = d[--nd];
-	fwrite(b, 1, n, w->f);
+	FMT_FWRITE(b, 1, n, w->f);
 }
 
 static void j_u64(struct jw *w, const char *k, uint64_t v)
