@@ -91,7 +91,7 @@ static bool check_link(pcap_t *p, struct flow_table *t, char *err, size_t errsiz
 }
 
 #define PROGRESS_EVERY_FRAMES 8192
-#define CAPTURE_FILE_BUFFER (256 * 1024)
+#define CAPTURE_FILE_BUFFER (128 * 1024)
 #define PROGRESS_INTERVAL_MS 500
 
 static uint64_t now_ms(void)

@@ -419,6 +419,9 @@ static int analyse(const struct opts *opt)
 	o.quiet = opt->quiet;
 	o.verbose = opt->verbose;
 	o.hosts = opt->hosts;
+	o.stream = opt->iface != NULL;
+	for (size_t i = 0; i < opt->in.n; i++)
+		o.stream |= strcmp(opt->in.path[i], "-") == 0; /* tcpdump -w - | smbneg -r - */
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);

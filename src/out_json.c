@@ -394,7 +394,8 @@ static void json_event(struct out *o, const struct smb_event *e)
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
-	fflush(o->f);
+	if (o->stream)
+		fflush(o->f);
 }
 
 static void j_counts(struct jw *w, const char *k, const struct fact_counts k2[2])
@@ -477,7 +478,8 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
 	j_close(&w, '}');
 	fputc('\n', o->f);
-	fflush(o->f);
+	if (o->stream)
+		fflush(o->f);
 }
 
 static void j_stats(struct jw *w, const struct flow_stats *st)

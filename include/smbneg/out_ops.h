@@ -37,6 +37,7 @@ struct out {
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 	bool verbose;         /* text: every Negotiate field (-v) */
 	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
+	bool stream;          /* flush each event and row (live, stdin): they appear as they happen */
 	const char *file;     /* input being read */
 	bool header_done;     /* text, CSV: the header line is out */
 	struct out_reason *reasons, *reasons_tail; /* text */
