@@ -11,7 +11,12 @@
 
 /* ---- the record: what the renderers of one file are given, in order ---- */
 
-enum rec_tag { REC_EVENT = 0x45565431, REC_CONV = 0x434f4e56, REC_END = 0x454e4446 };
+enum rec_tag {
+	REC_EVENT = 0x45565431,
+	REC_CONV = 0x434f4e56,
+	REC_END = 0x454e4446,
+	REC_RESUMED = 0x52534d44, /* after END: rows of --idle connections that resumed */
+};
 
 /* Which structs an event points to follow it (bits in rec_event.has). */
 enum {
@@ -162,6 +167,31 @@ static bool get_event(FILE *f, struct rec_event *r)
 	return ok;
 }
 
+/* The end of a file as analyze.c ends it (the per-file inventory, then the file). */
+static void end_file(struct analyzer *a, const struct rec_end *end)
+{
+	tally_end_file(&a->tally, &end->st, end->failed);
+	if (a->out->hosts_per_file) {
+		out_file_hosts(a->out, &a->tally);
+		tally_reset_hosts(&a->tally);
+	}
+	out_end_file(a->out, &end->st, end->failed ? end->error : NULL);
+	if (end->failed)
+		fprintf(stderr, "smbneg: %s\n", end->error);
+}
+
+/* The rows of resumed --idle connections, renumbered after the files before. */
+static void replay_resumed(struct analyzer *a, FILE *f, uint64_t base)
+{
+	uint32_t tag, n;
+	uint64_t row;
+	if (fread(&tag, sizeof tag, 1, f) != 1 || tag != REC_RESUMED ||
+	    fread(&n, sizeof n, 1, f) != 1)
+		return;
+	for (uint32_t i = 0; i < n && fread(&row, sizeof row, 1, f) == 1; i++)
+		out_resumed(a->out, row ? base + row : 0);
+}
+
 /* The serial run's calls for one file, from its record; false when the
  * file failed (or its worker did). */
 static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_event *ev)
@@ -169,6 +199,7 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	struct rec_conv rc;
 	struct rec_end end;
 	uint32_t tag;
+	uint64_t base = a->tally.conversations; /* the worker numbered its rows from 1 */
 	out_begin_file(a->out, path);
 	tally_begin_file(&a->tally);
 	rewind(f);
@@ -177,24 +208,21 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 			out_event(a->out, &ev->e);
 		} else if (tag == REC_CONV && fread(&rc, sizeof rc, 1, f) == 1) {
 			uint64_t row = tally_conversation(&a->tally, &rc.c, &rc.f, &rc.v);
+			rc.c.row = row;
 			out_conversation(a->out, row, &rc.c, &rc.f, &rc.v);
 		} else if (tag == REC_END && fread(&end, sizeof end, 1, f) == 1) {
-			tally_end_file(&a->tally, &end.st, end.failed);
-			out_end_file(a->out, &end.st, end.failed ? end.error : NULL);
-			if (end.failed)
-				fprintf(stderr, "smbneg: %s\n", end.error);
+			end_file(a, &end);
+			replay_resumed(a, f, base);
 			return !end.failed;
 		} else {
 			break;
 		}
 	}
 	/* no end: the worker died (a crash, or out of memory) */
-	struct flow_stats none;
-	memset(&none, 0, sizeof none);
+	memset(&end, 0, sizeof end);
+	end.failed = true;
 	snprintf(end.error, sizeof end.error, "%s: the worker reading it failed", path);
-	tally_end_file(&a->tally, &none, true);
-	out_end_file(a->out, &none, end.error);
-	fprintf(stderr, "smbneg: %s\n", end.error);
+	end_file(a, &end);
 	return false;
 }
 
@@ -212,6 +240,10 @@ static void worker(const struct analyzer *parent, const char *path, FILE *f)
 	a.filter = parent->filter;
 	char msg[1024];
 	analyze_file(&a, path, msg, sizeof msg); /* the record says how it went */
+	uint32_t tag = REC_RESUMED, n = (uint32_t)o.nresumed;
+	fwrite(&tag, sizeof tag, 1, f);
+	fwrite(&n, sizeof n, 1, f);
+	fwrite(o.resumed, sizeof o.resumed[0], n, f);
 	int rc = fflush(f) == 0 ? 0 : 3;
 	analyze_free(&a);
 	_exit(rc);

@@ -66,6 +66,8 @@ static void usage(FILE *f)
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
+		"                   (an address seen in several files is one row)\n"
+		"  --hosts-per-file the inventory of each file, the file named\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
@@ -146,14 +148,14 @@ struct opts {
 	struct inputs in;
 	enum out_format fmt;
 	struct fail_on fail_on;
-	bool quiet, verbose, write_all, list, hosts;
+	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
 	const char *iface, *write_path, *drop_user;
 	long max_conv, duration, idle, buffer_kib;
 	long jobs; /* -j; 0: the number of cores when more than one file is read */
 	char *filter;
 };
 
-enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
+enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS, OPT_HOSTS_PER_FILE };
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -163,6 +165,7 @@ static const struct option longopts[] = {
     {"duration", required_argument, NULL, 'G'},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
+    {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -235,6 +238,9 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
+		break;
+	case OPT_HOSTS_PER_FILE:
+		o->hosts = o->hosts_per_file = true;
 		break;
 	case 'q':
 		o->quiet = true;
@@ -422,6 +428,8 @@ static int analyse(const struct opts *opt)
 	o.stream = opt->iface != NULL;
 	for (size_t i = 0; i < opt->in.n; i++)
 		o.stream |= strcmp(opt->in.path[i], "-") == 0; /* tcpdump -w - | smbneg -r - */
+	o.hosts_per_file = opt->hosts_per_file;
+	o.several_files = opt->in.n > 1;
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);

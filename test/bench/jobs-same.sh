@@ -32,8 +32,10 @@ for fmt in text json csv; do
   same "captures/ -o $fmt" -o $fmt -r "$caps"
   same "captures/ -o $fmt --hosts" -o $fmt --hosts -r "$caps"
   same "captures/ -o $fmt -q" -o $fmt -q -r "$caps"
+  same "captures/ -o $fmt --hosts-per-file" -o $fmt --hosts-per-file -r "$caps"
 done
 same "captures/ -v" -v -r "$caps"
+same "captures/ --idle 1" --idle 1 -r "$caps"
 bad=$src/test/hostile/cases
 if [ -d "$bad" ]; then
   files=("$bad/truncated-record-header.pcap" "$caps" "$bad/not-a-pcap.pcap" "$bad/ends-mid-packet.pcap")
