@@ -299,6 +299,15 @@ bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 	return true;
 }
 
+/* Start workers for the next files while fewer than njobs run. */
+static void fill(const struct analyzer *a, const char *const *paths, size_t n, struct job *jobs,
+		 size_t *next, size_t *running, unsigned njobs)
+{
+	for (; *running < njobs && *next < n; (*next)++)
+		if (start(a, paths[*next], &jobs[*next]))
+			(*running)++;
+}
+
 bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned njobs)
 {
 	struct job *jobs = calloc(n, sizeof *jobs);
@@ -307,12 +316,14 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 	char msg[1024];
 	size_t next = 0, running = 0;
 	for (size_t i = 0; i < n; i++) { /* replay file i once its worker is done */
-		for (; jobs && ev && running < njobs && next < n; next++)
-			if (start(a, paths[next], &jobs[next]))
-				running++;
+		if (jobs && ev)
+			fill(a, paths, n, jobs, &next, &running, njobs);
 		if (jobs && ev && jobs[i].rec) {
-			while (!jobs[i].done && reap(jobs, n))
+			/* a worker that ends makes room for the next at once */
+			while (!jobs[i].done && reap(jobs, n)) {
 				running--;
+				fill(a, paths, n, jobs, &next, &running, njobs);
+			}
 			ok &= replay(a, paths[i], jobs[i].rec, ev);
 			fclose(jobs[i].rec);
 		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no worker */
