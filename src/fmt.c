@@ -112,9 +112,21 @@ const char *fmt_dialect(const struct facts *f, char *buf, size_t size)
 /* MS-DTYP 2.3.4.2: Data1..Data3 little-endian, Data4 as bytes. */
 const char *fmt_guid(const uint8_t g[16], char *buf, size_t size)
 {
-	snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
+	static const char hex[] = "0123456789abcdef";
+	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	char t[37];
+	size_t n = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			t[n++] = '-';
+		t[n++] = hex[g[order[i]] >> 4];
+		t[n++] = hex[g[order[i]] & 15];
+	}
+	t[n] = '\0';
+	if (size)
+		buf[0] = '\0';
+	n = 0;
+	put_str(buf, size, &n, t);
 	return buf;
 }
 

@@ -127,13 +127,26 @@ static void name_cb(const char *name, void *arg)
 	fmt_json_string(w->f, name);
 }
 
+/* k followed by suffix in nk (cut to fit), as "k_names" (no printf per key). */
+static const char *j_suffixed(char *nk, size_t size, const char *k, const char *suffix)
+{
+	size_t a = strlen(k), b = strlen(suffix);
+	if (a > size - 1)
+		a = size - 1;
+	if (b > size - 1 - a)
+		b = size - 1 - a;
+	memcpy(nk, k, a);
+	memcpy(nk + a, suffix, b);
+	nk[a + b] = '\0';
+	return nk;
+}
+
 /* "k": raw, "k_names": [flag names] */
 static void j_flags(struct jw *w, const char *k, uint32_t v, const struct tok *t)
 {
 	char nk[64];
 	j_u64(w, k, v);
-	snprintf(nk, sizeof nk, "%s_names", k);
-	j_open(w, nk, '[');
+	j_open(w, j_suffixed(nk, sizeof nk, k, "_names"), '[');
 	uint32_t rest = tok_each_bit(t, v, name_cb, w);
 	if (rest) {
 		char hex[16];
@@ -153,7 +166,7 @@ static void j_filetime(struct jw *w, const char *k, uint64_t ft)
 {
 	char buf[48], nk[64];
 	j_u64(w, k, ft);
-	snprintf(nk, sizeof nk, "%s_utc", k);
+	j_suffixed(nk, sizeof nk, k, "_utc");
 	fmt_filetime(ft, buf, sizeof buf);
 	j_str(w, nk, buf[0] ? buf : NULL);
 }
@@ -189,8 +202,7 @@ static void j_ids(struct jw *w, const char *k, const struct smb2_context *c, con
 	j_close(w, ']');
 	if (!t)
 		return;
-	snprintf(nk, sizeof nk, "%s_names", k);
-	j_open(w, nk, '[');
+	j_open(w, j_suffixed(nk, sizeof nk, k, "_names"), '[');
 	for (unsigned i = 0; i < c->ids_kept; i++) {
 		char hex[8];
 		name_cb(fmt_id_name(t, c->ids[i], hex, sizeof hex), w);
