@@ -304,12 +304,6 @@ static uint64_t rss_bytes(void)
 	return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096);
 }
 
-static void mark_drops(void *arg, struct conv *c)
-{
-	(void)arg;
-	c->anomalies |= ANOM_BIT(ANOM_CAPTURE_DROPS);
-}
-
 /* --stats: one stats event with the counters since the last one. */
 static void stats_event(struct analyzer *a, struct flow_table *t, const struct capture_counters *c)
 {
@@ -324,23 +318,19 @@ static void stats_event(struct analyzer *a, struct flow_table *t, const struct c
 	s.frames = t->stats.frames;
 	s.open_conversations = t->active;
 	s.conversations = a->tally.conversations;
-	s.bytes_held = t->queued_total + a->kept_total;
+	s.bytes_held = t->budget.used + a->kept_total; /* messages held, -w evidence */
 	s.rss_bytes = rss_bytes();
 	a->stats_prev = *c;
 	out_stats(a->out, &s);
 }
 
-/* About every second while live: drops onto the open conversations, the
- * stats event, -G rotation of the evidence file. */
+/* About every second while live: the stats event, -G rotation of the
+ * evidence file (capture.c marks open conversations with capture-drops). */
 static void on_tick(void *arg, struct flow_table *t, const struct capture_counters *c)
 {
 	struct analyzer *a = arg;
 	struct timeval now;
 	gettimeofday(&now, NULL);
-	if (c->valid && c->dropped + c->ifdropped > a->drops_seen) {
-		a->drops_seen = c->dropped + c->ifdropped;
-		flow_table_each(t, mark_drops, a);
-	}
 	if (a->stats_secs > 0 && c->valid && now.tv_sec - a->last_stats >= a->stats_secs) {
 		a->last_stats = now.tv_sec;
 		out_set_time(a->out, &now);

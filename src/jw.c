@@ -5,9 +5,39 @@
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
+#include <string.h>
+
+/* The comma and a quoted key into b (at least J_KEY_MAX bytes); 0 when the
+ * key needs escaping or is long (then written by j_key the slow way). */
+#define J_KEY_MAX 80
+
+static size_t j_key_put(struct jw *w, const char *k, char *b)
+{
+	size_t n = 0, len = strlen(k);
+	if (len > J_KEY_MAX - 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (k[i] < 0x20 || k[i] > 0x7e || k[i] == '"' || k[i] == '\\')
+			return 0;
+	if (!w->first)
+		b[n++] = ',';
+	w->first = false;
+	b[n++] = '"';
+	memcpy(b + n, k, len);
+	n += len;
+	b[n++] = '"';
+	b[n++] = ':';
+	return n;
+}
 
 void j_key(struct jw *w, const char *k)
 {
+	char b[J_KEY_MAX];
+	size_t n = j_key_put(w, k, b);
+	if (n) {
+		FMT_FWRITE(b, 1, n, w->f);
+		return;
+	}
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
@@ -24,16 +54,31 @@ void j_str(struct jw *w, const char *k, const char *v)
 		fputs("null", w->f);
 }
 
+/* "k":digits in one write; neg puts a minus sign before v. */
+static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
+{
+	char b[J_KEY_MAX + 24], d[24];
+	size_t n = j_key_put(w, k, b), nd = 0;
+	if (!n)
+		j_key(w, k);
+	do
+		d[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		b[n++] = '-';
+	while (nd)
+		b[n++] = d[--nd];
+	FMT_FWRITE(b, 1, n, w->f);
+}
+
 void j_u64(struct jw *w, const char *k, uint64_t v)
 {
-	j_key(w, k);
-	fprintf(w->f, "%" PRIu64, v);
+	j_num(w, k, false, v);
 }
 
 void j_i64(struct jw *w, const char *k, int64_t v)
 {
-	j_key(w, k);
-	fprintf(w->f, "%" PRId64, v);
+	j_num(w, k, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 void j_bool(struct jw *w, const char *k, bool v)
@@ -98,10 +143,15 @@ void j_item_str(struct jw *w, const char *s)
 
 void j_item_u64(struct jw *w, uint64_t v)
 {
+	char d[24];
+	size_t nd = sizeof d;
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
-	fprintf(w->f, "%" PRIu64, v);
+	do
+		d[--nd] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	FMT_FWRITE(d + nd, 1, sizeof d - nd, w->f);
 }
 
 static void name_cb(const char *name, void *arg)
@@ -109,9 +159,17 @@ static void name_cb(const char *name, void *arg)
 	j_item_str(arg, name);
 }
 
+/* k followed by suffix in nk (cut to fit), as "k_names" (no printf per key). */
 static void names_key(char *nk, size_t size, const char *k, const char *suffix)
 {
-	snprintf(nk, size, "%s%s", k, suffix);
+	size_t a = strlen(k), b = strlen(suffix);
+	if (a > size - 1)
+		a = size - 1;
+	if (b > size - 1 - a)
+		b = size - 1 - a;
+	memcpy(nk, k, a);
+	memcpy(nk + a, suffix, b);
+	nk[a + b] = '\0';
 }
 
 void j_flags(struct jw *w, const char *k, bool has, uint32_t v, const struct tok *t)

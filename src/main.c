@@ -4,6 +4,7 @@
 #include "smbneg/evidence.h"
 #include "smbneg/explain.h"
 #include "smbneg/inputs.h"
+#include "smbneg/jobs.h"
 #include "smbneg/out.h"
 #include "smbneg/verdict.h"
 
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <err.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,8 @@ static void usage(FILE *f)
 		"  --duration SECS  live: stop after SECS seconds\n"
 		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
 		"  -Z USER          live: drop privileges to USER once the capture is open\n"
+		"  -B KIB           live: kernel capture buffer in KiB (default 65536)\n"
+		"  -j N             read N files at once (default: one per core), same output\n"
 		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
@@ -162,7 +166,8 @@ struct opts {
 	struct fail_on fail_on;
 	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
 	const char *iface, *write_path, *drop_user, *log_path, *sensor;
-	long max_conv, duration, idle, stats, rotate_secs, rotate_count;
+	long max_conv, duration, idle, stats, rotate_secs, rotate_count, buffer_kib;
+	long jobs; /* -j; 0: the number of cores when more than one file is read */
 	uint64_t rotate_bytes;
 	char *filter;
 };
@@ -236,6 +241,12 @@ static int output_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case 'W':
 		o->rotate_count = parse_count("-W", optarg);
+		break;
+	case 'B':
+		o->buffer_kib = parse_count("-B", optarg);
+		break;
+	case 'j':
+		o->jobs = parse_count("-j", optarg);
 		break;
 	case OPT_LOG:
 		o->log_path = optarg;
@@ -322,7 +333,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 	o->idle = DEFAULT_IDLE_SECS;
 	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":r:i:c:G:C:W:Z:Do:w:qvhV", longopts, NULL)) != -1) {
+	const char *shortopts = ":r:i:c:G:C:W:Z:B:j:Do:w:qvhV";
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int status = one_option(o, ch, argc, argv);
 		if (status >= 0)
 			return status;
@@ -448,6 +460,7 @@ static bool run_live(struct analyzer *a, const struct opts *o, struct log_file *
 	l.duration_secs = o->duration;
 	l.idle_secs = o->idle;
 	l.drop_user = o->drop_user;
+	l.buffer_kib = o->buffer_kib;
 	l.stop = &stop_requested;
 	l.hup = &hup_requested;
 	l.on_hup = reopen_log;
@@ -475,12 +488,34 @@ static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
 	return hit;
 }
 
+/* Read every file, with -j workers when they can be used; false if one failed. */
+static bool read_files(struct analyzer *a, const struct opts *opt)
+{
+	const char *const *paths = (const char *const *)opt->in.path;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = opt->jobs ? opt->jobs : cores > 1 ? cores : 1;
+	if (jobs > 1 && jobs_usable(a, paths, opt->in.n))
+		return jobs_run(a, paths, opt->in.n, (unsigned)(jobs < 64 ? jobs : 64));
+	bool ok = true;
+	char msg[1024];
+	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
+		if (!analyze_file(a, opt->in.path[i], msg, sizeof msg)) {
+			fprintf(stderr, "smbneg: %s\n", msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 /* The renderer's options and the JSON envelope: sensor, interface, uid key. */
 static void set_output(struct out *o, const struct opts *opt, char *host, size_t hostsize)
 {
 	o->quiet = opt->quiet;
 	o->verbose = opt->verbose;
 	o->hosts = opt->hosts;
+	o->stream = opt->iface != NULL;
+	for (size_t i = 0; i < opt->in.n; i++)
+		o->stream |= strcmp(opt->in.path[i], "-") == 0; /* tcpdump -w - | smbneg -r - */
 	o->hosts_per_file = opt->hosts_per_file;
 	o->several_files = opt->in.n > 1;
 	o->color = opt->fmt == OUT_TEXT && !opt->log_path && isatty(STDOUT_FILENO) &&
@@ -505,15 +540,11 @@ static int read_inputs(struct analyzer *a, const struct opts *opt, struct log_fi
 		fprintf(stderr, "smbneg: %s\n", msg);
 		status = 2;
 	}
-	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */
-		if (!analyze_file(a, opt->in.path[i], msg, sizeof msg)) {
-			fprintf(stderr, "smbneg: %s\n", msg);
-			status = 2;
-		}
-		if (hup_requested) {
-			hup_requested = 0;
-			reopen_log(lf);
-		}
+	if (!read_files(a, opt))
+		status = 2;
+	if (hup_requested) { /* reading files: the log is reopened after them */
+		hup_requested = 0;
+		reopen_log(lf);
 	}
 	if (!analyze_close(a, msg, sizeof msg)) {
 		fprintf(stderr, "smbneg: %s\n", msg);
@@ -579,8 +610,20 @@ static int explain_main(int argc, char **argv)
 	return 0;
 }
 
+/* glibc returns the top of the heap to the kernel whenever 128 KiB are free
+ * there; conversations allocate and free as they come and go, so the same
+ * pages fault in again and again (a tenth of the CPU time on a capture file). */
+static void tune_malloc(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	tune_malloc();
 	if (argc >= 2 && strcmp(argv[1], "explain") == 0)
 		return explain_main(argc, argv);
 	struct opts o;

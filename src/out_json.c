@@ -104,7 +104,8 @@ static void json_session_event(struct out *o, const struct smb_event *e)
 		snprintf(hex + 2 * i, 3, "%02x", x->nt_proof_str[i]);
 	j_str(&w, "ntlmv2_proof", x->has_proof ? hex : NULL);
 	j_end(&w);
-	fflush(o->f);
+	if (o->stream) /* live, stdin: each event as it happens */
+		fflush(o->f);
 }
 
 static const char *server_av(const struct smb_server_id *id, int av, const char *v)
@@ -232,7 +233,8 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_status(&w, "tree_connect_status", f->tree_connect_status, f->tree_connect_status);
 	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
 	j_end(&w);
-	fflush(o->f);
+	if (o->stream) /* live, stdin: each event as it happens */
+		fflush(o->f);
 }
 
 /* `verdict`: the verdict as soon as the wire decided it (analyze.c). */
@@ -256,7 +258,8 @@ static void json_verdict(struct out *o, const struct conv *c, const struct facts
 	j_str(&w, "cause", cause_names[v->cause]);
 	j_str(&w, "reason", v->reason[0] ? v->reason : NULL);
 	j_end(&w);
-	fflush(o->f);
+	if (o->stream) /* live, stdin: each event as it happens */
+		fflush(o->f);
 }
 
 static void j_flow_stats(struct jw *w, const struct flow_stats *st)

@@ -229,5 +229,6 @@ void json_negotiate(struct out *o, const struct smb_event *e)
 				      : NULL);
 	j_anomalies(&w, message_anomalies(e));
 	j_end(&w);
-	fflush(o->f);
+	if (o->stream) /* live, stdin: each event as it happens */
+		fflush(o->f);
 }

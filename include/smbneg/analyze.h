@@ -42,7 +42,6 @@ struct analyzer {
 	long stats_secs;
 	time_t last_stats;
 	struct capture_counters stats_prev;
-	uint64_t drops_seen;        /* drops already reported on open conversations */
 };
 
 /* Zero an analyzer reporting on out. */
