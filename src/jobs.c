@@ -293,9 +293,9 @@ static bool reap(struct job *jobs, size_t n)
 
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 {
-	/* -w, and the JSON verdict events and uids (made in the analyser, not
-	 * recorded here): one process */
-	if (n < 2 || a->writer || out_wants_verdicts(a->out))
+	/* -w, and JSON (verdict events, uids, the envelope's ts are made in the
+	 * analyser and out, not recorded here): one process */
+	if (n < 2 || a->writer || a->out->ops == &out_json_ops)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(paths[i], "-") == 0)
