@@ -168,14 +168,20 @@ static void record_failed(struct regress *r, const char *why)
 
 void regress_begin_file(struct regress *r, const char *path)
 {
-	char rel[BL_PATH_SIZE];
+	char rel[BL_PATH_SIZE], root[sizeof r->cwd + BL_PATH_SIZE];
 	r->name = path;
 	r->file_conversations = 0;
 	r->in_file = false;
 	if (!r->record || r->record_error)
 		return;
-	if (baseline_relpath(r->root ? r->root : ".", path, r->cwd[0] ? r->cwd : NULL, rel,
-			     sizeof rel) != 0) {
+	/* a relative root is taken from the current directory, so that "-r ../"
+	 * relates its files lexically (the paths are made absolute the same way) */
+	const char *base = r->root ? r->root : ".";
+	if (base[0] != '/' && r->cwd[0] == '/') {
+		snprintf(root, sizeof root, "%s/%s", r->cwd, base);
+		base = root;
+	}
+	if (baseline_relpath(base, path, r->cwd[0] ? r->cwd : NULL, rel, sizeof rel) != 0) {
 		record_failed(r, "a capture path is too long");
 		return;
 	}
