@@ -386,9 +386,11 @@ static void regress_setup(struct regress *r, const struct opts *o)
 
 /* Compare, report and write what the CI options ask; the exit status
  * (README "Regression checks in CI", baseline_exit_status). */
-static int regress_status(struct regress *r, const struct opts *o, bool output_error)
+static int regress_status(struct regress *r, const struct opts *o, FILE *out_stream,
+			  bool output_error)
 {
-	struct regress_outputs ro = {o->write_baseline, o->junit, stdout, false, stdout};
+	/* the differences go with the output (-o json: among its events) */
+	struct regress_outputs ro = {o->write_baseline, o->junit, out_stream, false, out_stream};
 	if (o->fmt == OUT_JSON) {
 		ro.diff_json = true;
 		ro.summary = stderr;
@@ -437,9 +439,9 @@ static int analyse(const struct opts *opt)
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o, &a.tally);
-	fflush(stdout);
+	fflush(o.f);
 	/* every hit and difference is printed, whatever the status */
-	int status = regress_status(&reg, opt, output_error);
+	int status = regress_status(&reg, opt, o.f, output_error);
 	out_free(&o);
 	analyze_free(&a);
 	regress_free(&reg);
