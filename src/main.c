@@ -119,8 +119,7 @@ struct opts {
 	enum out_format fmt;
 	struct fail_on fail_on;
 	const char *baseline, *write_baseline, *junit; /* regress.h */
-	const char *first_input;		       /* the first -r */
-	int inputs_given;			       /* -r options and input words */
+	struct regress_root root;		       /* of the -r arguments */
 	bool quiet, verbose, write_all, list, hosts;
 	const char *iface, *write_path, *drop_user;
 	long max_conv, duration, idle;
@@ -184,8 +183,7 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	switch (ch) {
 	case 'r':
 		add_input(&o->in, optarg); /* exits on a usage error */
-		if (o->inputs_given++ == 0)
-			o->first_input = optarg;
+		regress_root_add(&o->root, optarg);
 		break;
 	case 'i':
 		o->iface = optarg;
@@ -270,9 +268,10 @@ static int parse_options(struct opts *o, int argc, char **argv)
 		int taken = inputs_take_words(&o->in, rest, words, msg, sizeof msg);
 		if (taken < 0)
 			errx(2, "%s", msg);
+		for (int i = 0; i < taken; i++)
+			regress_root_add(&o->root, words[i]);
 		rest -= taken;
 		words += taken;
-		o->inputs_given += taken;
 	}
 	o->filter = join_args(rest, words);
 	return -1;
@@ -374,11 +373,7 @@ static void regress_setup(struct regress *r, const struct opts *o)
 	regress_init(r, stderr);
 	r->fail_on = o->fail_on;
 	r->record = o->baseline || o->write_baseline || o->junit;
-	/* -r DIR alone: paths relative to DIR, else to the current directory */
-	struct stat st;
-	if (o->inputs_given == 1 && o->first_input && stat(o->first_input, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
-		r->root = o->first_input;
+	r->root = o->root.path[0] ? o->root.path : NULL;
 	char msg[1200];
 	if (o->baseline && regress_load(r, o->baseline, msg, sizeof msg) != 0)
 		errx(2, "--baseline %s", msg);

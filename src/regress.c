@@ -6,6 +6,7 @@
 #include "smbneg/fmt.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FAIL_ON_EXPECTED                                                                           \
@@ -136,6 +137,49 @@ const char *fail_on_names(const struct fail_on *fo, char *buf, size_t size)
 	if (fo->no_conversations)
 		put_name(buf, size, len, "", "no-conversations");
 	return buf;
+}
+
+/* ---- the folder paths are relative to ---- */
+
+/* path made absolute (from cwd) and normalised into out ("/a/b", "/"). */
+static int absolute_path(const char *path, const char *cwd, char *out, size_t size)
+{
+	char tmp[8192], rel[4096];
+	int n = snprintf(tmp, sizeof tmp, "%s/%s", path[0] == '/' ? "" : cwd, path);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return -1;
+	/* relative to "/", both absolute: only normalised ("." for "/" itself) */
+	if (baseline_relpath("/", tmp, NULL, rel, sizeof rel) != 0)
+		return -1;
+	n = snprintf(out, size, "/%s", strcmp(rel, ".") == 0 ? "" : rel);
+	return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+int regress_root_add(struct regress_root *rr, const char *arg)
+{
+	char cwd[4096] = "", dir[sizeof rr->path];
+	struct stat st;
+	if (strcmp(arg, "-") == 0 || (arg[0] != '/' && !getcwd(cwd, sizeof cwd)))
+		return -1;
+	if (absolute_path(arg, cwd, dir, sizeof dir) != 0)
+		return -1;
+	if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char *slash = strrchr(dir, '/'); /* a file: its folder */
+		slash[slash == dir] = '\0';
+	}
+	if (!rr->path[0]) {
+		memcpy(rr->path, dir, sizeof dir);
+		return 0;
+	}
+	/* keep the leading components both share */
+	size_t i = 0, end = 1;
+	while (rr->path[i] && rr->path[i] == dir[i]) {
+		i++;
+		if ((rr->path[i] == '/' || !rr->path[i]) && (dir[i] == '/' || !dir[i]))
+			end = i;
+	}
+	rr->path[end] = '\0';
+	return 0;
 }
 
 /* ---- the hooks ---- */

@@ -49,8 +49,8 @@ struct regress {
 	struct fail_on fail_on;
 	FILE *msgs;	     /* where hits are named (stderr) */
 	bool record;	     /* keep the baseline records (--baseline, --write-baseline, --junit) */
-	const char *root;    /* stored paths are relative to this folder; NULL: the
-				current directory */
+	const char *root;    /* stored paths are relative to this folder
+				(regress_root); NULL: the current directory */
 	char cwd[4096];	     /* the current directory, to relate absolute and relative paths */
 	struct baseline run; /* this run, when record */
 	struct baseline old; /* --baseline, when loaded */
@@ -65,6 +65,18 @@ struct regress {
 	bool record_error; /* a record could not be kept: the comparison is void */
 	char record_msg[256];
 };
+
+/* The folder stored paths are relative to, so that a baseline moves with the
+ * repository: the deepest folder holding every -r argument (a folder stands
+ * for itself, a file for the folder it is in; "-" is left out). With a single
+ * -r DIR it is DIR. Related on the text alone (symlinks are not followed),
+ * relative arguments from the current directory. */
+struct regress_root {
+	char path[4096]; /* absolute and normalised; "" until an argument is added */
+};
+/* Widen rr to hold arg. Returns 0, or -1 (rr unchanged) for "-", a path too
+ * long, or no current directory to relate a relative one to. */
+int regress_root_add(struct regress_root *rr, const char *arg);
 
 /* Zero r; hits and record errors are named on msgs. Set fail_on, record and
  * root before the first input. */

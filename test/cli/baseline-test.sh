@@ -87,6 +87,17 @@ ok moved-folder-relative "the same with a relative -r samples/ from another dire
 ok moved-folder-dotdot "-r ../ from inside the folder: exit 0" \
     all 'rc_is 0' 'out_has "baseline: no difference"'
 
+# A shell glob: the files' folder is the one paths are relative to, as with -r DIR.
+run -q -r "$S"/*.pcap --write-baseline "$WORK/glob.jsonl"
+ok glob-write "-r samples/*.pcap --write-baseline: the paths are the file names" \
+    all 'rc_is 0' "grep -qF '\"file\":\"signed.pcap\",\"record\":\"file\"' '$WORK/glob.jsonl'"
+run -q -r "$M"/*.pcap --baseline "$WORK/glob.jsonl"
+ok glob-moved "the glob in the moved folder: exit 0" all 'rc_is 0' 'out_has "baseline: no difference"'
+run -q -r "$S" --baseline "$WORK/glob.jsonl"
+ok glob-vs-dir "-r DIR against the glob's baseline: exit 1, only the subfolders' files are new" \
+    all 'rc_is 1' 'out_has "sub/multi.pcap: file-added"' 'out_has "sub/deeper/smb3.pcap: file-added"' \
+        'out_lacks "signed.pcap: "' 'out_has "(2 file-added, 7 added)"'
+
 # ----------------------------------------------------------------------------------
 # One capture replaced by another: exit 1 naming exactly that file and conversation
 # ----------------------------------------------------------------------------------

@@ -13,6 +13,8 @@
 
 #include "testutil.h"
 
+#include <sys/stat.h>
+
 #include "smbneg/regress.h"
 
 static bool parse(const char *list, struct fail_on *fo, char *err, size_t size)
@@ -325,12 +327,69 @@ static void test_finish(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The folder of the -r arguments: the deepest holding them all. */
+static void test_root(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_regress_root.XXXXXX", p[512], want[4200], cwd[4096];
+	assert_non_null(mkdtemp(dir));
+	static const char *const dirs[] = {"s", "s/sub", "s/sub/deeper", "s/subx", "t"};
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, dirs[i]);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	static const struct {
+		const char *args[3]; /* relative to dir; NULL ends */
+		const char *want;    /* relative to dir, "" = dir itself */
+	} cases[] = {
+	    {{"s"}, "/s"},
+	    {{"s/"}, "/s"},
+	    {{"./s//sub/.."}, "/s"},
+	    {{"s/a.pcap", "s/b.pcap"}, "/s"},	  /* a shell glob: the files' folder */
+	    {{"s/missing.pcap"}, "/s"},		  /* not there: a file all the same */
+	    {{"s", "s/sub/deeper/x.pcap"}, "/s"}, /* a file under the folder */
+	    {{"s/sub/deeper", "s/sub"}, "/s/sub"},
+	    {{"s/sub", "s/subx"}, "/s"}, /* "sub" is not a prefix of "subx" */
+	    {{"s/sub", "t"}, ""},
+	    {{"s", "-"}, "/s"}, /* stdin has no folder */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct regress_root rr;
+		memset(&rr, 0, sizeof rr);
+		for (int k = 0; k < 3 && cases[i].args[k]; k++) {
+			snprintf(p, sizeof p, "%s/%s", dir, cases[i].args[k]);
+			regress_root_add(&rr, strcmp(cases[i].args[k], "-") ? p : "-");
+		}
+		snprintf(want, sizeof want, "%s%s", dir, cases[i].want);
+		if (strcmp(rr.path, want) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, rr.path, want);
+	}
+	/* relative arguments are taken from the current directory */
+	struct regress_root rr;
+	memset(&rr, 0, sizeof rr);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(dir), 0);
+	char here[4096];
+	assert_non_null(getcwd(here, sizeof here)); /* /tmp may be a symlink */
+	assert_int_equal(regress_root_add(&rr, "s/sub/../sub"), 0);
+	assert_int_equal(regress_root_add(&rr, "-"), -1);
+	snprintf(want, sizeof want, "%s/s/sub", here);
+	assert_string_equal(rr.path, want);
+	assert_int_equal(regress_root_add(&rr, "../"), 0);
+	assert_non_null(strrchr(here, '/'));
+	*strrchr(here, '/') = '\0';
+	assert_string_equal(rr.path, here[0] ? here : "/");
+	assert_int_equal(chdir(cwd), 0);
+	snprintf(p, sizeof p, "rm -rf %s", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_names), cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_met),		cmocka_unit_test(test_hooks_and_records),
-	    cmocka_unit_test(test_finish),
+	    cmocka_unit_test(test_finish),	cmocka_unit_test(test_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
