@@ -117,7 +117,7 @@ static void add_input(struct inputs *in, const char *path)
 struct opts {
 	struct inputs in;
 	enum out_format fmt;
-	struct fail_on fail_on;
+	struct regress_fail_on fail_on;
 	const char *baseline, *write_baseline, *junit; /* regress.h */
 	struct regress_root root;		       /* of the -r arguments */
 	bool quiet, verbose, write_all, list, hosts;
@@ -223,7 +223,7 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_FAIL_ON: {
 		char msg[2048];
-		if (!fail_on_parse(optarg, &o->fail_on, msg, sizeof msg))
+		if (!regress_fail_on_parse(optarg, &o->fail_on, msg, sizeof msg))
 			errx(2, "%s", msg);
 		break;
 	}

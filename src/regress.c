@@ -24,7 +24,7 @@ static uint64_t failure_verdicts(void)
 }
 
 /* One name of a --fail-on list (len bytes at s): true when known. */
-static bool fail_on_word(const char *s, size_t len, struct fail_on *fo)
+static bool fail_on_word(const char *s, size_t len, struct regress_fail_on *fo)
 {
 	static const char anom[] = "anomaly:";
 	char w[128];
@@ -36,10 +36,14 @@ static bool fail_on_word(const char *s, size_t len, struct fail_on *fo)
 		fo->verdicts |= failure_verdicts();
 		return true;
 	}
-	if (strcmp(w, "smb1") == 0)
-		return fo->smb1 = true;
-	if (strcmp(w, "no-conversations") == 0)
-		return fo->no_conversations = true;
+	if (strcmp(w, "smb1") == 0) {
+		fo->smb1 = true;
+		return true;
+	}
+	if (strcmp(w, "no-conversations") == 0) {
+		fo->no_conversations = true;
+		return true;
+	}
 	if (strncmp(w, anom, sizeof anom - 1) == 0) {
 		for (int i = 0; i < ANOM_COUNT; i++)
 			if (strcmp(w + sizeof anom - 1, anomaly_names[i]) == 0) {
@@ -68,7 +72,7 @@ static void anomaly_list(char *buf, size_t size)
 	}
 }
 
-bool fail_on_parse(const char *list, struct fail_on *fo, char *err, size_t errsize)
+bool regress_fail_on_parse(const char *list, struct regress_fail_on *fo, char *err, size_t errsize)
 {
 	const char *s = list;
 	if (strspn(list, ",") == strlen(list)) {
@@ -96,14 +100,15 @@ bool fail_on_parse(const char *list, struct fail_on *fo, char *err, size_t errsi
 	}
 }
 
-bool fail_on_any(const struct fail_on *fo)
+bool regress_fail_on_any(const struct regress_fail_on *fo)
 {
 	return fo->verdicts || fo->smb1 || fo->no_conversations || fo->anomalies;
 }
 
-struct fail_on fail_on_met(const struct fail_on *fo, const struct conv *c, const struct verdict *v)
+struct regress_fail_on regress_fail_on_met(const struct regress_fail_on *fo, const struct conv *c,
+					   const struct verdict *v)
 {
-	struct fail_on m;
+	struct regress_fail_on m;
 	memset(&m, 0, sizeof m);
 	m.verdicts = fo->verdicts & ((uint64_t)1 << v->verdict);
 	m.smb1 = fo->smb1 && v->smb_version == 1;
@@ -122,7 +127,7 @@ static size_t put_name(char *buf, size_t size, size_t len, const char *prefix, c
 	return len + (size_t)n;
 }
 
-const char *fail_on_names(const struct fail_on *fo, char *buf, size_t size)
+const char *regress_fail_on_names(const struct regress_fail_on *fo, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
@@ -266,12 +271,13 @@ static void record(struct regress *r, const struct conv *c, const struct facts *
 void regress_conversation(struct regress *r, const struct conv *c, const struct facts *f,
 			  const struct verdict *v)
 {
-	char client[BL_ENDPOINT_SIZE], server[BL_ENDPOINT_SIZE], hit[sizeof r->run.recs->fail_on];
+	char client[BL_ENDPOINT_SIZE], server[BL_ENDPOINT_SIZE], hit[1024];
+	char kept[sizeof r->run.recs->fail_on]; /* what the record keeps: whole names */
 	r->file_conversations++;
 	fmt_endpoint(conv_client(c), client, sizeof client);
 	fmt_endpoint(conv_server(c), server, sizeof server);
-	struct fail_on met = fail_on_met(&r->fail_on, c, v);
-	fail_on_names(&met, hit, sizeof hit);
+	struct regress_fail_on met = regress_fail_on_met(&r->fail_on, c, v);
+	regress_fail_on_names(&met, hit, sizeof hit);
 	if (hit[0]) {
 		r->hits++;
 		r->verdict_hits[v->verdict] += met.verdicts != 0;
@@ -282,7 +288,7 @@ void regress_conversation(struct regress *r, const struct conv *c, const struct 
 			server);
 	}
 	if (r->record && r->in_file && !r->record_error)
-		record(r, c, f, v, client, server, hit);
+		record(r, c, f, v, client, server, regress_fail_on_names(&met, kept, sizeof kept));
 }
 
 void regress_end_file(struct regress *r, const char *error)

@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 /* --fail-on conditions. */
-struct fail_on {
+struct regress_fail_on {
 	uint64_t verdicts;	/* bit (1 << enum verdict_kind) */
 	bool smb1;		/* a conversation used SMB1 */
 	bool no_conversations;	/* an input (file read completely, or the interface)
@@ -35,18 +35,19 @@ struct fail_on {
  * no-conversations, anomaly:NAME (anomaly_names). Returns true, or false
  * with a message in err for an empty list, an empty item or an unknown
  * name. */
-bool fail_on_parse(const char *list, struct fail_on *fo, char *err, size_t errsize);
+bool regress_fail_on_parse(const char *list, struct regress_fail_on *fo, char *err, size_t errsize);
 /* The conditions of fo that a conversation meets (a subset of fo). */
-struct fail_on fail_on_met(const struct fail_on *fo, const struct conv *c, const struct verdict *v);
+struct regress_fail_on regress_fail_on_met(const struct regress_fail_on *fo, const struct conv *c,
+					   const struct verdict *v);
 /* Whether fo holds any condition. */
-bool fail_on_any(const struct fail_on *fo);
+bool regress_fail_on_any(const struct regress_fail_on *fo);
 /* The conditions of fo as a comma-separated list in buf, in the order verdicts,
  * smb1, anomaly:NAME, no-conversations ("" none; cut at a whole name when buf
  * is full). Returns buf. */
-const char *fail_on_names(const struct fail_on *fo, char *buf, size_t size);
+const char *regress_fail_on_names(const struct regress_fail_on *fo, char *buf, size_t size);
 
 struct regress {
-	struct fail_on fail_on;
+	struct regress_fail_on fail_on;
 	FILE *msgs;	     /* where hits are named (stderr) */
 	bool record;	     /* keep the baseline records (--baseline, --write-baseline, --junit) */
 	const char *root;    /* stored paths are relative to this folder

@@ -17,17 +17,17 @@
 
 #include "smbneg/regress.h"
 
-static bool parse(const char *list, struct fail_on *fo, char *err, size_t size)
+static bool parse(const char *list, struct regress_fail_on *fo, char *err, size_t size)
 {
 	memset(fo, 0, sizeof *fo);
 	err[0] = '\0';
-	return fail_on_parse(list, fo, err, size);
+	return regress_fail_on_parse(list, fo, err, size);
 }
 
 static void test_parse_names(void **state)
 {
 	(void)state;
-	struct fail_on fo;
+	struct regress_fail_on fo;
 	char err[2048], names[512];
 	/* every verdict name is a condition (verdict_names: later verdicts too) */
 	for (int i = 0; i < V_COUNT; i++) {
@@ -47,7 +47,7 @@ static void test_parse_names(void **state)
 	assert_true(fo.no_conversations);
 	assert_int_equal(fo.anomalies,
 			 ANOM_BIT(ANOM_TRUNCATED_MESSAGE) | ANOM_BIT(ANOM_SMB1_AFTER_SMB2));
-	assert_string_equal(fail_on_names(&fo, names, sizeof names),
+	assert_string_equal(regress_fail_on_names(&fo, names, sizeof names),
 			    "incomplete,smb1,anomaly:truncated-message,anomaly:smb1-after-smb2,"
 			    "no-conversations");
 	/* every anomaly name */
@@ -59,10 +59,10 @@ static void test_parse_names(void **state)
 	}
 	/* a list adds to what fo holds (the option may be repeated) */
 	assert_true(parse("signed", &fo, err, sizeof err));
-	assert_true(fail_on_parse("not-signed", &fo, err, sizeof err));
+	assert_true(regress_fail_on_parse("not-signed", &fo, err, sizeof err));
 	assert_int_equal(fo.verdicts, (uint64_t)1 << V_SIGNED | (uint64_t)1 << V_NOT_SIGNED);
 	/* names cut at a whole name when the buffer is short */
-	assert_string_equal(fail_on_names(&fo, names, 12), "signed");
+	assert_string_equal(regress_fail_on_names(&fo, names, 12), "signed");
 }
 
 static void test_parse_errors(void **state)
@@ -85,7 +85,7 @@ static void test_parse_errors(void **state)
 	    {"anomaly:truncated-message,anomaly:x", "unknown anomaly 'x'"},
 	    {"any-mismatch ", "unknown condition 'any-mismatch '"},
 	};
-	struct fail_on fo;
+	struct regress_fail_on fo;
 	char err[2048];
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		if (parse(cases[i].list, &fo, err, sizeof err))
@@ -133,7 +133,7 @@ static void make_verdict(struct facts *f, struct verdict *v, enum verdict_kind k
 static void test_met(void **state)
 {
 	(void)state;
-	struct fail_on fo;
+	struct regress_fail_on fo;
 	char err[256], names[256];
 	struct conv c;
 	struct facts f;
@@ -141,18 +141,18 @@ static void test_met(void **state)
 	assert_true(parse("not-signed,smb1,anomaly:nbss-resynchronised", &fo, err, sizeof err));
 	make_conv(&c, 49152, ANOM_BIT(ANOM_NBSS_RESYNC) | ANOM_BIT(ANOM_NOT_SMB));
 	make_verdict(&f, &v, V_NOT_SIGNED, 1);
-	struct fail_on m = fail_on_met(&fo, &c, &v);
-	assert_true(fail_on_any(&m));
-	assert_string_equal(fail_on_names(&m, names, sizeof names),
+	struct regress_fail_on m = regress_fail_on_met(&fo, &c, &v);
+	assert_true(regress_fail_on_any(&m));
+	assert_string_equal(regress_fail_on_names(&m, names, sizeof names),
 			    "not-signed,smb1,anomaly:nbss-resynchronised");
 	make_conv(&c, 49152, ANOM_BIT(ANOM_NOT_SMB));
 	make_verdict(&f, &v, V_SIGNED, 2);
-	m = fail_on_met(&fo, &c, &v);
-	assert_false(fail_on_any(&m));
+	m = regress_fail_on_met(&fo, &c, &v);
+	assert_false(regress_fail_on_any(&m));
 	/* no-conversations is about inputs, never met by a conversation */
 	assert_true(parse("no-conversations", &fo, err, sizeof err));
-	m = fail_on_met(&fo, &c, &v);
-	assert_false(fail_on_any(&m));
+	m = regress_fail_on_met(&fo, &c, &v);
+	assert_false(regress_fail_on_any(&m));
 }
 
 static char *slurp(FILE *f)
@@ -195,7 +195,7 @@ static void test_hooks_and_records(void **state)
 	struct regress r;
 	char err[256];
 	regress_init(&r, msgs);
-	assert_true(fail_on_parse("smb1,no-conversations", &r.fail_on, err, sizeof err));
+	assert_true(regress_fail_on_parse("smb1,no-conversations", &r.fail_on, err, sizeof err));
 	r.record = true;
 	r.root = "/s/";
 	run_inputs(&r);
@@ -274,7 +274,7 @@ static void test_finish(void **state)
 	regress_init(&r, msgs);
 	r.record = true;
 	r.root = "/s";
-	assert_true(fail_on_parse("signed", &r.fail_on, err, sizeof err));
+	assert_true(regress_fail_on_parse("signed", &r.fail_on, err, sizeof err));
 	assert_int_equal(regress_load(&r, path, err, sizeof err), 0);
 	struct conv c;
 	struct facts f;
