@@ -5,7 +5,8 @@
 # conversations), the folder moved (relative paths: exit 0); the JUnit report parsed
 # by python3 with its counts; --fail-on hits with an unreadable file (with and
 # without --baseline), incomplete, anomaly:NAME, no-conversations, empty lists; a
-# malformed baseline; outputs that cannot be written.  Suite 'cli'; no root needed.
+# malformed baseline; outputs that cannot be written.  Suite 'cli'; no root needed (as
+# root, one more check: the live interface without conversations, on lo).
 #
 # usage: baseline-test.sh SMBNEG SOURCE_ROOT
 #
@@ -250,6 +251,14 @@ ok no-conversations-default "a capture without SMB and no --fail-on no-conversat
 run -q -r "$WORK/empty.pcap" -r "$SIGNED" --fail-on no-conversations --junit "$J"
 ok failon-no-conversations-junit "no-conversations in JUnit: a failing (file) testcase" \
     all 'rc_is 1' "junit_counts '$J' 2 2 1 0 0"
+if [ "$(id -u)" = 0 ]; then   # the live interface is an input too (a filter nothing matches)
+    run -q -i lo --duration 1 --fail-on no-conversations --junit "$J" host 127.255.255.254
+    ok failon-no-conversations-live "-i lo, no SMB conversation, --fail-on no-conversations: exit 1, names lo" \
+        all 'rc_is 1' 'err_has "--fail-on no-conversations: lo: no SMB conversation"' \
+            "junit_counts '$J' 1 1 1 0 0"
+else
+    echo "SKIP failon-no-conversations-live: needs root to capture on lo"
+fi
 run -q -r "$SIGNED" -r "$WORK/missing.pcap" --fail-on no-conversations
 ok failon-no-conversations-unreadable "an unreadable file is not a no-conversations hit: exit 2, no hit" \
     all 'rc_is 2' 'err_lacks "no-conversations:"'
