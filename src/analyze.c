@@ -160,6 +160,7 @@ static void on_concluded(void *arg, struct conv *c)
 		facts_build(c, &f);
 		verdict_decide(&f, &v);
 		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
+		c->row = row;
 		out_conversation(a->out, row, c, &f, &v);
 		if (a->regress)
 			regress_conversation(a->regress, c, &f, &v);
@@ -169,6 +170,12 @@ static void on_concluded(void *arg, struct conv *c)
 	}
 	smb_conn_free(c);
 	evidence_free(a, c);
+}
+
+static void on_resumed(void *arg, uint64_t row)
+{
+	struct analyzer *a = arg;
+	out_resumed(a->out, row);
 }
 
 static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elapsed_ms)
@@ -187,7 +194,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		const char *name, char *err, size_t errsize)
 {
 	struct flow_table t;
-	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a};
+	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a, on_resumed};
 	char why[512] = "";
 	out_begin_file(a->out, name);
 	tally_begin_file(&a->tally);
@@ -221,6 +228,10 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
 	if (a->regress)
 		regress_end_file(a->regress, r == CAPTURE_OK ? NULL : err);
+	if (a->out->hosts_per_file) {
+		out_file_hosts(a->out, &a->tally);
+		tally_reset_hosts(&a->tally);
+	}
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	flow_table_free(&t);
 	a->table = NULL;

@@ -63,6 +63,8 @@ static void usage(FILE *f)
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
+		"                   (an address seen in several files is one row)\n"
+		"  --hosts-per-file the inventory of each file, the file named\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a condition in LIST hits, each hit named: verdict\n"
@@ -120,7 +122,7 @@ struct opts {
 	struct regress_fail_on fail_on;
 	const char *baseline, *write_baseline, *junit; /* regress.h */
 	struct regress_root root;		       /* of the -r arguments */
-	bool quiet, verbose, write_all, list, hosts;
+	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
 	const char *iface, *write_path, *drop_user;
 	long max_conv, duration, idle;
 	char *filter;
@@ -131,6 +133,7 @@ enum {
 	OPT_WRITE_ALL,
 	OPT_IDLE,
 	OPT_HOSTS,
+	OPT_HOSTS_PER_FILE,
 	OPT_BASELINE,
 	OPT_WRITE_BASELINE,
 	OPT_JUNIT,
@@ -144,6 +147,7 @@ static const struct option longopts[] = {
     {"duration", required_argument, NULL, 'G'},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
+    {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"junit", required_argument, NULL, OPT_JUNIT},
@@ -214,6 +218,9 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
+		break;
+	case OPT_HOSTS_PER_FILE:
+		o->hosts = o->hosts_per_file = true;
 		break;
 	case 'q':
 		o->quiet = true;
@@ -408,6 +415,8 @@ static int analyse(const struct opts *opt)
 	o.quiet = opt->quiet;
 	o.verbose = opt->verbose;
 	o.hosts = opt->hosts;
+	o.hosts_per_file = opt->hosts_per_file;
+	o.several_files = opt->in.n > 1;
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);
