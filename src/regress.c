@@ -10,15 +10,18 @@
 #include <unistd.h>
 
 #define FAIL_ON_EXPECTED                                                                           \
-	"expected verdict names, any-mismatch, smb1, no-conversations or anomaly:NAME"
+	"expected verdict names, any-mismatch, any-failure, smb1, no-conversations or "            \
+	"anomaly:NAME"
 
-/* any-mismatch: every failure verdict. Listed by what it leaves out, so that
- * a failure verdict added to rules.h is in it without an edit here. */
-static uint64_t failure_verdicts(void)
+/* any-failure: every failure verdict; any-mismatch: the signing failures (not
+ * negotiate-failed, logon-failed). Listed by what they leave out, so that a
+ * failure verdict added to rules.h is in them without an edit here. */
+static uint64_t failure_verdicts(bool signing_only)
 {
 	uint64_t m = 0;
 	for (int i = 0; i < V_COUNT; i++)
-		if (i != V_SIGNED && i != V_NOT_SIGNED && i != V_INCOMPLETE)
+		if (i != V_SIGNED && i != V_NOT_SIGNED && i != V_INCOMPLETE &&
+		    (!signing_only || (i != V_NEGOTIATE_FAILED && i != V_LOGON_FAILED)))
 			m |= (uint64_t)1 << i;
 	return m;
 }
@@ -32,8 +35,8 @@ static bool fail_on_word(const char *s, size_t len, struct regress_fail_on *fo)
 		return false;
 	memcpy(w, s, len);
 	w[len] = '\0';
-	if (strcmp(w, "any-mismatch") == 0) {
-		fo->verdicts |= failure_verdicts();
+	if (strcmp(w, "any-mismatch") == 0 || strcmp(w, "any-failure") == 0) {
+		fo->verdicts |= failure_verdicts(w[4] == 'm');
 		return true;
 	}
 	if (strcmp(w, "smb1") == 0) {
@@ -259,9 +262,7 @@ static void record(struct regress *r, const struct conv *c, const struct facts *
 	baseline_set(b->dialect, sizeof b->dialect, fmt_dialect(f, dialect, sizeof dialect));
 	baseline_set(b->client_signing, sizeof b->client_signing, signing_names[v->client.setting]);
 	baseline_set(b->server_signing, sizeof b->server_signing, signing_names[v->server.setting]);
-	/* protection (SPEC "Sessions, identity, protection"): null until the facts
-	 * carry it (the session layer, issue 9) */
-	baseline_set(b->protection, sizeof b->protection, NULL);
+	baseline_set(b->protection, sizeof b->protection, protection_names[f->protection]);
 	for (int i = 0; i < ANOM_COUNT; i++)
 		if (c->anomalies & ANOM_BIT(i))
 			baseline_add_anomaly(b, anomaly_names[i]);

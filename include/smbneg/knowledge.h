@@ -36,6 +36,7 @@ struct knowledge {
 	const char *reason; /* template; "" for none */
 	const char *note;   /* template; "" for none */
 	const char *source; /* the seed article or specification it comes from */
+	const char *fix;    /* the fix for this cause; NULL: the verdict's (knowledge_fix) */
 };
 
 /* The row of a cause; NULL when there is none. */
@@ -46,6 +47,8 @@ const char *knowledge_render(const char *template, const struct knowledge_vars *
 			     char *buf, size_t size);
 /* The fix for each side, with the seeds' security caution; NULL for `signed`. */
 const char *knowledge_fix(enum verdict_kind v);
+/* The fix for a cause: its own, else its verdict's; NULL for `signed`. */
+const char *knowledge_cause_fix(enum verdict_cause cause, enum verdict_kind v);
 /* How Secure Negotiate failed, in words (MS-SMB2 3.2.5.14.12); "" when it did not. */
 const char *knowledge_secure_negotiate(enum secure_negotiate sn);
 

@@ -53,6 +53,7 @@ struct out {
 	struct out_reason **reason_index;          /* text: OUT_REASON_BUCKETS chains */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	bool cause_seen[CAUSE_COUNT]; /* text: the fixes to list */
 	bool several_files;   /* more than one input: text rows under a heading per file */
 	const char *heading;  /* text: the file whose heading is out */
 	uint64_t resumed[OUT_MAX_RESUMED]; /* rows of --idle connections that resumed */

@@ -30,8 +30,9 @@ struct regress_fail_on {
 };
 
 /* Add the conditions of the comma-separated list to fo: verdict names
- * (verdict_names, so every verdict is known), any-mismatch (every failure
- * verdict: all but signed, not-signed and incomplete), smb1,
+ * (verdict_names, so every verdict is known), any-failure (every failure
+ * verdict: all but signed, not-signed and incomplete), any-mismatch (the
+ * signing failures: any-failure but negotiate-failed and logon-failed), smb1,
  * no-conversations, anomaly:NAME (anomaly_names). Returns true, or false
  * with a message in err for an empty list, an empty item or an unknown
  * name. */

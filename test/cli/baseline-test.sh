@@ -180,16 +180,32 @@ assert got == want, ("got", got, "want", want)
 run -q -r "$S" --baseline "$BL" --junit "$J"
 ok junit-unchanged "--junit, unchanged: 4 testsuites, 9 testcases, no failure" \
     all 'rc_is 0' "junit_counts '$J' 4 9 0 0 0"
-run -q -r "$C" --baseline "$BL" --junit "$J" --fail-on not-signed
-ok junit-changed "--junit, two files replaced, --fail-on not-signed: the changed, added and removed conversations and the not-signed ones fail" \
-    all 'rc_is 1' "junit_counts '$J' 4 10 7 0 0" \
-        "py 'import sys, xml.etree.ElementTree as ET
-r = ET.parse(sys.argv[1]).getroot()
-names = {s.get(\"name\") for s in r}
-assert names == {\"notsigned.pcap\", \"signed.pcap\", \"sub/deeper/smb3.pcap\", \"sub/multi.pcap\"}, names
-t = [f.get(\"type\") for s in r for c in s for f in c]
-assert sorted(t) == [\"changed\"] + [\"fail-on\"] * 5 + [\"removed\"], t
-' '$J'"
+# The failing testcases are exactly the conversations --fail-on named (from the
+# JSON conversation events) and those a baseline-diff event names.
+run -o json -r "$C" --baseline "$BL" --junit "$J" --fail-on not-signed
+ok junit-changed "--junit, two files replaced, --fail-on not-signed: the failing testcases are the not-signed conversations and the changed, added and removed ones" \
+    all 'rc_is 1' "py '
+import json, os, sys, xml.etree.ElementTree as ET
+root, want = sys.argv[3], set()
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e[\"event\"] == \"conversation\" and e[\"verdict\"] == \"not-signed\":
+        want.add((os.path.relpath(e[\"file\"], root), e[\"client\"] + \" -> \" + e[\"server\"], \"fail-on\"))
+    if e[\"event\"] == \"baseline-diff\":
+        want.add((e[\"file\"], e[\"conversation\"] or e[\"baseline_conversation\"], e[\"change\"]))
+r = ET.parse(sys.argv[2]).getroot()
+assert {s.get(\"name\") for s in r} == {\"notsigned.pcap\", \"signed.pcap\", \"sub/deeper/smb3.pcap\", \"sub/multi.pcap\"}
+got = set()
+for s in r:
+    for c in s:
+        for f in c.iter(\"failure\"):
+            got.add((c.get(\"classname\"), c.get(\"name\"), f.get(\"type\")))
+# a testcase that is both a hit and a difference has one failure, typed fail-on
+merged = {w for w in want if not (w[2] != \"fail-on\" and (w[0], w[1], \"fail-on\") in want)}
+assert got == merged, (sorted(got), sorted(merged))
+assert {w[2] for w in want} >= {\"changed\", \"added\", \"removed\"}, want
+assert int(r.get(\"failures\")) == len(got)
+' \"\$WORK/out\" '$J' '$C'"
 
 # ----------------------------------------------------------------------------------
 # --fail-on with an unreadable file (a NetMon .cap in the folder)
@@ -197,16 +213,19 @@ assert sorted(t) == [\"changed\"] + [\"fail-on\"] * 5 + [\"removed\"], t
 U=$WORK/unreadable
 cp -r "$S" "$U"
 printf 'GMBU\002\000\000\000netmon capture, not read by smbneg' > "$U/netmon.cap"
+# ns: the not-signed conversations of the folder (at least notsigned.pcap's)
+ns=$("$SMBNEG" -r "$S" -o json | py '
+import json, sys
+print(sum(1 for l in sys.stdin if json.loads(l).get("verdict") == "not-signed" and json.loads(l)["event"] == "conversation"))')
 run -q -r "$U" --fail-on not-signed
 ok failon-unreadable "a --fail-on hit and an unreadable .cap: exit 2, every hit named with file and conversation, the .cap named" \
     all 'rc_is 2' 'err_has "netmon.cap: a Microsoft Network Monitor"' \
         "err_has \"smbneg: --fail-on not-signed: $U/notsigned.pcap: \$(convs "$NOTSIGNED")\"" \
-        "err_has \"--fail-on not-signed: $U/sub/deeper/smb3.pcap: \"" \
-        'err_has "--fail-on: 5 conversation(s) not-signed"' \
-        '[ "$(grep -c "^smbneg: --fail-on not-signed: " "$WORK/err")" = 5 ]'
+        "err_has \"--fail-on: $ns conversation(s) not-signed\"" \
+        '[ "$(grep -c "^smbneg: --fail-on not-signed: " "$WORK/err")" = "$ns" ]'
 run -q -r "$U" --fail-on not-signed --junit "$J"
-ok failon-unreadable-junit "... and its JUnit report: one error testcase for the .cap, 5 fail-on failures" \
-    all 'rc_is 2' "junit_counts '$J' 5 10 5 1 0"
+ok failon-unreadable-junit "... and its JUnit report: one error testcase for the .cap, a failure per hit" \
+    all 'rc_is 2' "junit_counts '$J' 5 10 $ns 1 0"
 BLU=$WORK/baseline-unreadable.jsonl
 run -q -r "$U" --write-baseline "$BLU"
 ok write-unreadable "--write-baseline with an unreadable .cap: written (status unreadable), exit 2 (no --baseline)" \

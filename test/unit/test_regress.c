@@ -34,11 +34,20 @@ static void test_parse_names(void **state)
 		assert_true(parse(verdict_names[i], &fo, err, sizeof err));
 		assert_int_equal(fo.verdicts, (uint64_t)1 << i);
 	}
-	/* any-mismatch: all but signed, not-signed and incomplete */
-	assert_true(parse("any-mismatch", &fo, err, sizeof err));
+	/* any-failure: all but signed, not-signed and incomplete; any-mismatch:
+	 * those but negotiate-failed and logon-failed */
+	assert_true(parse("any-failure", &fo, err, sizeof err));
 	for (int i = 0; i < V_COUNT; i++)
 		assert_int_equal((fo.verdicts >> i) & 1,
 				 i != V_SIGNED && i != V_NOT_SIGNED && i != V_INCOMPLETE);
+	assert_true(parse("any-mismatch", &fo, err, sizeof err));
+	for (int i = 0; i < V_COUNT; i++)
+		assert_int_equal((fo.verdicts >> i) & 1,
+				 i != V_SIGNED && i != V_NOT_SIGNED && i != V_INCOMPLETE &&
+				     i != V_NEGOTIATE_FAILED && i != V_LOGON_FAILED);
+	assert_true(parse("any-mismatch", &fo, err, sizeof err));
+	assert_true((fo.verdicts >> V_GUEST_BLOCKED) & 1);
+	assert_true((fo.verdicts >> V_INVALID_SIGNATURE) & 1);
 	assert_true(parse("incomplete,smb1,no-conversations,anomaly:truncated-message,"
 			  "anomaly:smb1-after-smb2",
 			  &fo, err, sizeof err));
@@ -123,6 +132,7 @@ static void make_verdict(struct facts *f, struct verdict *v, enum verdict_kind k
 	f->smb2_dialect = 0x0311;
 	if (smb == 1)
 		snprintf(f->smb1_dialect, sizeof f->smb1_dialect, "NT LM 0.12");
+	f->protection = k == V_SIGNED ? PROT_SIGNING : PROT_UNKNOWN;
 	v->verdict = k;
 	v->cause = k == V_SIGNED ? CAUSE_SIGNED : CAUSE_NOT_REQUIRED;
 	v->smb_version = smb;
@@ -227,6 +237,7 @@ static void test_hooks_and_records(void **state)
 	assert_string_equal(x->anomalies, "nbss-resynchronised");
 	assert_string_equal(x->fail_on, "smb1");
 	assert_string_equal(r.run.recs[1].dialect, "3.1.1");
+	assert_string_equal(r.run.recs[1].protection, "signing");
 	assert_string_equal(r.run.recs[1].fail_on, "");
 	regress_free(&r);
 	fclose(msgs);
@@ -299,7 +310,7 @@ static void test_finish(void **state)
 	char *all = slurp(diff);
 	assert_string_equal(all + before,
 			    "a.pcap: 10.0.0.1:49152 -> 10.0.0.2:445: changed: verdict not-signed "
-			    "-> signed; cause not-required -> signed\n"
+			    "-> signed; cause not-required -> signed; protection null -> signing\n"
 			    "baseline: 1 difference (1 changed)\n");
 	free(all);
 	regress_free(&r);
