@@ -63,6 +63,15 @@ keys = {"anomalies", "cause", "client", "client_signing", "dialect", "file", "or
 assert all(set(c) == keys for c in convs), convs[0]
 ' "$BL"
 
+"$SMBNEG" -q -j 1 -r "$S" --write-baseline "$WORK/serial.jsonl" --fail-on not-signed \
+    --junit "$WORK/serial.xml" >/dev/null 2>"$WORK/serial.err"
+"$SMBNEG" -q -j 3 -r "$S" --write-baseline "$WORK/jobs.jsonl" --fail-on not-signed \
+    --junit "$WORK/jobs.xml" >/dev/null 2>"$WORK/jobs.err"
+ok jobs-same "-j 3 (files read by workers) and -j 1 write the same baseline, JUnit report and hits" \
+    all "cmp '$WORK/serial.jsonl' '$WORK/jobs.jsonl'" "cmp '$WORK/serial.xml' '$WORK/jobs.xml'" \
+        "diff <(grep -v write-baseline '$WORK/serial.err') <(grep -v write-baseline '$WORK/jobs.err')" \
+        "cmp -s '$BL' '$WORK/serial.jsonl'"
+
 run -q -r "$S" --baseline "$BL"
 ok unchanged "the same folder against its baseline: exit 0, 'no difference', no diff line" \
     all 'rc_is 0' 'out_has "baseline: no difference"' 'out_lacks ": changed:"' \
