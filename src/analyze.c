@@ -1,6 +1,7 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
+#include "smbneg/regress.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
 
@@ -161,6 +162,8 @@ static void on_concluded(void *arg, struct conv *c)
 		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
 		c->row = row;
 		out_conversation(a->out, row, c, &f, &v);
+		if (a->regress)
+			regress_conversation(a->regress, c, &f, &v);
 		const struct evidence *ev = c->app;
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
@@ -195,8 +198,12 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	char why[512] = "";
 	out_begin_file(a->out, name);
 	tally_begin_file(&a->tally);
+	if (a->regress)
+		regress_begin_file(a->regress, path ? path : name);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
+		if (a->regress)
+			regress_end_file(a->regress, err);
 		tally_end_file(&a->tally, &t.stats, true);
 		out_end_file(a->out, &t.stats, err);
 		return false;
@@ -219,6 +226,8 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
+	if (a->regress)
+		regress_end_file(a->regress, r == CAPTURE_OK ? NULL : err);
 	if (a->out->hosts_per_file) {
 		out_file_hosts(a->out, &a->tally);
 		tally_reset_hosts(&a->tally);
