@@ -1,6 +1,7 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
+#include "smbneg/regress.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
 
@@ -199,6 +200,8 @@ static void on_concluded(void *arg, struct conv *c)
 			out_verdict(a->out, c, &f, &v, &last, "close");
 		}
 		out_conversation(a->out, row, c, &f, &v);
+		if (a->regress)
+			regress_conversation(a->regress, c, &f, &v);
 		if (a->writer && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
 	}
@@ -245,8 +248,12 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	char why[512] = "";
 	out_begin_file(a->out, name);
 	tally_begin_file(&a->tally);
+	if (a->regress)
+		regress_begin_file(a->regress, path ? path : name);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
+		if (a->regress)
+			regress_end_file(a->regress, err);
 		tally_end_file(&a->tally, &t.stats, true);
 		out_end_file(a->out, &t.stats, err);
 		return false;
@@ -270,6 +277,8 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		snprintf(err, errsize, "%s: %s", name, why);
 	set_time(a, live, &t);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
+	if (a->regress)
+		regress_end_file(a->regress, r == CAPTURE_OK ? NULL : err);
 	if (a->out->hosts_per_file) {
 		out_file_hosts(a->out, &a->tally);
 		tally_reset_hosts(&a->tally);

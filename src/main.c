@@ -6,6 +6,7 @@
 #include "smbneg/inputs.h"
 #include "smbneg/jobs.h"
 #include "smbneg/out.h"
+#include "smbneg/regress.h"
 #include "smbneg/verdict.h"
 
 #include <pcap/pcap.h>
@@ -79,14 +80,19 @@ static void usage(FILE *f)
 		"  --hosts-per-file the inventory of each file, the file named\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
-		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
-		"                   (verdict names, any-mismatch, any-failure, smb1)\n"
+		"  --fail-on LIST   exit 1 when a condition in LIST hits, each hit named: verdict\n"
+		"                   names, any-mismatch, any-failure, smb1, anomaly:NAME,\n"
+		"                   no-conversations\n"
+		"  --baseline FILE  compare with a baseline; exit 1 on any difference, each named\n"
+		"  --write-baseline FILE  record this run's facts (paths relative to -r DIR)\n"
+		"  --junit FILE     write a JUnit XML report (one testsuite per capture)\n"
 		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
 		"\n"
 		"examples:\n"
 		"  smbneg -r capture.pcapng\n"
 		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
+		"  smbneg -r samples/ -q --baseline samples/baseline.jsonl --junit report.xml\n"
 		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
 		"  smbneg -i eth0 -o json -Z nobody\n"
 		"  smbneg -i eth0 -o json --log /var/log/smbneg/events.jsonl --stats 60\n"
@@ -96,43 +102,9 @@ static void usage(FILE *f)
 		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
 		"          guest-blocked secure-negotiate-failed invalid-signature\n"
 		"          negotiate-failed logon-failed incomplete\n"
-		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n"
-		"             (2 wins when both; the --fail-on hits are printed either way)\n");
-}
-
-/* --fail-on: a set of verdicts (bit per enum verdict_kind) plus "smb1". */
-struct fail_on {
-	unsigned verdicts;
-	bool smb1;
-};
-
-static bool parse_fail_on(const char *list, struct fail_on *fo)
-{
-	char buf[512];
-	if (strlen(list) >= sizeof buf)
-		return false;
-	memcpy(buf, list, strlen(list) + 1);
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		/* any-mismatch: the signing failures; any-failure adds the
-		 * negotiation and logon failures (README "Exit status") */
-		bool any_failure = strcmp(tok, "any-failure") == 0;
-		if (any_failure || strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
-					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
-					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
-			if (any_failure)
-				fo->verdicts |= 1u << V_NEGOTIATE_FAILED | 1u << V_LOGON_FAILED;
-		} else if (strcmp(tok, "smb1") == 0) {
-			fo->smb1 = true;
-		} else {
-			enum verdict_kind v = verdict_from_name(tok);
-			if (v == V_COUNT)
-				return false;
-			fo->verdicts |= 1u << v;
-		}
-	}
-	return true;
+		"exit status: 0 ok, 1 a --fail-on hit or a baseline difference, 2 usage error,\n"
+		"             an output not written, or (without --baseline) an unreadable input;\n"
+		"             2 wins over 1, and every hit and difference is printed either way\n");
 }
 
 /* The trailing arguments, joined with spaces, as tcpdump does. */
@@ -163,7 +135,9 @@ static void add_input(struct inputs *in, const char *path)
 struct opts {
 	struct inputs in;
 	enum out_format fmt;
-	struct fail_on fail_on;
+	struct regress_fail_on fail_on;
+	const char *baseline, *write_baseline, *junit; /* regress.h */
+	struct regress_root root;		       /* of the -r arguments */
 	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
 	const char *iface, *write_path, *drop_user, *log_path, *sensor;
 	long max_conv, duration, idle, stats, rotate_secs, rotate_count, buffer_kib;
@@ -182,6 +156,9 @@ enum {
 	OPT_LOG,
 	OPT_STATS,
 	OPT_SENSOR,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
+	OPT_JUNIT,
 };
 
 static const struct option longopts[] = {
@@ -196,6 +173,9 @@ static const struct option longopts[] = {
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
     {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+    {"junit", required_argument, NULL, OPT_JUNIT},
     {NULL, 0, NULL, 0},
 };
 
@@ -269,9 +249,20 @@ static int output_option(struct opts *o, int ch, int argc, char **argv)
 	case 'v':
 		o->verbose = true;
 		break;
-	case OPT_FAIL_ON:
-		if (!parse_fail_on(optarg, &o->fail_on))
-			errx(2, "--fail-on %s: unknown verdict name", optarg);
+	case OPT_FAIL_ON: {
+		char msg[2048];
+		if (!regress_fail_on_parse(optarg, &o->fail_on, msg, sizeof msg))
+			errx(2, "%s", msg);
+		break;
+	}
+	case OPT_BASELINE:
+		o->baseline = optarg;
+		break;
+	case OPT_WRITE_BASELINE:
+		o->write_baseline = optarg;
+		break;
+	case OPT_JUNIT:
+		o->junit = optarg;
 		break;
 	case 'V':
 		printf("smbneg %s\n", SMBNEG_VERSION);
@@ -291,6 +282,7 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	switch (ch) {
 	case 'r':
 		add_input(&o->in, optarg); /* exits on a usage error */
+		regress_root_add(&o->root, optarg);
 		break;
 	case 'i':
 		o->iface = optarg;
@@ -346,6 +338,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 		int taken = inputs_take_words(&o->in, rest, words, msg, sizeof msg);
 		if (taken < 0)
 			errx(2, "%s", msg);
+		for (int i = 0; i < taken; i++)
+			regress_root_add(&o->root, words[i]);
 		rest -= taken;
 		words += taken;
 	}
@@ -417,6 +411,9 @@ static void check_usage(const struct opts *o)
 		errx(2, "-W COUNT needs -C SIZE or -G SECS");
 	if (o->stats && !o->iface)
 		errx(2, "--stats needs -i IFACE");
+	if (o->iface && (o->baseline || o->write_baseline))
+		errx(2, "--baseline and --write-baseline read captures (-r), not -i: a live "
+			"capture has no stable file names");
 	check_filter(o);
 	if (o->iface)
 		check_interface(o->iface);
@@ -469,23 +466,36 @@ static bool run_live(struct analyzer *a, const struct opts *o, struct log_file *
 	return analyze_live(a, &l, msg, size);
 }
 
-/* --fail-on: print every hit (also when an input failed); true if any. */
-static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
+/* The CI checks (--fail-on, --baseline, --write-baseline, --junit), before
+ * any input is read; a baseline that cannot be used is a usage error. */
+static void regress_setup(struct regress *r, const struct opts *o)
 {
-	bool hit = false;
-	for (int v = 0; v < V_COUNT; v++) {
-		if ((fo->verdicts & (1u << v)) && t->verdicts[v]) {
-			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
-				(unsigned long long)t->verdicts[v], verdict_names[v]);
-			hit = true;
-		}
+	regress_init(r, stderr);
+	r->fail_on = o->fail_on;
+	r->record = o->baseline || o->write_baseline || o->junit;
+	r->root = o->root.path[0] ? o->root.path : NULL;
+	char msg[1200];
+	if (o->baseline && regress_load(r, o->baseline, msg, sizeof msg) != 0)
+		errx(2, "--baseline %s", msg);
+}
+
+/* Compare, report and write what the CI options ask; the exit status
+ * (README "Regression checks in CI", baseline_exit_status). */
+static int regress_status(struct regress *r, const struct opts *o, FILE *out_stream,
+			  bool output_error)
+{
+	/* the differences go with the output (-o json: among its events) */
+	struct regress_outputs ro = {o->write_baseline, o->junit, out_stream, false, out_stream};
+	if (o->fmt == OUT_JSON) {
+		ro.diff_json = true;
+		ro.summary = stderr;
+	} else if (o->fmt == OUT_CSV) {
+		ro.diff = ro.summary = stderr;
 	}
-	if (fo->smb1 && t->smb1_conversations) {
-		fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
-			(unsigned long long)t->smb1_conversations);
-		hit = true;
-	}
-	return hit;
+	struct baseline_outcome out;
+	regress_finish(r, &ro, &out);
+	out.output_error |= output_error;
+	return baseline_exit_status(&out);
 }
 
 /* Read every file, with -j workers when they can be used; false if one failed. */
@@ -531,26 +541,22 @@ static void set_output(struct out *o, const struct opts *opt, char *host, size_t
 	uid_gen_init_now(&o->uid, o->sensor);
 }
 
-/* Every input in turn; SIGHUP between two reopens the --log file. */
-static int read_inputs(struct analyzer *a, const struct opts *opt, struct log_file *lf)
+/* Every input in turn (a file that fails is counted by regress); SIGHUP
+ * reopens the --log file. True when the -w output could not be written. */
+static bool read_inputs(struct analyzer *a, const struct opts *opt, struct log_file *lf)
 {
-	int status = 0;
 	char msg[1024];
-	if (opt->iface && !run_live(a, opt, lf, msg, sizeof msg)) {
+	if (opt->iface && !run_live(a, opt, lf, msg, sizeof msg))
 		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
-	if (!read_files(a, opt))
-		status = 2;
+	read_files(a, opt);
 	if (hup_requested) { /* reading files: the log is reopened after them */
 		hup_requested = 0;
 		reopen_log(lf);
 	}
-	if (!analyze_close(a, msg, sizeof msg)) {
+	bool output_error = !analyze_close(a, msg, sizeof msg);
+	if (output_error)
 		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
-	return status;
+	return output_error;
 }
 
 /* Read every input (or the interface) and report; the exit status. Every
@@ -561,6 +567,8 @@ static int analyse(const struct opts *opt)
 	FILE *f = opt->log_path ? fopen(opt->log_path, "a") : stdout;
 	if (!f)
 		err(2, "--log %s", opt->log_path);
+	struct regress reg;
+	regress_setup(&reg, opt);
 	struct out o;
 	out_init(&o, opt->fmt, f);
 	set_output(&o, opt, host, sizeof host);
@@ -579,19 +587,21 @@ static int analyse(const struct opts *opt)
 	a.write_all = opt->write_all;
 	a.max_conversations = (uint64_t)opt->max_conv;
 	a.progress = !opt->quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
+	a.regress = &reg;
 	catch_signals(opt->iface != NULL, opt->iface || opt->log_path);
-	int status = read_inputs(&a, opt, &lf);
+	bool output_error = read_inputs(&a, opt, &lf);
 	if (opt->write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
 			opt->write_path, (unsigned long long)a.written_frames,
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	out_summary(&o, &a.tally);
-	/* 2 (an input could not be read) wins over 1; the hits are printed either way */
-	if (fail_on_hits(&opt->fail_on, &a.tally) && status == 0)
-		status = 1;
+	fflush(o.f);
+	/* every hit and difference is printed, whatever the status */
+	int status = regress_status(&reg, opt, o.f, output_error);
 	out_free(&o);
 	analyze_free(&a);
+	regress_free(&reg);
 	if (opt->log_path && fclose(o.f) != 0)
 		warn("--log %s", opt->log_path);
 	return status;

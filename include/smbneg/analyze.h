@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct regress; /* regress.h */
+
 #define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
 #define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
 /* The verdict event is written once this many ordinary messages (both
@@ -42,6 +44,8 @@ struct analyzer {
 	long stats_secs;
 	time_t last_stats;
 	struct capture_counters stats_prev;
+	struct regress *regress;    /* CI checks (--fail-on, baseline, JUnit): told of each
+				       input and concluded conversation; NULL: none */
 };
 
 /* Zero an analyzer reporting on out. */
