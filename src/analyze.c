@@ -1,12 +1,40 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
+#include "smbneg/ntlmssp.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
 
 #include <stdlib.h>
 
 #include <string.h>
+
+/* ---- relay correlation (correlate.h) ---- */
+
+static void on_relay(void *arg, const struct correlate_report *r)
+{
+	struct analyzer *a = arg;
+	out_relay(a->out, r);
+}
+
+/* An NTLMSSP CHALLENGE or AUTHENTICATE from the SMB layer (smb_ntlm.c). */
+static void on_ntlm(void *arg, const struct conv *c, const struct frame_ctx *f,
+		    const struct ntlmssp_msg *m)
+{
+	struct analyzer *a = arg;
+	struct correlate_ntlm n;
+	memset(&n, 0, sizeof n);
+	n.type = m->type;
+	if (m->type == 2) {
+		memcpy(n.challenge, m->u.challenge.server_challenge, 8);
+	} else {
+		n.has_proof = m->u.auth.ntlmv2;
+		memcpy(n.ntproofstr, m->u.auth.nt_proof_str, 16);
+		n.user = m->u.auth.user;
+		n.domain = m->u.auth.domain;
+	}
+	correlate_ntlm(&a->corr, c, f->frame, &f->ts, &n);
+}
 
 void analyze_init(struct analyzer *a, struct out *out)
 {
@@ -15,6 +43,7 @@ void analyze_init(struct analyzer *a, struct out *out)
 	tally_init(&a->tally);
 	a->dumper_dlt = -1;
 	a->last_dlt = -1;
+	correlate_init(&a->corr, on_relay, a); /* out of memory: no correlation */
 }
 
 /* ---- -w evidence: the raw frames of each conversation, within caps ---- */
@@ -140,7 +169,7 @@ static void on_event(void *arg, const struct smb_event *e)
 static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
 		       const struct frame_ctx *f)
 {
-	struct smb_events ev = {on_event, arg};
+	struct smb_events ev = {on_event, arg, on_ntlm};
 	smb_conn_message(c, dir, m, f, &ev);
 }
 
@@ -157,9 +186,11 @@ static void on_concluded(void *arg, struct conv *c)
 		struct facts f;
 		struct verdict v;
 		facts_build(c, &f);
+		f.indicators |= correlate_concluded(&a->corr, c, &f);
 		verdict_decide(&f, &v);
 		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
 		out_conversation(a->out, row, c, &f, &v);
+		correlate_flush(&a->corr, false);
 		const struct evidence *ev = c->app;
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
@@ -188,6 +219,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	char why[512] = "";
 	out_begin_file(a->out, name);
 	tally_begin_file(&a->tally);
+	correlate_begin_file(&a->corr);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
 		tally_end_file(&a->tally, &t.stats, true);
@@ -242,6 +274,7 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 {
 	bool ok = !a->write_failed;
+	correlate_flush(&a->corr, true); /* relays whose conversations never concluded */
 	if (!ok)
 		snprintf(err, errsize, "-w: the evidence file could not be written");
 	if (a->write_path && !a->dumper && a->last_dlt >= 0)
@@ -263,4 +296,5 @@ bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 void analyze_free(struct analyzer *a)
 {
 	tally_free(&a->tally);
+	correlate_free(&a->corr);
 }

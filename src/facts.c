@@ -211,4 +211,5 @@ void facts_build(const struct conv *c, struct facts *f)
 	f->smb_seen = true;
 	what_was_asked(c->smb, f);
 	what_the_wire_showed(c->smb, f);
+	f->indicators = c->smb->ind.fired;
 }

@@ -142,6 +142,8 @@ static const struct knowledge table[] = {
      "MS-SMB2 3.3.5.4"},
     {CAUSE_NO_NEGOTIATE_RESPONSE,
      "no successful Negotiate response was seen (the capture ends first)", "", "MS-SMB2 3.3.5.4"},
+    {CAUSE_ATTACK, "attack ({indicators}): {attack}; signing on the wire: {wire}", "{wire_note}",
+     "SPEC \"Across conversations: relay and known attacks\"; knowledge_attack.c"},
     {CAUSE_ENDS_BEFORE_TRAFFIC,
      "the capture ends before any traffic after Session Setup (settings predict {predicted})", "",
      KB916846},

@@ -22,6 +22,14 @@ void out_event(struct out *o, const struct smb_event *e)
 	o->ops->event(o, e);
 }
 
+void out_relay(struct out *o, const struct correlate_report *r)
+{
+	if (o->hosts || !o->ops->relay)
+		return;
+	o->ops->relay(o, r);
+	fflush(o->f);
+}
+
 void out_conversation(struct out *o, uint64_t row, const struct conv *c, const struct facts *f,
 		      const struct verdict *v)
 {

@@ -6,6 +6,15 @@
 #include "smbneg/smb_const.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* Appends name to the space-separated list in arg (160 bytes). */
+static void csv_name(const char *name, void *arg)
+{
+	char *list = arg;
+	size_t at = strlen(list);
+	snprintf(list + at, 160 - at, "%s%s", at ? " " : "", name);
+}
 
 static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 			     const struct facts *f, const struct verdict *v)
@@ -18,7 +27,7 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 		fprintf(o->f,
 			"file,client,server,smb_version,dialect,client_signing,server_signing,"
 			"client_security_mode,server_security_mode,signed_messages,"
-			"unsigned_messages,verdict,reason\n");
+			"unsigned_messages,verdict,reason,indicators\n");
 		o->header_done = true;
 	}
 	const char *d = fmt_dialect(f, dia, sizeof dia);
@@ -41,6 +50,11 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 		(unsigned)f->signed_after_negotiate, (unsigned)f->unsigned_after_negotiate,
 		verdict_names[v->verdict]);
 	fmt_csv_string(o->f, v->reason);
+	char ind[160] = "";
+	if (f->indicators) /* space-separated names, empty when none */
+		tok_each_bit(indicator_bits, f->indicators, csv_name, ind);
+	fputc(',', o->f);
+	fmt_csv_string(o->f, ind);
 	fputc('\n', o->f);
 }
 

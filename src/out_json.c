@@ -402,6 +402,9 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_str(&w, "verdict", verdict_names[v->verdict]);
 	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
+	j_open(&w, "indicators", '['); /* SPEC "Across conversations" */
+	tok_each_bit(indicator_bits, f->indicators, name_cb, &w);
+	j_close(&w, ']');
 	/* extensions */
 	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
@@ -415,9 +418,9 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 		if (v->predicted & (1u << i))
 			name_cb(kb_outcome_names[i], &w);
 	j_close(&w, ']');
-	j_str(&w, "reason", v->verdict == V_SIGNED ? NULL : v->reason);
+	j_str(&w, "reason", v->verdict == V_SIGNED && v->cause != CAUSE_ATTACK ? NULL : v->reason);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
-	j_str(&w, "fix", knowledge_fix(v->verdict));
+	j_str(&w, "fix", v->fix);
 	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
 	j_counts(&w, "messages_after_session_setup", f->after_session);
 	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
@@ -434,6 +437,43 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_close(&w, '}');
 	fputc('\n', o->f);
 	fflush(o->f);
+}
+
+/* SPEC "Across conversations": {"event":"relay","victim","relay","target",
+ * "user","domain","evidence":[...],"frames":[...]} */
+static void json_relay(struct out *o, const struct correlate_report *r)
+{
+	if (o->quiet)
+		return;
+	char buf[64];
+	const struct relay_event *ev = &r->ev;
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_str(&w, "event", "relay");
+	struct endpoint e = correlate_endpoint(&ev->victim);
+	j_str(&w, "victim", fmt_endpoint(&e, buf, sizeof buf));
+	j_str(&w, "relay", fmt_address(ev->relay_server.family, ev->relay_server.addr, buf,
+				       sizeof buf));
+	e = correlate_endpoint(&ev->target);
+	j_str(&w, "target", fmt_endpoint(&e, buf, sizeof buf));
+	j_str(&w, "user", ev->user[0] ? ev->user : NULL);
+	j_str(&w, "domain", ev->domain[0] ? ev->domain : NULL);
+	j_open(&w, "evidence", '[');
+	tok_each_bit(relay_evidence_bits, ev->evidence, name_cb, &w);
+	j_close(&w, ']');
+	j_open(&w, "frames", '[');
+	for (unsigned i = 0; i < ev->nframes; i++) {
+		fputs(i ? "," : "", o->f);
+		fprintf(o->f, "%llu", (unsigned long long)ev->frames[i]);
+	}
+	w.first = false;
+	j_close(&w, ']');
+	/* extensions: the relay host's port towards the victim, the target's signing */
+	j_u64(&w, "relay_port", ev->relay_server.port);
+	j_str(&w, "target_signing", signing_names[r->target_signing]);
+	j_bool(&w, "target_session_established", r->target_session_ok);
+	j_close(&w, '}');
+	fputc('\n', o->f);
 }
 
 static void j_stats(struct jw *w, const struct flow_stats *st)
@@ -534,6 +574,7 @@ static void json_hosts(struct out *o, const struct tally *t)
 const struct out_ops out_json_ops = {
 	.event = json_event,
 	.conversation = json_conversation,
+	.relay = json_relay,
 	.end_file = json_file,
 	.hosts = json_hosts,
 	.summary = json_summary,

@@ -62,8 +62,9 @@ static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 		return;
 	}
 	/* The reason, with the note after it; for `signed`, the note alone. */
-	const char *first = v->verdict == V_SIGNED ? v->note : v->reason;
-	const char *second = v->verdict == V_SIGNED ? "" : v->note;
+	bool note_only = v->verdict == V_SIGNED && v->cause != CAUSE_ATTACK;
+	const char *first = note_only ? v->note : v->reason;
+	const char *second = note_only ? "" : v->note;
 	size_t n = strlen(first) + strlen(second) + 4;
 	struct out_reason *r = malloc(sizeof *r + n);
 	if (!r)
@@ -84,8 +85,13 @@ static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			      const struct facts *f, const struct verdict *v)
 {
-	if (v->verdict != V_SIGNED || v->note[0])
+	if (v->verdict != V_SIGNED || v->note[0] || v->cause == CAUSE_ATTACK)
 		keep_reason(o, row, v);
+	const struct knowledge_attack *k = knowledge_attack_of(f->indicators);
+	if (v->cause == CAUSE_ATTACK && k)
+		o->attacks |= IND_BIT(k->indicator);
+	else
+		o->fix_verdicts |= 1u << v->verdict;
 	if (o->quiet)
 		return;
 	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
@@ -214,8 +220,68 @@ static void text_event(struct out *o, const struct smb_event *e)
 	}
 }
 
+/* Relays are listed in their own section after the table. */
+static void text_relay(struct out *o, const struct correlate_report *r)
+{
+	if (!o->relays && (o->relays = calloc(OUT_MAX_RELAYS, sizeof *o->relays)) == NULL)
+		return;
+	if (o->nrelays >= OUT_MAX_RELAYS) {
+		o->relays_dropped++;
+		return;
+	}
+	o->relays[o->nrelays++] = *r;
+}
+
+/* SPEC "Across conversations": who relayed whom to where, on what evidence;
+ * a target that does not require signing is what signing exists to stop. */
+static void text_relays(struct out *o)
+{
+	if (!o->nrelays || o->quiet)
+		return;
+	fprintf(o->f, "\nNTLM relay:\n");
+	for (size_t i = 0; i < o->nrelays; i++) {
+		const struct correlate_report *r = &o->relays[i];
+		const struct relay_event *ev = &r->ev;
+		char v[64], h[64], t[64], evid[64];
+		struct endpoint e = correlate_endpoint(&ev->victim);
+		fmt_endpoint(&e, v, sizeof v);
+		fmt_address(ev->relay_server.family, ev->relay_server.addr, h, sizeof h);
+		e = correlate_endpoint(&ev->target);
+		fmt_endpoint(&e, t, sizeof t);
+		fprintf(o->f, "  %s -> relay host %s -> target %s, user %s%s%s (%s; frames", v, h,
+			t, ev->domain, ev->domain[0] ? "\\" : "", ev->user[0] ? ev->user : "?",
+			tok_bits(relay_evidence_bits, ev->evidence, evid, sizeof evid));
+		for (unsigned k = 0; k < ev->nframes; k++)
+			fprintf(o->f, "%s%llu", k ? ", " : " ", (unsigned long long)ev->frames[k]);
+		const char *why =
+		    r->target_signing == SIGNING_REQUIRED
+			? "the target requires signing: the relayed session cannot sign, so it "
+			  "cannot be used"
+			: "the target does not require signing: a relayed session is exactly the "
+			  "attack SMB signing exists to stop; require signing on the target";
+		fprintf(o->f, ")\n    %s\n", why);
+	}
+	if (o->relays_dropped)
+		fprintf(o->f, "  ... and %llu more (use -o json for all)\n",
+			(unsigned long long)o->relays_dropped);
+}
+
+/* What to do about each kind of attack seen (no signing advice for them). */
+static void text_attack_fixes(struct out *o, const char *title)
+{
+	for (int i = 0; i < IND_COUNT; i++) {
+		const struct knowledge_attack *k = knowledge_attack_of(o->attacks & IND_BIT(i));
+		if (!k)
+			continue;
+		fprintf(o->f, "%s  attack (%s): %s\n", title, indicator_name((enum indicator)i),
+			k->fix);
+		title = "";
+	}
+}
+
 static void text_summary(struct out *o, const struct tally *t)
 {
+	text_relays(o);
 	if (o->nreasons && !o->quiet) {
 		fprintf(o->f, "\nReasons and notes:\n");
 		for (const struct out_reason *r = o->reasons; r; r = r->next)
@@ -227,11 +293,13 @@ static void text_summary(struct out *o, const struct tally *t)
 		const char *title = "\nWhat to change:\n";
 		for (int i = 0; i < V_COUNT; i++) {
 			const char *fix = knowledge_fix((enum verdict_kind)i);
-			if (i == V_SIGNED || !t->verdicts[i] || !fix)
+			if (i == V_SIGNED || !t->verdicts[i] || !(o->fix_verdicts & (1u << i)) ||
+			    !fix)
 				continue;
 			fprintf(o->f, "%s  %s: %s\n", title, verdict_names[i], fix);
 			title = "";
 		}
+		text_attack_fixes(o, title);
 	}
 	if (t->live_stats)
 		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live",
@@ -317,11 +385,14 @@ static void text_free(struct out *o)
 		free(r);
 	}
 	o->reasons_tail = NULL;
+	free(o->relays);
+	o->relays = NULL;
 }
 
 const struct out_ops out_text_ops = {
 	.event = text_event,
 	.conversation = text_conversation,
+	.relay = text_relay,
 	.hosts = text_hosts,
 	.summary = text_summary,
 	.free = text_free,

@@ -7,6 +7,7 @@
 #define SMBNEG_ANALYZE_H
 
 #include "smbneg/capture.h"
+#include "smbneg/correlate.h"
 #include "smbneg/out.h"
 #include "smbneg/tally.h"
 
@@ -36,6 +37,7 @@ struct analyzer {
 	uint64_t written_conversations, written_frames, written_incomplete;
 	size_t kept_total;          /* evidence bytes held for open conversations */
 	struct flow_table *table;   /* the input being read */
+	struct correlate corr;      /* relay correlation over all inputs */
 };
 
 /* Zero an analyzer reporting on out. */

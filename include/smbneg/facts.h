@@ -10,6 +10,7 @@
 #define SMBNEG_FACTS_H
 
 #include "smbneg/conv.h"
+#include "smbneg/indicators.h"
 #include "smbneg/smb_conn.h"
 
 #include <stdbool.h>
@@ -90,6 +91,10 @@ struct facts {
 	enum secure_negotiate secure_negotiate;
 	bool closed;                   /* FIN or RST seen */
 	bool cut_short;                /* messages were truncated (ANOM_TRUNCATED_MESSAGE) */
+
+	/* attack indicators (SPEC "Across conversations"): the handlers' bits,
+	 * plus IND_NTLM_RELAY added by the relay correlation (correlate.h) */
+	indicator_mask indicators;
 
 	/* per session (MS-SMB2 SessionId / MS-CIFS UID) */
 	unsigned nsessions;

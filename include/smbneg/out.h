@@ -18,6 +18,8 @@ void out_event(struct out *o, const struct smb_event *e);
 /* A concluded conversation, numbered row (tally_conversation). */
 void out_conversation(struct out *o, uint64_t row, const struct conv *c, const struct facts *f,
 		      const struct verdict *v);
+/* An NTLM relay (correlate.h), after the conversations it joins. */
+void out_relay(struct out *o, const struct correlate_report *r);
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error);
 /* The inventory (--hosts) and the summary, from the analyser's tally. */

@@ -7,6 +7,7 @@
 #define SMBNEG_OUT_OPS_H
 
 #include "smbneg/conv.h"
+#include "smbneg/correlate.h"
 #include "smbneg/facts.h"
 #include "smbneg/flow.h"
 #include "smbneg/smb_conn.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 
 #define OUT_MAX_REASONS 1000 /* text: reasons kept for after the table */
+#define OUT_MAX_RELAYS 64    /* text: relay events kept for their section */
 
 /* A reason kept for the text output's list after the table. */
 struct out_reason {
@@ -42,6 +44,11 @@ struct out {
 	struct out_reason *reasons, *reasons_tail; /* text */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	struct correlate_report *relays; /* text: OUT_MAX_RELAYS, allocated at the first */
+	size_t nrelays;
+	uint64_t relays_dropped;
+	unsigned fix_verdicts;   /* text: bit per verdict whose fix applies (not attacks) */
+	indicator_mask attacks;  /* text: the indicator describing each attack conversation */
 	bool progress_drawn;
 };
 
@@ -51,6 +58,8 @@ struct out_ops {
 	/* A concluded conversation, numbered row. */
 	void (*conversation)(struct out *o, uint64_t row, const struct conv *c,
 			     const struct facts *f, const struct verdict *v);
+	/* An NTLM relay joining two conversations already reported (optional). */
+	void (*relay)(struct out *o, const struct correlate_report *r);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
 	/* The per-server inventory (--hosts). */

@@ -165,7 +165,7 @@ sys.exit(0 if s and all(x == "127.0.0.3:445" for x in s) and len(s) == 3 else 1)
 # CSV
 # ----------------------------------------------------------------------------------
 "$SMBNEG" -r captures -o csv > "$WORK/all.csv" 2>"$WORK/err"; RC=$?
-HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason'
+HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason,indicators'
 ok csv-exit-0 "-o csv over captures/: exit 0" rc_is 0
 ok csv-header "CSV: the first line is the header" test "$(head -n 1 "$WORK/all.csv")" = "$HEADER"
 ok csv-header-once "CSV: the header only once for many files" test "$(grep -c '^file,client,' "$WORK/all.csv")" = 1
@@ -194,7 +194,7 @@ for n, (r, c) in enumerate(zip(rows, conv), 2):
         for i, k in enumerate(head):
             if k == "reason" or len(r) != len(head):
                 continue
-            want = "" if c[k] is None else str(c[k])
+            want = "" if c[k] is None else " ".join(c[k]) if isinstance(c[k], list) else str(c[k])
             if r[i] != want:
                 bad.append(f"line {n} ({c['file']}): {k} = {r[i]!r}, JSON {c[k]!r}")
     elif mode == "quotes":

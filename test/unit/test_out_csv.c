@@ -53,9 +53,9 @@ static void test_row(void **state)
 	const char *want =
 		"file,client,server,smb_version,dialect,client_signing,server_signing,"
 		"client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,"
-		"reason\n"
+		"reason,indicators\n"
 		"\"x.pcap\",192.0.2.7:50000,192.0.2.1:445,2,\"3.1.1\",enabled,enabled,1,,3,9,not-signed,"
-		"\"a \"\"quoted\"\" reason, with a comma\"\n";
+		"\"a \"\"quoted\"\" reason, with a comma\",\"\"\n";
 	/* the header once, then two identical rows */
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_string_equal(buf + strlen(want), strchr(want, '\n') + 1);
