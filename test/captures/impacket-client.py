@@ -5,9 +5,16 @@ Connects to HOST:445 with impacket.smbconnection.SMBConnection, optionally pinni
 the dialect, logs in (user or guest), lists the shares, optionally lists one share,
 prints what happened and exits 0 on success, 1 on any failure.
 
-usage: impacket-client.py HOST DIALECT USER PASSWORD [SHARE]
+usage: impacket-client.py HOST DIALECT USER PASSWORD [SHARE] [STEP USER2 PASS2]...
   DIALECT: smb1 | smb2_02 | smb2_10 | smb3_00 | default
   USER '' = anonymous; 'guest' with empty password = guest (map to guest = bad user)
+  STEP (all on the same TCP connection, several allowed, in this order of effect):
+    --pre-login   try USER2/PASS2 first (a failure is printed, not fatal), then log
+                  in as USER
+    --reauth      after the USER login and the listing, send another Session Setup
+                  for USER2 on the same SessionId (impacket re-authenticates)
+    --relogin     after that, log off and log in again as USER2 (a new SessionId on
+                  the same connection) and list the shares again
 """
 import sys
 
@@ -31,12 +38,57 @@ DIALECT_NAMES = {
 }
 
 
+STEPS = ("--pre-login", "--reauth", "--relogin")
+
+
+def parse_steps(argv):
+    """Split the STEP USER PASS triples off the positional arguments."""
+    steps, args, i = {}, [], 0
+    while i < len(argv):
+        if argv[i] in STEPS:
+            if i + 2 >= len(argv):
+                return None, args
+            steps[argv[i]] = (argv[i + 1], argv[i + 2])
+            i += 3
+        else:
+            args.append(argv[i])
+            i += 1
+    return steps, args
+
+
+def forget_trees(conn):
+    """After a new Session Setup, impacket's SMB2 code still holds the tree ids of
+    the previous session (and reuses them, getting STATUS_NETWORK_NAME_DELETED);
+    drop them so that the next listing connects its trees again."""
+    sess = getattr(conn.getSMBServer(), "_Session", None)
+    if isinstance(sess, dict) and "TreeConnectTable" in sess:
+        sess["TreeConnectTable"] = {}
+
+
+def login_again(conn, creds, what):
+    """Another Session Setup on the same connection, then list the shares again."""
+    conn.login(creds[0], creds[1])
+    print("%s %r, guest session: %s" % (what, creds[0], conn.isGuestSession()))
+    forget_trees(conn)
+    list_shares(conn, None)
+
+
+def list_shares(conn, share):
+    shares = conn.listShares()
+    names = [s["shi1_netname"][:-1] for s in shares]
+    print("shares: %s" % ", ".join(names))
+    if share:
+        files = conn.listPath(share, "*")
+        print("listed %s: %d entries" % (share, len(files)))
+
+
 def main(argv):
-    if len(argv) not in (5, 6) or argv[2] not in DIALECTS:
+    steps, args = parse_steps(argv[1:])
+    if steps is None or len(args) not in (4, 5) or args[1] not in DIALECTS:
         sys.stderr.write(__doc__)
         return 2
-    host, dialect, user, password = argv[1:5]
-    share = argv[5] if len(argv) == 6 else None
+    host, dialect, user, password = args[0:4]
+    share = args[4] if len(args) == 5 else None
     step = "connect"
     try:
         conn = SMBConnection(host, host, sess_port=445, timeout=10,
@@ -44,17 +96,26 @@ def main(argv):
         d = conn.getDialect()
         print("negotiated dialect: %s (%r)" % (DIALECT_NAMES.get(d, hex(d) if isinstance(d, int) else d), d))
         print("server signing required: %s" % conn.isSigningRequired())
+        if "--pre-login" in steps:
+            u, p = steps["--pre-login"]
+            try:
+                conn.login(u, p)
+                print("pre-login as %r succeeded (not expected)" % u)
+            except SessionError as e:
+                print("pre-login as %r failed: %s" % (u, e))
         step = "login"
         conn.login(user, password)
         print("logged in as %r, guest session: %s" % (user, conn.isGuestSession()))
         step = "listShares"
-        shares = conn.listShares()
-        names = [s["shi1_netname"][:-1] for s in shares]
-        print("shares: %s" % ", ".join(names))
-        if share:
-            step = "listPath"
-            files = conn.listPath(share, "*")
-            print("listed %s: %d entries" % (share, len(files)))
+        list_shares(conn, share)
+        if "--reauth" in steps:
+            step = "reauth"
+            login_again(conn, steps["--reauth"], "re-authenticated as")
+        if "--relogin" in steps:
+            step = "logoff before relogin"
+            conn.logoff()
+            step = "relogin"
+            login_again(conn, steps["--relogin"], "logged in again as")
         step = "logoff"
         conn.logoff()
         print("OK")

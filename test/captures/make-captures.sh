@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # make-captures.sh — regenerate captures/ with a real Samba server and real clients.
 #
-# Run as root on Debian 12:   sudo test/captures/make-captures.sh [OUTDIR]
+# Run as root on Debian 12:   sudo test/captures/make-captures.sh [--only GROUPS] [OUTDIR]
+#
+#   without --only: wipes OUTDIR and regenerates every capture, MANIFEST.tsv and
+#                   README.md from scratch;
+#   --only GROUPS:  (or ONLY=GROUPS in the environment) runs only the named scenario
+#                   groups (comma separated) of session-scenarios.sh: negfail, logon,
+#                   smb1sign, encrypt, anon, multisession, relay, attacksrv, kerberos,
+#                   or "session" for all of them.  Every other capture file is left
+#                   untouched (byte for byte); MANIFEST.tsv keeps its other rows and
+#                   gets this run's rows instead of the old ones of the same files,
+#                   and README.md is rewritten from the merged manifest.
 #
 # What it does
-#   * installs samba, smbclient, tcpdump, nmap, python3-impacket and tshark with
-#     apt-get when (and only when) one of them is missing;
+#   * installs samba, smbclient, tcpdump, nmap, python3-impacket, tshark and (for
+#     the Kerberos scenario) samba-ad-dc, winbind and krb5-user with apt-get when
+#     (and only when) one of them is missing;
 #   * starts several private smbd instances, each bound ONLY to its own loopback
 #     address (127.0.0.2, 127.0.0.3, ... and ::1) with every state, lock, cache,
 #     private, pid, ncalrpc and log directory under one `mktemp -d` folder;
@@ -27,7 +38,18 @@ export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-OUT=$(realpath -m "${1:-$REPO/captures}")
+ONLY=${ONLY:-}
+declare -a POSITIONAL=()
+while (( $# )); do
+    case $1 in
+        --only)   [[ $# -ge 2 ]] || { echo "--only needs GROUPS" >&2; exit 2; }
+                  ONLY=$2; shift 2 ;;
+        --only=*) ONLY=${1#*=}; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d'; exit 0 ;;
+        *)        POSITIONAL+=("$1"); shift ;;
+    esac
+done
+OUT=$(realpath -m "${POSITIONAL[0]:-$REPO/captures}")
 PY=${PY:-/usr/bin/python3}
 IMPACKET_CLIENT="$HERE/impacket-client.py"
 
@@ -57,6 +79,7 @@ declare -a SERVER_PIDS=()
 declare -a SERVER_CONFS=()
 declare -a CAPTURE_PIDS=()
 CREATED_USER=0
+declare -a NS_EXEC=()   # ("ip" "netns" "exec" NS) while a scenario runs in its own netns
 
 # Kill one process we started, by PID, and reap it.
 stop_pid() {
@@ -106,6 +129,7 @@ cleanup() {
     for pid in "${CAPTURE_PIDS[@]}"; do stop_pid "$pid"; done
     local i
     for i in "${!SERVER_PIDS[@]}"; do stop_server "${SERVER_PIDS[$i]}" "${SERVER_CONFS[$i]}"; done
+    declare -F session_cleanup >/dev/null && session_cleanup
     if [[ $CREATED_USER == 1 ]]; then
         userdel "$TEST_USER" 2>/dev/null
     fi
@@ -133,6 +157,8 @@ ensure_packages() {
     command -v editcap   >/dev/null || missing+=(wireshark-common)
     command -v ss        >/dev/null || missing+=(iproute2)
     command -v ps        >/dev/null || missing+=(procps)
+    command -v samba     >/dev/null || missing+=(samba-ad-dc winbind)   # Kerberos scenario
+    command -v kinit     >/dev/null || missing+=(krb5-user)
     "$PY" -c 'import impacket.smbconnection' 2>/dev/null || missing+=(python3-impacket)
     if (( ${#missing[@]} )); then
         log "installing: ${missing[*]}"
@@ -231,7 +257,7 @@ EOF
     # --foreground: no daemon fork, so $! is smbd itself.  We deliberately do NOT
     # pass --no-process-group: on shutdown smbd signals its whole process group
     # (kill(0, SIGTERM)), which would otherwise be this script's group.
-    smbd --foreground -s "$d/smb.conf" </dev/null >"$d/smbd.out" 2>&1 &
+    "${NS_EXEC[@]}" smbd --foreground -s "$d/smb.conf" </dev/null >"$d/smbd.out" 2>&1 &
     local pid=$!
     SERVER_PIDS+=("$pid")
     SERVER_CONFS+=("$d/smb.conf")
@@ -244,7 +270,7 @@ EOF
         for want in $ifaces; do
             want=${want%/*}
             [[ $want == *:* ]] && want="[$want]"
-            ss -Hltn "sport = :445" | awk '{print $4}' | grep -qxF "$want:445" || ok=0
+            "${NS_EXEC[@]}" ss -Hltn "sport = :445" | awk '{print $4}' | grep -qxF "$want:445" || ok=0
         done
         [[ $ok == 1 ]] && break
         kill -0 "$pid" 2>/dev/null || { cat "$d/smbd.out" >&2; die "smbd $name died"; }
@@ -287,7 +313,7 @@ cap_start() {
     # -B 65536 (KiB): in immediate mode libpcap uses a ring of fixed-size slots sized
     # for lo's 64 KiB MTU, so the default 2 MiB buffer holds only a few dozen packets
     # and the burst at the end of a session got dropped (seen: holes in captures).
-    tcpdump "${opts[@]}" "$@" -n -U --immediate-mode -B 65536 -Z root \
+    "${NS_EXEC[@]}" tcpdump "${opts[@]}" "$@" -n -U --immediate-mode -B 65536 -Z root \
         -w "$OUT/$file" "$filter" 2>"$err" &
     CAP_PID=$!
     CAPTURE_PIDS+=("$CAP_PID")
@@ -320,6 +346,7 @@ cap_stop() {
 # several rows):
 #   file  scenario  client_command  client_exit  client_outcome  expected_verdict  note
 MANIFEST_ROWS=()
+declare -A PRODUCED=()     # files written by this run (--only: their old rows go)
 
 # One line that says what the client experienced.
 outcome_of() {
@@ -332,7 +359,8 @@ outcome_of() {
         elif grep -q 'blocks of size' "$out"; then          # smbclient ls
             echo "ok: listed share ($(grep -cE '^  [^ ]' "$out") entries)"
         else
-            echo "ok: $(grep -v '^\s*$' "$out" | tail -n 1)"
+            line=$(grep -v '^\s*$' "$out" | tail -n 1 || true)
+            echo "ok: ${line:-no output}"
         fi
         return
     fi
@@ -340,7 +368,7 @@ outcome_of() {
     # (smbclient prints e.g. "cli_negprot: SMB signing is required, but ..." first).
     line=$(grep -E 'NT_STATUS_[A-Z0-9_]+|FAILED|failed' "$out" | tail -n 1 || true)
     [[ -z $line ]] && line=$(grep -v '^\s*$' "$out" | tail -n 1)
-    first=$(grep -vE '^\s*$|^\[[0-9A-F]{4}\]' "$out" | head -n 1)
+    first=$(grep -vE '^\s*$|^\[[0-9A-F]{4}\]|^lpcfg_do_global_parameter: WARNING' "$out" | head -n 1)
     if [[ -n $first && $first != "$line" && $first != negotiated* ]]; then
         line="$line (first printed: $first)"
     fi
@@ -364,6 +392,7 @@ add_row() {   # add_row FILE SCENARIO COMMAND RC OUTCOME "VERDICT|NOTE"
         row+=${f[$i]}; (( i < 6 )) && row+=$'\t'
     done
     MANIFEST_ROWS+=("$row")
+    PRODUCED[$1]=1
     log "$(printf '%-56s rc=%-3s %-15s %s' "$1" "$4" "$verdict" "$5")"
 }
 
@@ -371,7 +400,7 @@ SMBCLIENT_RC=0
 run_smbclient() {          # run_smbclient OUTFILE smbclient-args...
     local out=$1; shift
     SMBCLIENT_RC=0
-    timeout "$CLIENT_TIMEOUT" smbclient -s "$WORK/client.conf" "$@" \
+    timeout "$CLIENT_TIMEOUT" "${NS_EXEC[@]}" smbclient -s "$WORK/client.conf" "$@" \
         </dev/null >"$out" 2>&1 || SMBCLIENT_RC=$?
 }
 
@@ -618,14 +647,15 @@ scenario_nmap() {
 }
 
 # 5. python3-impacket clients (impacket-client.py: login, listShares, listPath).
-impacket_session() {   # impacket_session FILE IP DIALECT USER PASS SHARE SCENARIO "VERDICT|NOTE"
-    local file=$1 ip=$2 dialect=$3 user=$4 pass=$5 share=$6 scen=$7 exp=$8
+impacket_session() {   # impacket_session FILE IP DIALECT USER PASS SHARE SCENARIO "VERDICT|NOTE" [STEP U P]...
+    local file=$1 ip=$2 dialect=$3 user=$4 pass=$5 share=$6 scen=$7 exp=$8; shift 8
     local out="$OUT/${file%.*}.client.txt" rc=0
     cap_start "$file" "$(smb_filter "$ip")"
-    timeout "$CLIENT_TIMEOUT" "$PY" "$IMPACKET_CLIENT" "$ip" "$dialect" "$user" "$pass" "$share" \
+    timeout "$CLIENT_TIMEOUT" "$PY" "$IMPACKET_CLIENT" "$ip" "$dialect" "$user" "$pass" "$share" "$@" \
         </dev/null >"$out" 2>&1 || rc=$?
     cap_stop
-    record "$file" "$scen" "impacket-client.py $ip $dialect '$user' '$pass' $share" "$rc" "$out" "$exp"
+    record "$file" "$scen" "impacket-client.py $ip $dialect '$user' '$pass' $share${*:+ $(cmd_text "$@")}" \
+        "$rc" "$out" "$exp"
 }
 
 # impacket 0.10 encrypts everything after SESSION_SETUP when it negotiates 3.0 with
@@ -757,6 +787,18 @@ scenario_concurrent() {
 # --------------------------------------------------------------------------------
 # Output files
 # --------------------------------------------------------------------------------
+# --only: the rows of files this run did not produce, from the old MANIFEST.tsv,
+# in their old order, then this run's rows.
+merge_old_manifest() {
+    local -a old=()
+    local r
+    [[ -f $OUT/MANIFEST.tsv ]] || return 0
+    while IFS= read -r r; do
+        [[ -n ${PRODUCED[${r%%$'\t'*}]:-} ]] || old+=("$r")
+    done < <(tail -n +2 "$OUT/MANIFEST.tsv")
+    MANIFEST_ROWS=("${old[@]}" "${MANIFEST_ROWS[@]}")
+}
+
 write_manifest() {
     {
         printf 'file\tscenario\tclient_command\tclient_exit\tclient_outcome\texpected_verdict\tnote\n'
@@ -802,6 +844,25 @@ authenticated share \`[private]\` (\`valid users = $TEST_USER\`).
 | $IP_SMB1_MANDATORY | mandatory | NT1 only (\`server min/max protocol = NT1\`) |
 | $IP_SMB1_DISABLED | disabled | NT1 only |
 | $IP_SMB1_AUTO | auto | NT1 only |
+| $IP_MIN3 | auto | SMB3_00 .. SMB3_11 (\`server min protocol = SMB3_00\`) |
+| $IP_NOGUEST | auto, \`map to guest = never\` | NT1 .. SMB3_11 |
+| $IP_ENC | auto, \`server smb encrypt = required\` | SMB2_02 .. SMB3_11 |
+| $IP_RAWNTLM | auto, \`raw NTLMv2 auth = yes\` | NT1 only |
+| $IP_RAWNTLM_MANDATORY | mandatory, \`raw NTLMv2 auth = yes\` | NT1 only |
+| $IP_ATTACKSRV | impacket \`smbserver.py -smb2support\` (attack tool's SMB server) | NT1, SMB2_02 |
+| $IP_DC | Samba AD DC (\`samba\`, KDC), realm $DC_REALM, signing mandatory (DC default) | SMB2_02 .. SMB3_11 |
+| $IP_RELAY_TARGET, $IP_RELAY_TARGET_SIGN | auto / mandatory; relay targets, in a network namespace of their own | SMB2_02 .. SMB3_11 |
+
+The session-layer scenarios (files \`negfail-*\`, \`logon-*\`, \`smb1sign-*\`,
+\`encrypt-*\`, \`anon-*\`, \`guest-*\`, \`multisession-*\`, \`relay-*\`,
+\`attacksrv-*\`, \`kerberos-*\`) come from \`test/captures/session-scenarios.sh\` and
+are regenerated alone with \`make-captures.sh --only session\` (or one group:
+\`--only relay\`), which leaves every other file untouched. The relay captures are
+made in a network namespace of their own whose routes give each host its own source
+address: the victim ($IP_VICTIM, smbclient) connects to the relay host ($IP_RELAY,
+impacket \`ntlmrelayx.py\` bound to that address, SMB server only), which connects to
+the target ($IP_RELAY_TARGET or $IP_RELAY_TARGET_SIGN); both legs are in one file and
+\`NAME.client.txt\` holds the victim's and the relay tool's output.
 
 Clients connect from 127.0.0.1 (or ::1). smbclient runs \`-c ls\` in a share (user:
 \`//IP/private -U $TEST_USER%PASSWORD\`; guest: \`//IP/public -U 'guest%'\`); client
@@ -841,6 +902,7 @@ main() {
     ensure_packages
     [[ -f $HERE/README-notes.md ]] || die "missing $HERE/README-notes.md"
     [[ -f $IMPACKET_CLIENT ]] || die "missing $IMPACKET_CLIENT"
+    check_groups "$ONLY"
 
     # Refuse to start if something already listens on one of our addresses
     # (or on the wildcard address) on port 445 or 139.
@@ -848,7 +910,8 @@ main() {
     for addr in $(ss -Hltn '( sport = :445 or sport = :139 )' | awk '{print $4}'); do
         case ${addr%:*} in
             "$IP_MANDATORY"|"$IP_DISABLED"|"$IP_AUTO"|"$IP_CAP21"|"$IP_SMB1_MANDATORY"|\
-            "$IP_SMB1_DISABLED"|"$IP_SMB1_AUTO"|"[$IP6_AUTO]"|0.0.0.0|"[::]"|"*")
+            "$IP_SMB1_DISABLED"|"$IP_SMB1_AUTO"|"[$IP6_AUTO]"|0.0.0.0|"[::]"|"*"|\
+            "$IP_MIN3"|"$IP_NOGUEST"|"$IP_ENC"|"$IP_RAWNTLM"|"$IP_RAWNTLM_MANDATORY"|"$IP_ATTACKSRV"|"$IP_DC")
                 die "something already listens on $addr; stop it first" ;;
         esac
     done
@@ -858,27 +921,39 @@ main() {
     ensure_test_user
     USER_CRED=(-U "$TEST_USER%$TEST_PASS")
 
-    # From scratch: remove what a previous run generated.
     mkdir -p "$OUT"
-    find "$OUT" -mindepth 1 -maxdepth 1 \( -name '*.pcap' -o -name '*.pcapng' \
-         -o -name '*.txt' -o -name MANIFEST.tsv -o -name README.md \) -delete
-
     write_client_conf
-    start_all_servers
+    if [[ -z $ONLY ]]; then
+        # From scratch: remove what a previous run generated.
+        find "$OUT" -mindepth 1 -maxdepth 1 \( -name '*.pcap' -o -name '*.pcapng' \
+             -o -name '*.txt' -o -name MANIFEST.tsv -o -name README.md \) -delete
+        start_all_servers
+        start_session_servers all
 
-    scenario_smb2_matrix
-    scenario_smb1_matrix
-    scenario_dialects
-    scenario_protocol_mismatch
-    scenario_nmap
-    scenario_impacket
-    scenario_transports
-    scenario_linktypes
-    scenario_concurrent
+        scenario_smb2_matrix
+        scenario_smb1_matrix
+        scenario_dialects
+        scenario_protocol_mismatch
+        scenario_nmap
+        scenario_impacket
+        scenario_transports
+        scenario_linktypes
+        scenario_concurrent
+        run_session_groups all
+    else
+        start_all_servers
+        start_session_servers "$ONLY"
+        run_session_groups "$ONLY"
+        merge_old_manifest
+    fi
 
     write_manifest
     write_readme
     log "done: $(find "$OUT" -maxdepth 1 -name '*.pcap*' | wc -l) capture files, $(du -sh "$OUT" | cut -f1) in $OUT"
 }
 
-main "$@"
+# The session-layer and relay scenarios (issues 9 and 10).
+# shellcheck source=session-scenarios.sh
+. "$HERE/session-scenarios.sh"
+
+main

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""tshark cross-check for smbneg's Negotiate decoder.
+"""tshark cross-check for smbneg's Negotiate decoder and for the
+identity fields of its conversations (identity_oracle.py).
 
 usage: tshark-oracle.py [-j N] [-q] SMBNEG [--optional DIR] FILE_OR_DIR...
 
@@ -16,16 +17,25 @@ its own subtree, so no comma-aggregated field lists have to be re-split.  .gz fi
 are read by tshark directly and fed to smbneg decompressed on stdin
 ("gzip -dc FILE | smbneg -r -").
 
+Identity (identity_oracle.py): per conversation, the NTLMSSP CHALLENGE server names
+and OS version and, per session, user, domain, workstation, Kerberos realm and
+service, against the keys of smbneg's "conversation" events.  A key smbneg does not
+emit yet is counted as "not yet emitted" (skipped), never as a failure.
+
 Output:
   DISAGREE FILE FRAME FIELD: tshark=X smbneg=Y     one line per disagreement
+  DISAGREE FILE CLIENT->SERVER (frame N) [session I (frame M)] FIELD: ...
+                                                   an identity disagreement
   MISSING-IN-SMBNEG FILE FRAME DIR SMBv: ...       tshark decodes a Negotiate, smbneg has no event
   MISSING-IN-TSHARK FILE FRAME DIR SMBv: ...       smbneg has an event tshark does not decode
   EXCEPTION FILE FRAME ... (reason)                a known tshark error (TSHARK_EXCEPTIONS);
                                                    reported, not counted
   NOTE FILE ...                                    a difference by design, with its reason
                                                    (not TCP, snaplen, container), not counted
-then a per-field table and, last, exactly "N passed, M failed" (N/M count compared
-fields; every missing message counts as one failure).
+then a per-field table (Negotiate) and one for the identity fields, the lines
+"negotiate: N passed, M failed" and "identity: N passed, M failed, K skipped: key not
+yet emitted by smbneg", and, last, exactly "N passed, M failed" (the sums: N/M count
+compared fields; every missing Negotiate message counts as one failure).
 
 Normalisations (each commented where it is done): SMB1 ServerGUID byte order, FILETIME
 text -> integer, FILETIME 0 vs the Unix epoch, FT_BYTES "aa:bb" -> hex, empty strings
@@ -56,6 +66,9 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict, defaultdict
+
+import identity_oracle
+from identity_oracle import Obj, _hook, _items  # noqa: F401  (JSON with duplicate keys)
 
 DFILTER = "smb.cmd == 0x72 || smb2.cmd == 0"
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
@@ -103,19 +116,7 @@ TSHARK_EXCEPTIONS = [
 # tshark JSON: keep duplicate keys (several nbss/smb/smb2 layers in one frame, several
 # negotiate contexts with the same label) in order.
 # --------------------------------------------------------------------------------------
-class Obj(dict):
-    """A JSON object that also remembers all its (key, value) pairs in order."""
-    __slots__ = ("pairs",)
-
-
-def _hook(pairs):
-    o = Obj(pairs)
-    o.pairs = pairs
-    return o
-
-
-def _items(node):
-    return node.pairs if isinstance(node, Obj) else list(node.items())
+# Obj, _hook, _items: see identity_oracle.py
 
 
 CTX_KEY = "smb2.negotiate_context.type"
@@ -139,16 +140,9 @@ def flatten(node, out, ctxs=None):
 
 def tshark_messages(path, env, prefs=()):
     """Return (list of messages, error string or None)."""
-    args = ["tshark", "-n"]
-    for p in prefs:
-        args += ["-o", p]
-    args += ["-r", path, "-Y", DFILTER, "-T", "json", "-J", "frame smb smb2"]
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    text = p.stdout.decode("utf-8", "replace").strip()
-    err = p.stderr.decode("utf-8", "replace")
-    err = "\n".join(l for l in err.splitlines() if "Running as user" not in l).strip()
+    text, err, rc = identity_oracle.run_tshark_json(path, env, DFILTER, "frame smb smb2", prefs)
     if not text:
-        return [], (err or None) if p.returncode != 0 else None
+        return [], (err or None) if rc != 0 else None
     try:
         pkts = json.loads(text, object_pairs_hook=_hook)
     except ValueError as e:
@@ -181,7 +175,7 @@ def tshark_messages(path, env, prefs=()):
                 m["snapped"] = snapped
                 order += 1
                 msgs.append(m)
-    return msgs, (err if p.returncode != 0 and err else None)
+    return msgs, (err if rc != 0 and err else None)
 
 
 def ival(s):
@@ -343,7 +337,7 @@ def decode_tshark_ctx(c):
 # smbneg
 # --------------------------------------------------------------------------------------
 def run_smbneg(smbneg, path, env):
-    """Return (negotiate events, file error or None)."""
+    """Return (negotiate events, file error or None, conversation events)."""
     if path.endswith(".gz"):
         with open(path, "rb") as fh:
             # the equivalent of "gzip -dc FILE | smbneg -r -"
@@ -353,7 +347,7 @@ def run_smbneg(smbneg, path, env):
     else:
         p = subprocess.run([smbneg, "-r", path, "-o", "json"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, env=env)
-    events, ferr = [], None
+    events, ferr, convs = [], None, []
     for line in p.stdout.decode("utf-8", "replace").splitlines():
         line = line.strip()
         if not line:
@@ -365,12 +359,14 @@ def run_smbneg(smbneg, path, env):
             continue
         if e.get("event") == "negotiate":
             events.append(e)
+        elif e.get("event") == "conversation":
+            convs.append(e)
         elif e.get("event") == "file" and e.get("error"):
             ferr = e["error"]
     if p.returncode not in (0, 1) and ferr is None:
         ferr = "smbneg exit status %d: %s" % (p.returncode,
                                                p.stderr.decode("utf-8", "replace").strip()[:300])
-    return events, ferr
+    return events, ferr, convs
 
 
 # --------------------------------------------------------------------------------------
@@ -448,6 +444,9 @@ class Result:
         self.failed = defaultdict(int)
         self.excepted = defaultdict(int)
         self.messages = 0
+        self.id_passed = defaultdict(int)   # identity fields (identity_oracle.py)
+        self.id_failed = defaultdict(int)
+        self.id_skipped = defaultdict(int)  # smbneg does not emit the key yet
 
     def out(self, kind, text):
         self.lines.append((kind, text))
@@ -579,7 +578,7 @@ def check_file(smbneg, path, env, tmpdir):
     res = Result(disp)
     cmp = Comparer(res, disp)
     tmsgs, terr = tshark_messages(path, env)
-    events, serr = run_smbneg(smbneg, path, env)
+    events, serr, convs = run_smbneg(smbneg, path, env)
     if terr:
         res.out("NOTE", "%s: tshark: %s" % (disp, terr.splitlines()[0]))
     if serr and tmsgs:
@@ -596,7 +595,7 @@ def check_file(smbneg, path, env, tmpdir):
         elif write_pcap_from_tshark(path, conv + ".pcap", env):
             conv, how = conv + ".pcap", "a pcap rebuilt from tshark's Ethernet frames"
         if how:
-            events, serr2 = run_smbneg(smbneg, conv, env)
+            events, serr2, convs = run_smbneg(smbneg, conv, env)
             res.out("NOTE", "%s: smbneg cannot read it (%s); compared on %s" % (disp, serr, how))
             if serr2:
                 res.out("NOTE", "%s: smbneg on the copy: %s" % (disp, serr2))
@@ -666,6 +665,7 @@ def check_file(smbneg, path, env, tmpdir):
         d = {"frame": s.get("frame"), "direction": s.get("direction"), "smb_version": s.get("smb_version")}
         cmp.missing("missing-in-tshark", d, "%s %s: smbneg has a Negotiate event tshark does not decode"
                     % (disp, describe(d)))
+    identity_oracle.compare(res, disp, identity_oracle.tshark_identity(path, env), convs, fmt)
     return res
 
 
@@ -738,11 +738,14 @@ def main(argv):
         shutil.rmtree(tmpdir, ignore_errors=True)
 
     passed, failed, excepted = defaultdict(int), defaultdict(int), defaultdict(int)
+    id_tot = (defaultdict(int), defaultdict(int), defaultdict(int))
     msgs = 0
     for r in results:
         for kind, text in r.lines:
             print("%s %s" % (kind, text))
-        for tot, part in ((passed, r.passed), (failed, r.failed), (excepted, r.excepted)):
+        for tot, part in ((passed, r.passed), (failed, r.failed), (excepted, r.excepted),
+                          (id_tot[0], r.id_passed), (id_tot[1], r.id_failed),
+                          (id_tot[2], r.id_skipped)):
             for k, v in part.items():
                 tot[k] += v
         msgs += r.messages
@@ -750,9 +753,17 @@ def main(argv):
         print("per field:%s passed  failed  tshark-exception" % (" " * 37))
         for k in sorted(set(passed) | set(failed) | set(excepted)):
             print("  %-46s %7d %7d %7d" % (k, passed.get(k, 0), failed.get(k, 0), excepted.get(k, 0)))
+        print("identity per field:%s passed  failed  not-yet-emitted" % (" " * 28))
+        for k in identity_oracle.CONV_FIELDS + tuple("sessions[]." + f for f in identity_oracle.SESSION_FIELDS):
+            print("  %-46s %7d %7d %7d" % (k, id_tot[0].get(k, 0), id_tot[1].get(k, 0), id_tot[2].get(k, 0)))
     n_pass, n_fail = sum(passed.values()), sum(failed.values())
+    i_pass, i_fail, i_skip = (sum(t.values()) for t in id_tot)
     print("%d files, %d message pairs, %d known tshark exceptions (not counted), %.1fs"
           % (len(files), msgs, sum(excepted.values()), time.time() - t0))
+    print("negotiate: %d passed, %d failed" % (n_pass, n_fail))
+    print("identity: %d passed, %d failed, %d skipped: key not yet emitted by smbneg"
+          % (i_pass, i_fail, i_skip))
+    n_pass, n_fail = n_pass + i_pass, n_fail + i_fail
     print("%d passed, %d failed" % (n_pass, n_fail))
     return 0 if n_fail == 0 else 1
 

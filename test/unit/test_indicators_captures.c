@@ -247,6 +247,11 @@ static const struct expect expected[] = {
     {"attack-nmap-doublepulsar-probe.pcap", {{DP, 1}}, 0},
     {"attack-ntlm-fixed-challenge.pcap", {{FC, 1}}, 0},
     {"attack-ntlm-relay.pcap", {{0, 0}}, 2},
+    /* make-captures.sh --only session (Samba, impacket, ntlmrelayx) */
+    {"attacksrv-impacket_smbserver-smb2-user.pcap", {{FC, 1}}, 0},
+    {"attacksrv-impacket_smbserver-smb1-user.pcap", {{FC, 1}}, 0},
+    {"relay-ntlmrelayx-smb2-target_signing_auto.pcap", {{0, 0}}, 2},
+    {"relay-ntlmrelayx-smb2-target_signing_mandatory.pcap", {{0, 0}}, 2},
     /* public corpus */
     {"suricata__smb-filename.pcap", {{P | V | EB, 1}, {EB, 18}}, 0},
     {"suricata__smb2-09-trunc-file-logging.pcap", {{P | V | EB, 1}, {EB, 18}}, 0},
@@ -271,9 +276,9 @@ static unsigned check_dir(const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		const char *n = e->d_name;
 		size_t l = strlen(n);
-		if (!(l > 5 &&
-		      (strcmp(n + l - 5, ".pcap") == 0 || strcmp(n + l - 7, ".pcapng") == 0 ||
-		       strcmp(n + l - 4, ".cap") == 0)))
+		if (!((l > 5 && strcmp(n + l - 5, ".pcap") == 0) ||
+		      (l > 7 && strcmp(n + l - 7, ".pcapng") == 0) ||
+		      (l > 4 && strcmp(n + l - 4, ".cap") == 0)))
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, n);
