@@ -44,10 +44,10 @@ static const struct knowledge_attack attacks[] = {
      "this conversation is one leg of an NTLM relay (see the relay event): the relay host "
      "carried one NTLM exchange from the victim to the target, so errors here come from a man "
      "in the middle, not from a server bug",
-     "find and stop the relay host; the target accepts relayed sessions because it does not "
-     "require signing, which is exactly what signing stops: require it there "
-     "(LanmanServer\\Parameters RequireSecuritySignature=1, Samba \"server signing = "
-     "mandatory\"); treat the victim's credentials as used by the attacker",
+     "find and stop the relay host; treat the victim's credentials as used by the attacker; "
+     "require signing on every server (LanmanServer\\Parameters RequireSecuritySignature=1, "
+     "Samba \"server signing = mandatory\"): a relayed session cannot sign, so a server that "
+     "requires signing refuses it, which is what signing exists for",
      "MS-NLMP 3.3.2 (NTProofStr); SPEC \"Across conversations\""},
     {IND_NTLM_FIXED_CHALLENGE,
      "the server sent the fixed NTLM challenge of an attack tool (Responder, Metasploit, "
