@@ -24,6 +24,16 @@ static size_t bucket(const struct host_table *h, const struct endpoint *e)
 	return (size_t)(x % h->nbuckets);
 }
 
+/* The server forced encryption on a session (MS-SMB2 2.2.6 SessionFlags
+ * ENCRYPT_DATA): a relayed session without the session key is useless. */
+static bool encryption_forced(const struct facts *f)
+{
+	for (unsigned i = 0; i < f->nsessions && i < SMB_MAX_SESSIONS; i++)
+		if (f->sessions[i].encrypt_data)
+			return true;
+	return false;
+}
+
 void host_table_add(struct host_table *h, const struct conv *c, const struct facts *f,
 		    const struct verdict *v)
 {
@@ -59,6 +69,12 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct fac
 		x->guest_sessions++;
 	if (v->verdict == V_SECURE_NEGOTIATE_FAILED)
 		x->downgrades++;
+	if (f->session_ok) {
+		x->sessions_accepted++;
+		if (!f->server_requires && v->server.setting != SIGNING_UNKNOWN &&
+		    !encryption_forced(f))
+			x->relayable_sessions++;
+	}
 }
 
 static int by_order(const void *a, const void *b)
@@ -98,6 +114,16 @@ enum host_signing host_signing(const struct host *x)
 bool host_relay_target(const struct host *x)
 {
 	return host_signing(x) != HOST_SIGNING_REQUIRED;
+}
+
+const char *const host_relay_names[] = {"no", "yes", "probe-only"};
+
+enum host_relay host_relay(const struct host *x)
+{
+	if (x->relayable_sessions)
+		return HOST_RELAY_YES;
+	bool not_req = x->signing_seen & (1u << SIGNING_ENABLED | 1u << SIGNING_DISABLED);
+	return not_req && !x->sessions_accepted ? HOST_RELAY_PROBE_ONLY : HOST_RELAY_NO;
 }
 
 void host_table_free(struct host_table *h)

@@ -4,6 +4,7 @@
 #include "smbneg/explain.h"
 #include "smbneg/inputs.h"
 #include "smbneg/out.h"
+#include "smbneg/out_relay_list.h"
 #include "smbneg/verdict.h"
 
 #include <pcap/pcap.h>
@@ -62,6 +63,11 @@ static void usage(FILE *f)
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
+		"  --relay-list FILE  write the NTLM relay targets seen (servers that accepted a\n"
+		"                   session without requiring signing or encryption), one\n"
+		"                   address per line (ntlmrelayx.py -tf FILE)\n"
+		"  --relay-list-probes  with --relay-list: also servers seen only in a Negotiate\n"
+		"                   that did not require signing\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
@@ -142,13 +148,13 @@ struct opts {
 	struct inputs in;
 	enum out_format fmt;
 	struct fail_on fail_on;
-	bool quiet, verbose, write_all, list, hosts;
-	const char *iface, *write_path, *drop_user;
+	bool quiet, verbose, write_all, list, hosts, relay_list_probes;
+	const char *iface, *write_path, *drop_user, *relay_list;
 	long max_conv, duration, idle;
 	char *filter;
 };
 
-enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS };
+enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS, OPT_RELAY_LIST, OPT_RELAY_PROBES };
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -158,6 +164,8 @@ static const struct option longopts[] = {
     {"duration", required_argument, NULL, 'G'},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
+    {"relay-list", required_argument, NULL, OPT_RELAY_LIST},
+    {"relay-list-probes", no_argument, NULL, OPT_RELAY_PROBES},
     {NULL, 0, NULL, 0},
 };
 
@@ -224,6 +232,12 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
+		break;
+	case OPT_RELAY_LIST:
+		o->relay_list = optarg;
+		break;
+	case OPT_RELAY_PROBES:
+		o->relay_list_probes = true;
 		break;
 	case 'q':
 		o->quiet = true;
@@ -379,6 +393,23 @@ static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
 	return hit;
 }
 
+/* --relay-list FILE; false (reported) when it could not be written. */
+static bool write_relay_list(const struct opts *opt, const struct tally *t)
+{
+	FILE *f = fopen(opt->relay_list, "w");
+	if (!f) {
+		fprintf(stderr, "smbneg: --relay-list %s: %s\n", opt->relay_list, strerror(errno));
+		return false;
+	}
+	long n = out_relay_list(&t->host_table, f, opt->relay_list_probes);
+	bool ok = n >= 0 && !ferror(f);
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "smbneg: --relay-list %s: write error\n", opt->relay_list);
+	return ok;
+}
+
 /* Read every input (or the interface) and report; the exit status. */
 static int analyse(const struct opts *opt)
 {
@@ -391,7 +422,7 @@ static int analyse(const struct opts *opt)
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);
-	if (opt->hosts && !tally_enable_hosts(&a.tally))
+	if ((opt->hosts || opt->relay_list) && !tally_enable_hosts(&a.tally))
 		errx(2, "--hosts: out of memory");
 	a.filter = opt->filter;
 	a.write_path = opt->write_path;
@@ -418,6 +449,8 @@ static int analyse(const struct opts *opt)
 			opt->write_path, (unsigned long long)a.written_frames,
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
+	if (opt->relay_list && !write_relay_list(opt, &a.tally) && status == 0)
+		status = 2;
 	out_summary(&o, &a.tally);
 	/* 2 (an input could not be read) wins over 1; the hits are printed either way */
 	if (fail_on_hits(&opt->fail_on, &a.tally) && status == 0)

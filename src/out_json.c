@@ -559,6 +559,7 @@ static void json_hosts(struct out *o, const struct tally *t)
 				name_cb(signing_names[s], &w);
 		j_close(&w, ']');
 		j_bool(&w, "relay_target", host_relay_target(x));
+		j_str(&w, "relay_list", host_relay_names[host_relay(x)]); /* --relay-list */
 		j_u64(&w, "guest_sessions", x->guest_sessions);
 		j_u64(&w, "downgrades", x->downgrades);
 		j_open(&w, "verdicts", '{');

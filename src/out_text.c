@@ -356,7 +356,10 @@ static void text_hosts(struct out *o, const struct tally *t)
 			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
-			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
+			host_signing_names[host_signing(x)],
+			!host_relay_target(x)			      ? "no"
+			: host_relay(x) == HOST_RELAY_PROBE_ONLY ? "probe"
+								  : "yes",
 			(unsigned long long)x->guest_sessions);
 		const char *sep = "";
 		for (int k = 0; k < V_COUNT; k++) {
@@ -373,7 +376,9 @@ static void text_hosts(struct out *o, const struct tally *t)
 			(unsigned long long)t->host_table.dropped, HOST_MAX);
 	fprintf(o->f,
 		"RELAY = the server accepted sessions without requiring signing (an NTLM relay "
-		"target); SIGNING mixed = required on some connections only\n");
+		"target); probe = signing not required (probe only): seen only in a Negotiate, "
+		"no session (--relay-list lists it with --relay-list-probes); SIGNING mixed = "
+		"required on some connections only\n");
 	free(all);
 }
 

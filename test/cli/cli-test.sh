@@ -399,5 +399,20 @@ else
     echo "# tshark not installed: the tshark part of the -w checks is skipped"
 fi
 
+# ----------------------------------------------------------------------------------
+# --relay-list (ntlmrelayx -tf format): servers that accepted a session unsigned
+# ----------------------------------------------------------------------------------
+RELAY_AUTO=captures/relay-ntlmrelayx-smb2-target_signing_auto.pcap       # target .72 not required
+RELAY_MAND=captures/relay-ntlmrelayx-smb2-target_signing_mandatory.pcap  # target .73 required
+if [ -f "$RELAY_AUTO" ] && [ -f "$RELAY_MAND" ]; then
+    run -q -r "$RELAY_AUTO" -r "$RELAY_MAND" -r "$NOTSIGNED" -r "$SIGNED" --relay-list "$WORK/rl"
+    ok relay-list "--relay-list: the not-required targets, one address per line, not the one requiring signing" \
+        all 'rc_is 0' 'grep -qx 127.0.0.72 "$WORK/rl"' '! grep -qx 127.0.0.73 "$WORK/rl"' \
+            '! grep -qvE "^[0-9a-f.:]+$" "$WORK/rl"'
+    run -q -r "$NOTSIGNED" --relay-list "$WORK/no-such-dir/rl"
+    ok relay-list-unwritable "--relay-list into a missing directory: exit 2, stderr names the file" \
+        all 'rc_is 2' "err_has '$WORK/no-such-dir/rl'"
+fi
+
 report cli "$T0"
 [ "$FAIL" -eq 0 ]
