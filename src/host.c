@@ -55,8 +55,13 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct fac
 	}
 	x->conversations++;
 	x->verdicts[v->verdict]++;
-	if (v->server.setting != SIGNING_UNKNOWN)
+	if (v->server.setting != SIGNING_UNKNOWN) {
 		x->signing_seen |= 1u << v->server.setting;
+		if (f->smb_version == 1)
+			x->smb1_signing_seen |= 1u << v->server.setting;
+		else if (f->smb_version == 2)
+			x->smb2_signing_seen |= 1u << v->server.setting;
+	}
 	if (f->smb1_accepted) {
 		x->smb1 = true;
 		if (f->smb1_has_mode && f->smb1_security_mode < 16)

@@ -5,6 +5,7 @@
 #include "smbneg/inputs.h"
 #include "smbneg/out.h"
 #include "smbneg/out_relay_list.h"
+#include "smbneg/predict.h"
 #include "smbneg/verdict.h"
 
 #include <pcap/pcap.h>
@@ -68,6 +69,9 @@ static void usage(FILE *f)
 		"                   address per line (ntlmrelayx.py -tf FILE)\n"
 		"  --relay-list-probes  with --relay-list: also servers seen only in a Negotiate\n"
 		"                   that did not require signing\n"
+		"  --assume-client PROFILE  predict, per server, what a client with PROFILE would\n"
+		"                   get: win11-24h2 winserver2025 win10 xp-patched xp-unpatched\n"
+		"                   required enabled disabled\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
@@ -150,11 +154,13 @@ struct opts {
 	struct fail_on fail_on;
 	bool quiet, verbose, write_all, list, hosts, relay_list_probes;
 	const char *iface, *write_path, *drop_user, *relay_list;
+	const struct predict_profile *assume; /* --assume-client */
 	long max_conv, duration, idle;
 	char *filter;
 };
 
-enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS, OPT_RELAY_LIST, OPT_RELAY_PROBES };
+enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS, OPT_RELAY_LIST, OPT_RELAY_PROBES,
+       OPT_ASSUME };
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -166,6 +172,7 @@ static const struct option longopts[] = {
     {"hosts", no_argument, NULL, OPT_HOSTS},
     {"relay-list", required_argument, NULL, OPT_RELAY_LIST},
     {"relay-list-probes", no_argument, NULL, OPT_RELAY_PROBES},
+    {"assume-client", required_argument, NULL, OPT_ASSUME},
     {NULL, 0, NULL, 0},
 };
 
@@ -238,6 +245,12 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_RELAY_PROBES:
 		o->relay_list_probes = true;
+		break;
+	case OPT_ASSUME:
+		if ((o->assume = predict_profile_find(optarg)) == NULL)
+			errx(2, "--assume-client %s: expected win11-24h2, winserver2025, win10, "
+				"xp-patched, xp-unpatched, required, enabled or disabled",
+			     optarg);
 		break;
 	case 'q':
 		o->quiet = true;
@@ -422,7 +435,7 @@ static int analyse(const struct opts *opt)
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);
-	if ((opt->hosts || opt->relay_list) && !tally_enable_hosts(&a.tally))
+	if ((opt->hosts || opt->relay_list || opt->assume) && !tally_enable_hosts(&a.tally))
 		errx(2, "--hosts: out of memory");
 	a.filter = opt->filter;
 	a.write_path = opt->write_path;
@@ -451,6 +464,8 @@ static int analyse(const struct opts *opt)
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
 	if (opt->relay_list && !write_relay_list(opt, &a.tally) && status == 0)
 		status = 2;
+	if (opt->assume && !opt->quiet)
+		out_predictions(&o, &a.tally, opt->assume);
 	out_summary(&o, &a.tally);
 	/* 2 (an input could not be read) wins over 1; the hits are printed either way */
 	if (fail_on_hits(&opt->fail_on, &a.tally) && status == 0)

@@ -476,6 +476,29 @@ static void json_relay(struct out *o, const struct correlate_report *r)
 	fputc('\n', o->f);
 }
 
+/* --assume-client: {"event":"prediction","profile","server","protocol","logon",
+ * "verdict","error","reason","fix"} per server. */
+static void json_prediction(struct out *o, const struct predict_profile *p, const struct host *x,
+			    const struct prediction *pr)
+{
+	if (!x)
+		return;
+	char addr[64];
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_str(&w, "event", "prediction");
+	j_str(&w, "profile", p->name);
+	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
+	j_str(&w, "protocol", pr->protocol);
+	j_str(&w, "logon", pr->guest_logon ? "guest" : "user");
+	j_str(&w, "verdict", pr->verdict);
+	j_str(&w, "error", pr->error);
+	j_str(&w, "reason", pr->reason);
+	j_str(&w, "fix", pr->fix);
+	j_close(&w, '}');
+	fputc('\n', o->f);
+}
+
 static void j_stats(struct jw *w, const struct flow_stats *st)
 {
 	j_u64(w, "frames", st->frames);
@@ -576,6 +599,7 @@ const struct out_ops out_json_ops = {
 	.event = json_event,
 	.conversation = json_conversation,
 	.relay = json_relay,
+	.prediction = json_prediction,
 	.end_file = json_file,
 	.hosts = json_hosts,
 	.summary = json_summary,

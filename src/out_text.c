@@ -266,6 +266,26 @@ static void text_relays(struct out *o)
 			(unsigned long long)o->relays_dropped);
 }
 
+/* --assume-client: a section after the rows, one entry per server. */
+static void text_prediction(struct out *o, const struct predict_profile *p, const struct host *x,
+			    const struct prediction *pr)
+{
+	if (!x) {
+		fprintf(o->f, "\nPrediction for client profile %s (%s):\n", p->name,
+			p->description);
+		return;
+	}
+	char addr[64];
+	fprintf(o->f, "  %-39s %-26s %s, %s logon: %s\n",
+		fmt_address(x->family, x->addr, addr, sizeof addr), pr->verdict,
+		pr->protocol ? pr->protocol : "no dialect", pr->guest_logon ? "guest" : "user",
+		pr->reason);
+	if (pr->error)
+		fprintf(o->f, "    the user sees: %s\n", pr->error);
+	if (pr->fix)
+		fprintf(o->f, "    fix: %s\n", pr->fix);
+}
+
 /* What to do about each kind of attack seen (no signing advice for them). */
 static void text_attack_fixes(struct out *o, const char *title)
 {
@@ -398,6 +418,7 @@ const struct out_ops out_text_ops = {
 	.event = text_event,
 	.conversation = text_conversation,
 	.relay = text_relay,
+	.prediction = text_prediction,
 	.hosts = text_hosts,
 	.summary = text_summary,
 	.free = text_free,

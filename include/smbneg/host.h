@@ -26,6 +26,7 @@ struct host {
 	uint16_t max_dialect;     /* highest SMB2 dialect chosen */
 	uint64_t guest_sessions;
 	uint64_t downgrades;      /* Secure Negotiate saw different values */
+	uint32_t smb1_signing_seen, smb2_signing_seen; /* signing_seen, by protocol */
 	uint64_t sessions_accepted;  /* conversations where a Session Setup succeeded */
 	uint64_t relayable_sessions; /* ... while the server required neither signing nor
 				      * encryption (SessionFlags ENCRYPT_DATA) */

@@ -20,6 +20,8 @@ void out_conversation(struct out *o, uint64_t row, const struct conv *c, const s
 		      const struct verdict *v);
 /* An NTLM relay (correlate.h), after the conversations it joins. */
 void out_relay(struct out *o, const struct correlate_report *r);
+/* --assume-client: one prediction per server of the inventory. */
+void out_predictions(struct out *o, const struct tally *t, const struct predict_profile *p);
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error);
 /* The inventory (--hosts) and the summary, from the analyser's tally. */

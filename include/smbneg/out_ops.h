@@ -9,6 +9,7 @@
 #include "smbneg/conv.h"
 #include "smbneg/correlate.h"
 #include "smbneg/facts.h"
+#include "smbneg/predict.h"
 #include "smbneg/flow.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/tally.h"
@@ -60,6 +61,10 @@ struct out_ops {
 			     const struct facts *f, const struct verdict *v);
 	/* An NTLM relay joining two conversations already reported (optional). */
 	void (*relay)(struct out *o, const struct correlate_report *r);
+	/* --assume-client: the prediction for one server (optional); host NULL
+	 * once before the first, to open the section. */
+	void (*prediction)(struct out *o, const struct predict_profile *p, const struct host *x,
+			   const struct prediction *pr);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
 	/* The per-server inventory (--hosts). */

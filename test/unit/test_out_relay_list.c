@@ -66,7 +66,8 @@ static void test_relay_list(void **state)
 	enum host_relay want[] = {HOST_RELAY_YES, HOST_RELAY_NO,  HOST_RELAY_PROBE_ONLY,
 				  HOST_RELAY_NO,  HOST_RELAY_YES, HOST_RELAY_NO};
 	for (size_t i = 0; i < n; i++)
-		assert_string_equal(host_relay_names[host_relay(all[i])], host_relay_names[want[i]]);
+		assert_string_equal(host_relay_names[host_relay(all[i])],
+				    host_relay_names[want[i]]);
 	free(all);
 	list(&h, false, "10.0.0.1\n10.0.0.5\n");
 	list(&h, true, "10.0.0.1\n10.0.0.3\n10.0.0.5\n");
@@ -80,7 +81,7 @@ static void test_relay_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_relay_list),
+	    cmocka_unit_test(test_relay_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
