@@ -189,6 +189,7 @@ static void on_concluded(void *arg, struct conv *c)
 		f.indicators |= correlate_concluded(&a->corr, c, &f);
 		verdict_decide(&f, &v);
 		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
+		c->row = row;
 		out_conversation(a->out, row, c, &f, &v);
 		correlate_flush(&a->corr, false);
 		const struct evidence *ev = c->app;
@@ -197,6 +198,12 @@ static void on_concluded(void *arg, struct conv *c)
 	}
 	smb_conn_free(c);
 	evidence_free(a, c);
+}
+
+static void on_resumed(void *arg, uint64_t row)
+{
+	struct analyzer *a = arg;
+	out_resumed(a->out, row);
 }
 
 static void on_progress(void *arg, uint64_t done, uint64_t total, uint64_t elapsed_ms)
@@ -215,7 +222,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		const char *name, char *err, size_t errsize)
 {
 	struct flow_table t;
-	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a};
+	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a, on_resumed};
 	char why[512] = "";
 	out_begin_file(a->out, name);
 	tally_begin_file(&a->tally);
@@ -244,6 +251,10 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
+	if (a->out->hosts_per_file) {
+		out_file_hosts(a->out, &a->tally);
+		tally_reset_hosts(&a->tally);
+	}
 	out_end_file(a->out, &t.stats, r == CAPTURE_OK ? NULL : err);
 	flow_table_free(&t);
 	a->table = NULL;

@@ -13,6 +13,7 @@ struct flow {
 	struct reasm_dir tcp[2];
 	struct nbss_dir nbss[2];
 	struct frame_ctx data_fc[2];    /* frame of the last byte handed on, per direction */
+	uint8_t bury;                   /* 1 + enum tomb_kind: remember it when concluded */
 };
 
 /* The arguments of one call into tcp_reasm/nbss: which direction of which
@@ -76,14 +77,6 @@ static struct tcp_seg flow_tuple(const struct flow *fl)
 	return s;
 }
 
-static bool is_tombstone(const struct flow_table *t, uint64_t key)
-{
-	for (unsigned i = 0; i < FLOW_TOMBSTONES; i++)
-		if (t->tombstones[i] == key && key != 0)
-			return true;
-	return false;
-}
-
 bool flow_table_init(struct flow_table *t, const struct flow_ops *ops)
 {
 	memset(t, 0, sizeof *t);
@@ -94,7 +87,11 @@ bool flow_table_init(struct flow_table *t, const struct flow_ops *ops)
 	t->next_id = 1;
 	t->dlt = -1;
 	t->now.dlt = -1;
-	return t->buckets != NULL;
+	if (t->buckets && tomb_init(&t->tombs))
+		return true;
+	free(t->buckets);
+	t->buckets = NULL;
+	return false;
 }
 
 static void grow(struct flow_table *t)
@@ -209,6 +206,23 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 	}
 }
 
+/* A segment of a concluded connection: late data or the connection resumed. */
+static void count_late(struct flow_table *t, struct tomb *x)
+{
+	if (x->kind == TOMB_CLOSED) {
+		t->stats.late_segments++;
+	} else {
+		if (!x->segments) {
+			t->stats.idle_resumed++;
+			if (t->ops.on_resumed)
+				t->ops.on_resumed(t->ops.arg, x->row);
+		}
+		t->stats.after_idle++;
+	}
+	if (x->segments < UINT32_MAX)
+		x->segments++;
+}
+
 static void conclude(struct flow_table *t, struct flow *fl)
 {
 	close_directions(t, fl);
@@ -217,6 +231,9 @@ static void conclude(struct flow_table *t, struct flow *fl)
 	if (t->ops.on_concluded)
 		t->ops.on_concluded(t->ops.arg, &fl->conv);
 	struct tcp_seg s = flow_tuple(fl);
+	if (fl->bury) /* so that its later segments are not a new conversation (tomb.h) */
+		tomb_add(&t->tombs, tuple_key(&s), fl->conv.row, (enum tomb_kind)(fl->bury - 1),
+			 (int64_t)t->now.ts.tv_sec);
 	struct flow **pp = &t->buckets[tuple_bucket(t, &s)];
 	while (*pp && *pp != fl)
 		pp = &(*pp)->hnext;
@@ -293,9 +310,11 @@ static struct flow *find_or_create(struct flow_table *t, const struct tcp_seg *s
 		return fl;
 	if (!(seg->flags & TCP_SYN) && seg->seglen == 0)
 		return NULL; /* a bare ACK/FIN/RST of a connection we never saw */
-	if (!(seg->flags & TCP_SYN) && is_tombstone(t, tuple_key(seg))) {
-		t->stats.after_idle++;
-		return NULL; /* reported already, when it went idle */
+	struct tomb *x;
+	if (!(seg->flags & TCP_SYN) &&
+	    (x = tomb_find(&t->tombs, tuple_key(seg), (int64_t)f->ts.tv_sec)) != NULL) {
+		count_late(t, x);
+		return NULL; /* reported already, when it closed or went idle */
 	}
 	*dir = 0;
 	return create(t, seg, f);
@@ -328,8 +347,10 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 		c->fin[dir] = true;
 	if (seg->flags & TCP_RST)
 		c->rst = true;
-	if (c->rst || (c->fin[0] && c->fin[1]))
+	if (c->rst || (c->fin[0] && c->fin[1])) {
+		fl->bury = 1 + TOMB_CLOSED;
 		conclude(t, fl);
+	}
 }
 
 static int by_id(const void *a, const void *b)
@@ -359,8 +380,7 @@ void flow_table_expire(struct flow_table *t, const struct timeval *now, long idl
 {
 	/* The LRU list is ordered by last activity: stop at the first recent one. */
 	while (t->oldest && now->tv_sec - t->oldest->conv.last_ts.tv_sec > idle_secs) {
-		struct tcp_seg s = flow_tuple(t->oldest);
-		t->tombstones[t->tombstone_next++ % FLOW_TOMBSTONES] = tuple_key(&s);
+		t->oldest->bury = 1 + TOMB_IDLE;
 		conclude(t, t->oldest);
 	}
 }
@@ -370,4 +390,5 @@ void flow_table_free(struct flow_table *t)
 	flow_table_flush(t);
 	free(t->buckets);
 	t->buckets = NULL;
+	tomb_free(&t->tombs);
 }

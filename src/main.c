@@ -64,6 +64,8 @@ static void usage(FILE *f)
 		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
 		"  --write-all      with -w: write every SMB conversation\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
+		"                   (an address seen in several files is one row)\n"
+		"  --hosts-per-file the inventory of each file, the file named\n"
 		"  --relay-list FILE  write the NTLM relay targets seen (servers that accepted a\n"
 		"                   session without requiring signing or encryption), one\n"
 		"                   address per line (ntlmrelayx.py -tf FILE)\n"
@@ -152,15 +154,23 @@ struct opts {
 	struct inputs in;
 	enum out_format fmt;
 	struct fail_on fail_on;
-	bool quiet, verbose, write_all, list, hosts, relay_list_probes;
+	bool quiet, verbose, write_all, list, hosts, hosts_per_file, relay_list_probes;
 	const char *iface, *write_path, *drop_user, *relay_list;
 	const struct predict_profile *assume; /* --assume-client */
 	long max_conv, duration, idle;
 	char *filter;
 };
 
-enum { OPT_FAIL_ON = 256, OPT_WRITE_ALL, OPT_IDLE, OPT_HOSTS, OPT_RELAY_LIST, OPT_RELAY_PROBES,
-       OPT_ASSUME };
+enum {
+	OPT_FAIL_ON = 256,
+	OPT_WRITE_ALL,
+	OPT_IDLE,
+	OPT_HOSTS,
+	OPT_HOSTS_PER_FILE,
+	OPT_RELAY_LIST,
+	OPT_RELAY_PROBES,
+	OPT_ASSUME
+};
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -170,6 +180,7 @@ static const struct option longopts[] = {
     {"duration", required_argument, NULL, 'G'},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
+    {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
     {"relay-list", required_argument, NULL, OPT_RELAY_LIST},
     {"relay-list-probes", no_argument, NULL, OPT_RELAY_PROBES},
     {"assume-client", required_argument, NULL, OPT_ASSUME},
@@ -251,6 +262,9 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 			errx(2, "--assume-client %s: expected win11-24h2, winserver2025, win10, "
 				"xp-patched, xp-unpatched, required, enabled or disabled",
 			     optarg);
+		break;
+	case OPT_HOSTS_PER_FILE:
+		o->hosts = o->hosts_per_file = true;
 		break;
 	case 'q':
 		o->quiet = true;
@@ -432,6 +446,8 @@ static int analyse(const struct opts *opt)
 	o.quiet = opt->quiet;
 	o.verbose = opt->verbose;
 	o.hosts = opt->hosts;
+	o.hosts_per_file = opt->hosts_per_file;
+	o.several_files = opt->in.n > 1;
 	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	struct analyzer a;
 	analyze_init(&a, &o);

@@ -56,6 +56,12 @@ void out_conversation(struct out *o, uint64_t row, const struct conv *c, const s
 	fflush(o->f); /* live: each row appears as its conversation ends */
 }
 
+void out_resumed(struct out *o, uint64_t row)
+{
+	if (row && o->nresumed < OUT_MAX_RESUMED)
+		o->resumed[o->nresumed++] = row;
+}
+
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error)
 {
 	if (o->ops->end_file)
@@ -84,9 +90,15 @@ void out_progress_end(struct out *o)
 	o->progress_drawn = false;
 }
 
+void out_file_hosts(struct out *o, const struct tally *t)
+{
+	if (o->hosts_per_file && t->hosts)
+		o->ops->hosts(o, t);
+}
+
 void out_summary(struct out *o, const struct tally *t)
 {
-	if (o->hosts && t->hosts)
+	if (o->hosts && t->hosts && !o->hosts_per_file)
 		o->ops->hosts(o, t);
 	if (o->ops->summary)
 		o->ops->summary(o, t);

@@ -58,17 +58,26 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 	fputc('\n', o->f);
 }
 
+/* --hosts: one row per server; --hosts-per-file: the same with the file first,
+ * under one header for all files. */
 static void csv_hosts(struct out *o, const struct tally *t)
 {
 	size_t n;
 	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
-	fprintf(o->f,
-		"server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions\n");
+	if (!o->header_done)
+		fprintf(o->f, "%sserver,conversations,smb1,max_smb2_dialect,signing,relay_target,"
+			      "guest_sessions\n",
+			o->hosts_per_file ? "file," : "");
+	o->header_done = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct host *x = all[i];
 		char addr[64];
+		if (o->hosts_per_file) {
+			fmt_csv_string(o->f, o->file ? o->file : "");
+			fputc(',', o->f);
+		}
 		fprintf(o->f, "%s,%llu,%s,%s,%s,%s,%llu\n",
 			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
@@ -79,7 +88,60 @@ static void csv_hosts(struct out *o, const struct tally *t)
 	free(all);
 }
 
+/* The summary's counters: name and value (README "CSV summary"). */
+static void summary_fields(const struct tally *t, const char **name, uint64_t *val, size_t *n)
+{
+	const struct flow_stats *st = &t->totals;
+	const char *names[] = {"files", "files_failed", "conversations", "smb1_conversations"};
+	const uint64_t vals[] = {t->files, t->files_failed, t->conversations,
+				 t->smb1_conversations};
+	size_t k = 0;
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++, k++) {
+		name[k] = names[i];
+		val[k] = vals[i];
+	}
+	for (int i = 0; i < V_COUNT; i++, k++) {
+		name[k] = verdict_names[i];
+		val[k] = t->verdicts[i];
+	}
+	const char *snames[] = {"frames", "tcp_segments", "ip_fragments_skipped",
+				"frames_truncated", "frames_malformed", "tcp_connections",
+				"smb_connections", "evicted", "late_segments",
+				"resumed_after_idle"};
+	const uint64_t svals[] = {st->frames, st->tcp_segments, st->fragments, st->truncated,
+				  st->malformed, st->connections, st->smb_connections,
+				  st->evicted, st->late_segments, st->idle_resumed};
+	for (size_t i = 0; i < sizeof svals / sizeof svals[0]; i++, k++) {
+		name[k] = snames[i];
+		val[k] = svals[i];
+	}
+	*n = k;
+}
+
+/* -q: the summary as one row under a header; the live capture counters are
+ * empty after reading files. Not without -q: one CSV holds one table. */
+static void csv_summary(struct out *o, const struct tally *t)
+{
+	if (!o->quiet || o->hosts)
+		return;
+	const char *name[4 + V_COUNT + 10];
+	uint64_t val[4 + V_COUNT + 10];
+	size_t n;
+	summary_fields(t, name, val, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(o->f, "%s,", name[i]);
+	fputs("packets_received,packets_dropped,packets_ifdropped\n", o->f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(o->f, "%llu,", (unsigned long long)val[i]);
+	if (t->live_stats)
+		fprintf(o->f, "%llu,%llu,%llu\n", (unsigned long long)t->received,
+			(unsigned long long)t->dropped, (unsigned long long)t->ifdropped);
+	else
+		fputs(",,\n", o->f);
+}
+
 const struct out_ops out_csv_ops = {
 	.conversation = csv_conversation,
 	.hosts = csv_hosts,
+	.summary = csv_summary,
 };

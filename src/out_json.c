@@ -509,6 +509,8 @@ static void j_stats(struct jw *w, const struct flow_stats *st)
 	j_u64(w, "tcp_connections", st->connections);
 	j_u64(w, "smb_connections", st->smb_connections);
 	j_u64(w, "evicted", st->evicted);
+	j_u64(w, "late_segments", st->late_segments);
+	j_u64(w, "resumed_after_idle", st->idle_resumed);
 }
 
 static void json_file(struct out *o, const struct flow_stats *st, const char *error)
@@ -559,6 +561,8 @@ static void json_hosts(struct out *o, const struct tally *t)
 		struct jw w = {o->f, true};
 		j_open(&w, NULL, '{');
 		j_str(&w, "event", "host");
+		if (o->hosts_per_file)
+			j_str(&w, "file", o->file);
 		j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
 		j_u64(&w, "conversations", x->conversations);
 		j_bool(&w, "smb1", x->smb1);

@@ -3,6 +3,7 @@
 #include "smbneg/out_ops.h"
 
 #include "smbneg/fmt.h"
+#include "smbneg/out_reasons.h"
 
 #include "smbneg/smb_const.h"
 
@@ -10,6 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HOSTS_LEGEND                                                                       \
+	"RELAY = the server accepted sessions without requiring signing (an NTLM relay "       \
+	"target); probe = signing not required (probe only): seen only in a Negotiate, no "    \
+	"session (--relay-list lists it with --relay-list-probes); SIGNING mixed = required "  \
+	"on some connections only\n"
 #define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
@@ -55,32 +61,25 @@ static void print_contexts(struct out *o, const struct smb2_contexts *cs)
 	}
 }
 
+/* The reason, with the note after it; for `signed`, the note alone. */
 static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 {
-	if (o->nreasons >= OUT_MAX_REASONS) {
-		o->reasons_dropped++;
-		return;
-	}
-	/* The reason, with the note after it; for `signed`, the note alone. */
 	bool note_only = v->verdict == V_SIGNED && v->cause != CAUSE_ATTACK;
 	const char *first = note_only ? v->note : v->reason;
 	const char *second = note_only ? "" : v->note;
-	size_t n = strlen(first) + strlen(second) + 4;
-	struct out_reason *r = malloc(sizeof *r + n);
-	if (!r)
-		return;
-	r->next = NULL;
-	r->row = row;
-	r->verdict = v->verdict;
-	snprintf(r->text, n, "%s%s%s%s", first, *second ? " (" : "", second, *second ? ")" : "");
-	if (o->reasons_tail)
-		o->reasons_tail->next = r;
-	else
-		o->reasons = r;
-	o->reasons_tail = r;
-	o->nreasons++;
+	reasons_keep(o, row, v->verdict, (int)v->cause, first, second);
 }
 
+/* Several inputs: the rows of each file under a heading naming it. */
+static void file_heading(struct out *o)
+{
+	if (!o->several_files || o->heading == o->file)
+		return;
+	o->heading = o->file;
+	fputs("== ", o->f);
+	fmt_text_string(o->f, o->file ? o->file : "");
+	fputc('\n', o->f);
+}
 
 static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			      const struct facts *f, const struct verdict *v)
@@ -100,6 +99,7 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
 		o->header_done = true;
 	}
+	file_heading(o);
 	snprintf(num, sizeof num, "%" PRIu64, row);
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
 	if (!fmt_dialect(f, dia, sizeof dia))
@@ -157,6 +157,7 @@ static void text_event(struct out *o, const struct smb_event *e)
 	const struct conv *c = e->conv;
 	if (!o->verbose || e->kind == SMB_EV_SESSION_SETUP)
 		return;
+	file_heading(o);
 	char a[64], b[64], bits[256], g[40];
 	bool request =
 	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
@@ -299,17 +300,28 @@ static void text_attack_fixes(struct out *o, const char *title)
 	}
 }
 
+/* Live: connections concluded by --idle that sent again, named by their rows. */
+static void text_resumed(struct out *o, const struct tally *t)
+{
+	fprintf(o->f, "  %" PRIu64 " connection%s concluded by --idle resumed",
+		t->totals.idle_resumed, t->totals.idle_resumed == 1 ? "" : "s");
+	for (size_t i = 0; i < o->nresumed; i++)
+		fprintf(o->f, "%s#%" PRIu64, i ? ", " : " (", o->resumed[i]);
+	if (o->nresumed < t->totals.idle_resumed && o->nresumed)
+		fputs(", ...", o->f);
+	fprintf(o->f,
+		"%s%" PRIu64 " segments after): the same connection%s, not new conversations\n",
+		o->nresumed ? "; " : " (", t->totals.after_idle,
+		t->totals.idle_resumed == 1 ? "" : "s");
+}
+
 static void text_summary(struct out *o, const struct tally *t)
 {
 	text_relays(o);
+	if (o->hosts_per_file && t->files)
+		fputs("\n" HOSTS_LEGEND, o->f);
 	if (o->nreasons && !o->quiet) {
-		fprintf(o->f, "\nReasons and notes:\n");
-		for (const struct out_reason *r = o->reasons; r; r = r->next)
-			fprintf(o->f, "  #%-4" PRIu64 " %s: %s\n", r->row,
-				verdict_names[r->verdict], r->text);
-		if (o->reasons_dropped)
-			fprintf(o->f, "  ... and %" PRIu64 " more (use -o json for all)\n",
-				o->reasons_dropped);
+		reasons_print(o);
 		const char *title = "\nWhat to change:\n";
 		for (int i = 0; i < V_COUNT; i++) {
 			const char *fix = knowledge_fix((enum verdict_kind)i);
@@ -354,11 +366,35 @@ static void text_summary(struct out *o, const struct tally *t)
 			" conversations evicted at the cap\n",
 			t->totals.fragments, t->totals.truncated, t->totals.malformed,
 			t->totals.evicted);
+	if (t->totals.late_segments)
+		fprintf(o->f,
+			"  %" PRIu64 " late data segment%s after FIN/RST, counted with the "
+			"connection%s closed (not new conversations)\n",
+			t->totals.late_segments, t->totals.late_segments == 1 ? "" : "s",
+			t->totals.late_segments == 1 ? " it" : "s they");
+	if (t->totals.idle_resumed)
+		text_resumed(o, t);
 	if (t->conversations && !o->quiet && !o->hosts)
 		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
 			      "setting inferred from Flags2\n");
 }
 
+
+/* Above the inventory: which captures it covers. */
+static void hosts_title(struct out *o, const struct tally *t, size_t n)
+{
+	if (o->hosts_per_file) {
+		fprintf(o->f, "%sServers in ", o->header_done ? "\n" : "");
+		fmt_text_string(o->f, o->file ? o->file : "");
+		fputs(n ? ":\n" : ": none\n", o->f);
+		o->header_done = true;
+	} else if (t->files > 1) {
+		fprintf(o->f,
+			"Servers in %" PRIu64 " files (an address seen in several files is one "
+			"row; --hosts-per-file gives one inventory per file):\n",
+			t->files);
+	}
+}
 
 /* --hosts: one row per server, in order of first appearance. */
 static void text_hosts(struct out *o, const struct tally *t)
@@ -367,8 +403,10 @@ static void text_hosts(struct out *o, const struct tally *t)
 	struct host **all = host_table_sorted(&t->host_table, &n);
 	if (!all)
 		return;
-	fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
-		"SMB2-MAX", "SIGNING", "RELAY", "GUEST", "VERDICTS");
+	hosts_title(o, t, n);
+	if (n)
+		fprintf(o->f, "%-39s %-5s %-5s %-8s %-13s %-6s %-5s %s\n", "SERVER", "CONV", "SMB1",
+			"SMB2-MAX", "SIGNING", "RELAY", "GUEST", "VERDICTS");
 	for (size_t i = 0; i < n; i++) {
 		const struct host *x = all[i];
 		char addr[64];
@@ -394,22 +432,14 @@ static void text_hosts(struct out *o, const struct tally *t)
 	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",
 			(unsigned long long)t->host_table.dropped, HOST_MAX);
-	fprintf(o->f,
-		"RELAY = the server accepted sessions without requiring signing (an NTLM relay "
-		"target); probe = signing not required (probe only): seen only in a Negotiate, "
-		"no session (--relay-list lists it with --relay-list-probes); SIGNING mixed = "
-		"required on some connections only\n");
+	if (!o->hosts_per_file)
+		fputs(HOSTS_LEGEND, o->f);
 	free(all);
 }
 
 static void text_free(struct out *o)
 {
-	while (o->reasons) {
-		struct out_reason *r = o->reasons;
-		o->reasons = r->next;
-		free(r);
-	}
-	o->reasons_tail = NULL;
+	reasons_free(o);
 	free(o->relays);
 	o->relays = NULL;
 }

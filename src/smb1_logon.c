@@ -20,6 +20,19 @@ static void align2(struct rd *r, size_t base)
 		rd_skip(r, 1);
 }
 
+/* MS-NLMP 2.2.2.8 NTLMv2_RESPONSE: NTProofStr (16), then the client challenge
+ * structure: RespType, HiRespType, Reserved1 (2), Reserved2 (4), TimeStamp (8),
+ * ChallengeFromClient (8). An NTLM (v1) response is exactly 24 bytes. */
+static void read_ntlmv2(struct rd nt, struct smb1_logon_request *q)
+{
+	if (rd_left(&nt) <= 24)
+		return;
+	rd_bytes(&nt, q->nt_proof_str, sizeof q->nt_proof_str);
+	rd_skip(&nt, 16);
+	rd_bytes(&nt, q->client_challenge, sizeof q->client_challenge);
+	q->ntlmv2 = rd_ok(&nt);
+}
+
 static void read_words(struct rd *w, struct smb1_logon_request *q)
 {
 	rd_skip(w, 4); /* AndX */
@@ -81,8 +94,13 @@ enum smb_parse smb1_logon_parse_request(struct rd *r, uint16_t flags2,
 		*blob = rd_sub(&b, q->security_blob_length);
 		if (!rd_ok(blob))
 			return SMB_PARSE_TRUNCATED;
-	} else if (!rd_skip(&b, q->oem_password_len) || !rd_skip(&b, q->unicode_password_len)) {
-		return SMB_PARSE_TRUNCATED;
+	} else {
+		if (!rd_skip(&b, q->oem_password_len))
+			return SMB_PARSE_TRUNCATED;
+		struct rd nt = rd_sub(&b, q->unicode_password_len);
+		if (!rd_ok(&nt))
+			return SMB_PARSE_TRUNCATED;
+		read_ntlmv2(nt, q);
 	}
 	if (q->unicode)
 		align2(&b, base);
@@ -94,7 +112,7 @@ enum smb_parse smb1_logon_parse_request(struct rd *r, uint16_t flags2,
 	wstr_read_z(&b, q->unicode, q->native_lanman, sizeof q->native_lanman, &q->cut);
 	if (q->extended_security) /* MS-SMB 2.2.4.6.1: some clients add PrimaryDomain */
 		wstr_read_z(&b, q->unicode, q->primary_domain, sizeof q->primary_domain, &q->cut);
-	/* MS-CIFS 3.3.5.43 / SPEC: anonymous = empty account and no passwords
+	/* MS-CIFS 3.3.5.43: anonymous = empty account and no passwords
 	 * (a single zero byte of OEM password counts as none). */
 	q->anonymous = !q->extended_security && q->account[0] == '\0' &&
 		       q->unicode_password_len == 0 && q->oem_password_len <= 1;

@@ -14,6 +14,14 @@ bool tally_enable_hosts(struct tally *t)
 	return t->hosts;
 }
 
+void tally_reset_hosts(struct tally *t)
+{
+	if (!t->hosts)
+		return;
+	host_table_free(&t->host_table);
+	t->hosts = host_table_init(&t->host_table);
+}
+
 void tally_begin_file(struct tally *t)
 {
 	t->files++;
@@ -44,6 +52,9 @@ void tally_end_file(struct tally *t, const struct flow_stats *st, bool failed)
 	t->totals.connections += st->connections;
 	t->totals.smb_connections += st->smb_connections;
 	t->totals.evicted += st->evicted;
+	t->totals.late_segments += st->late_segments;
+	t->totals.idle_resumed += st->idle_resumed;
+	t->totals.after_idle += st->after_idle;
 }
 
 void tally_live(struct tally *t, unsigned received, unsigned dropped, unsigned ifdropped)

@@ -29,6 +29,7 @@ struct conv {
 	anomaly_mask anomalies;
 	struct conv_smb *smb;           /* NULL until an SMB message (owned by smb_conn) */
 	void *app;                      /* the analysis driver's per-conversation data */
+	uint64_t row; /* the row the reporter gave it on conclusion (0: not reported) */
 };
 
 /* The endpoints as client/server: the client is the Negotiate requester,

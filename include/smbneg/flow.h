@@ -1,6 +1,6 @@
 /* flow: the connection table. It takes decoded TCP segments with their
  * frame context, finds or creates the conversation (hash table, LRU order,
- * a cap on active connections, tombstones for idle-concluded ones), runs
+ * a cap on active connections, tombstones for concluded ones), runs
  * each direction through tcp_reasm and nbss, and hands whole NBSS messages
  * to its ops (the SMB layer). A conversation ends on FIN from both sides,
  * RST, eviction, idle expiry or the end of input. */
@@ -12,13 +12,13 @@
 #include "smbneg/frame.h"
 #include "smbneg/nbss.h"
 #include "smbneg/tcp_reasm.h"
+#include "smbneg/tomb.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define FLOW_MAX_ACTIVE 32768 /* least recently used is concluded beyond this */
-#define FLOW_TOMBSTONES 1024  /* connections concluded as idle, remembered to not report twice */
 
 struct flow_ops {
 	/* One NBSS message sent by c->ep[dir]. f is the frame that brought its
@@ -32,12 +32,18 @@ struct flow_ops {
 	/* c has ended; it is freed on return, so release c->smb and c->app here. */
 	void (*on_concluded)(void *arg, struct conv *c);
 	void *arg;
+	/* A connection concluded by flow_table_expire sent again: its first
+	 * segment after; row is the conv.row it was concluded with (optional). */
+	void (*on_resumed)(void *arg, uint64_t row);
 };
 
 struct flow_stats {
 	uint64_t frames, tcp_segments, not_tcp, fragments, truncated, malformed;
 	uint64_t connections, smb_connections, evicted;
-	uint64_t after_idle;  /* segments of connections already concluded as idle */
+	/* Segments of connections already concluded (tomb.h), which start no
+	 * new conversation: data after FIN/RST, and connections concluded by
+	 * --idle that resumed (counted once each) with their segments. */
+	uint64_t late_segments, idle_resumed, after_idle;
 };
 
 struct flow; /* one connection: a conv plus its TCP and NBSS state */
@@ -52,10 +58,10 @@ struct flow_table {
 	int dlt;                 /* link type of the input (pcap_datalink); -1 unknown */
 	struct frame_ctx now;    /* frame and time of the last frame read (raw NULL) */
 	size_t queued_total;     /* out-of-order bytes queued by all conversations */
-	/* Tuples concluded by flow_table_expire: their later segments (without
-	 * SYN) are ignored rather than reported again as a mid-stream start. */
-	uint64_t tombstones[FLOW_TOMBSTONES];
-	unsigned tombstone_next;
+	/* Tuples concluded by FIN/RST or flow_table_expire: their later
+	 * segments (without SYN) are counted, not reported again as a
+	 * conversation starting mid-stream (TOMB_MAX of them). */
+	struct tomb_table tombs;
 	struct flow_ops ops;
 	struct flow_stats stats;
 };

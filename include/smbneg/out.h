@@ -22,8 +22,12 @@ void out_conversation(struct out *o, uint64_t row, const struct conv *c, const s
 void out_relay(struct out *o, const struct correlate_report *r);
 /* --assume-client: one prediction per server of the inventory. */
 void out_predictions(struct out *o, const struct tally *t, const struct predict_profile *p);
+/* Live: the connection reported as row (concluded by --idle) sent again. */
+void out_resumed(struct out *o, uint64_t row);
 /* error: NULL, or why the file could not be read (fully). */
 void out_end_file(struct out *o, const struct flow_stats *st, const char *error);
+/* --hosts-per-file: the inventory of the input just read (before out_end_file). */
+void out_file_hosts(struct out *o, const struct tally *t);
 /* The inventory (--hosts) and the summary, from the analyser's tally. */
 void out_summary(struct out *o, const struct tally *t);
 /* A progress line on stderr: bytes done of total (0 = unknown), rate, time left. */

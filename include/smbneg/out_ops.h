@@ -19,14 +19,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define OUT_MAX_REASONS 1000 /* text: reasons kept for after the table */
-#define OUT_MAX_RELAYS 64    /* text: relay events kept for their section */
+#define OUT_MAX_RELAYS 64        /* text: relay events kept for their section */
+#define OUT_MAX_REASONS 1000     /* text: distinct reasons kept for after the table */
+#define OUT_MAX_RANGES 256       /* text: row ranges listed per reason */
+#define OUT_REASON_BUCKETS 256
+#define OUT_MAX_RESUMED 8        /* text: rows of resumed --idle connections named */
 
-/* A reason kept for the text output's list after the table. */
+/* A reason kept for the text output's list after the table: one per
+ * distinct verdict, cause and text, with the rows that share it. */
 struct out_reason {
-	struct out_reason *next;
-	uint64_t row;
+	struct out_reason *next;  /* in order of first row */
+	struct out_reason *hnext; /* hash chain */
+	uint64_t hash;
 	enum verdict_kind verdict;
+	int cause;
+	uint64_t (*ranges)[2];    /* first and last row of each run, ascending */
+	size_t nranges, cap;
+	uint64_t rows, rows_unlisted; /* rows in all; rows beyond OUT_MAX_RANGES */
 	char text[];
 };
 
@@ -40,9 +49,11 @@ struct out {
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 	bool verbose;         /* text: every Negotiate field (-v) */
 	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
+	bool hosts_per_file;  /* --hosts-per-file: one inventory per input, at its end */
 	const char *file;     /* input being read */
 	bool header_done;     /* text, CSV: the header line is out */
 	struct out_reason *reasons, *reasons_tail; /* text */
+	struct out_reason **reason_index;          /* text: OUT_REASON_BUCKETS chains */
 	size_t nreasons;
 	uint64_t reasons_dropped;
 	struct correlate_report *relays; /* text: OUT_MAX_RELAYS, allocated at the first */
@@ -50,6 +61,10 @@ struct out {
 	uint64_t relays_dropped;
 	unsigned fix_verdicts;   /* text: bit per verdict whose fix applies (not attacks) */
 	indicator_mask attacks;  /* text: the indicator describing each attack conversation */
+	bool several_files;   /* more than one input: text rows under a heading per file */
+	const char *heading;  /* text: the file whose heading is out */
+	uint64_t resumed[OUT_MAX_RESUMED]; /* rows of --idle connections that resumed */
+	size_t nresumed;
 	bool progress_drawn;
 };
 
@@ -67,7 +82,8 @@ struct out_ops {
 			   const struct prediction *pr);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
-	/* The per-server inventory (--hosts). */
+	/* The per-server inventory (--hosts; with --hosts-per-file, of the input
+	 * o->file only, before its end_file). */
 	void (*hosts)(struct out *o, const struct tally *t);
 	/* The summary after all inputs (optional). */
 	void (*summary)(struct out *o, const struct tally *t);

@@ -28,6 +28,9 @@ struct smb1_logon_request {
 	char primary_domain[SMB1_LOGON_STR_MAX];
 	char native_os[SMB1_LOGON_STR_MAX];
 	char native_lanman[SMB1_LOGON_STR_MAX];
+	bool ntlmv2;                      /* CaseSensitivePassword longer than 24 bytes */
+	uint8_t nt_proof_str[16];         /* NTLMv2 (MS-NLMP 2.2.2.8): its first 16 bytes */
+	uint8_t client_challenge[8];      /* NTLMv2_CLIENT_CHALLENGE ChallengeFromClient */
 	bool anonymous;                   /* no extended security, empty account and passwords */
 	bool cut;                         /* a string was cut to fit */
 };

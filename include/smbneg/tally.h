@@ -28,6 +28,8 @@ void tally_init(struct tally *t);
 /* Keep the per-server table (--hosts). False without memory. */
 bool tally_enable_hosts(struct tally *t);
 void tally_begin_file(struct tally *t);
+/* --hosts-per-file: forget the servers of the input reported last. */
+void tally_reset_hosts(struct tally *t);
 /* Count one concluded conversation; returns its row number. */
 uint64_t tally_conversation(struct tally *t, const struct conv *c, const struct facts *f,
 			    const struct verdict *v);

@@ -552,6 +552,8 @@ ok sigint-idle-exit-0 "--idle instance: SIGINT -> exit 0 (got $I_RC)" test "$I_R
 # mid-stream "incomplete" conversation.
 ok idle-resumed-not-new "--idle: the rest of an expired connection is not reported as a new conversation" \
     jcheck "$I_OUT" "len(conv) == 1 and ev[-1]['conversations'] == 1"
+ok idle-resumed-counted "--idle: the expired connection that sent again is counted as resumed" \
+    jcheck "$I_OUT" "ev[-1]['resumed_after_idle'] == 1 and ev[-1]['late_segments'] == 0"
 ok sigterm-csv-exit-0 "CSV instance: SIGTERM -> exit 0 (got $V_RC)" test "$V_RC" = 0
 [ -n "$P_PID" ] && ok sigint-tty-exit-0 "terminal instance: SIGINT -> exit 0 (got $P_RC)" test "$P_RC" = 0
 ok stderr-quiet "json instance: nothing on stderr but the -w line" \

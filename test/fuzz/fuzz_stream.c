@@ -36,7 +36,7 @@ static void concluded(void *arg, struct conv *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct flow_table t;
-	struct flow_ops ops = {message, keep, NULL, concluded, NULL};
+	struct flow_ops ops = {message, keep, NULL, concluded, NULL, NULL};
 	if (!flow_table_init(&t, &ops))
 		return 0;
 	struct frame_ctx f = {0, {0, 0}, 0, 0, NULL, -1};

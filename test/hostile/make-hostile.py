@@ -988,6 +988,69 @@ def build_cases():
          both('(%s|%s|%s)' % (counter('frames_malformed'), counter('frames_truncated'),
                               HOSTILE_CONV6 + r'[^}]*"anomalies":\[[^]]*"truncated-message"'), CANARY_RE))
 
+    connection_life_cases()
+
+
+def echo(response=False, mid=2):
+    """An SMB2 Echo request or response (MS-SMB2 2.2.28, 2.2.29), NBSS framed."""
+    return nbss(smb2_header(SMB2_ECHO, response=response, mid=mid) + struct.pack('<HH', 4, 0))
+
+
+def summary_conversations(n):
+    return r'"event":"summary"[^}]*"conversations":%d,' % n
+
+
+def connection_life_cases():
+    """Segments after the end of a connection (issue 12): data after FIN/RST belongs to
+    the connection it closed (counted as late data), never a new conversation starting
+    mid-stream; a new handshake on the same tuple is a new conversation."""
+    def negotiated():
+        c = Conv()
+        f = c.handshake()
+        f += c.send(0, nbss(smb2_negotiate_request()))
+        f += c.send(1, nbss(smb2_negotiate_response()))
+        return c, f
+
+    c, f = negotiated()
+    f += c.send(0, echo())
+    f.append(c.seg(0, RST | ACK))
+    f += c.send(1, echo(response=True))  # the response crossed the RST
+    case('late-echo-after-rst.pcap', 'the client resets; the server\'s Echo response that '
+         'crossed the RST arrives after it (late data, not a second conversation)',
+         pcap_of(f, canary()), 0,
+         both(HOSTILE_CONV + r',"smb_version":2,"dialect":"3\.1\.1".*"closed":"rst"',
+              counter('late_segments', 1), summary_conversations(2), CANARY_RE))
+
+    c, f = negotiated()
+    f += c.close()
+    f += c.send(1, echo(response=True, mid=1))  # a late retransmission after both FINs
+    f += c.send(0, echo(mid=3))
+    case('late-data-after-fins.pcap', 'data from both sides after both FINs (late data, '
+         'not a second conversation)', pcap_of(f, canary()), 0,
+         both(HOSTILE_CONV + r',"smb_version":2,"dialect":"3\.1\.1".*"closed":"fin"',
+              counter('late_segments', 2), summary_conversations(2), CANARY_RE))
+
+    c, f = negotiated()
+    f.append(c.seg(0, RST | ACK))
+    for i in range(50):
+        f += c.send(1, echo(response=True, mid=2 + i))
+    case('late-data-flood-after-rst.pcap', '50 server segments after the client\'s RST',
+         pcap_of(f, canary()), 0,
+         both(counter('late_segments', 50), summary_conversations(2), CANARY_RE))
+
+    c, f = negotiated()
+    f.append(c.seg(0, RST | ACK))
+    c2 = Conv(isn=(90000, 70000))  # the same tuple, a new handshake
+    f += c2.handshake()
+    f += c2.send(0, nbss(smb2_negotiate_request()))
+    f += c2.send(1, nbss(smb2_negotiate_response(dialect=0x0302)))
+    f += c2.close()
+    case('new-handshake-after-rst.pcap', 'a new handshake on the tuple of a reset connection '
+         'is a new conversation', pcap_of(f, canary()), 0,
+         both(HOSTILE_CONV + r',"smb_version":2,"dialect":"3\.1\.1"',
+              HOSTILE_CONV + r',"smb_version":2,"dialect":"3\.0\.2"',
+              counter('late_segments', 0), summary_conversations(3), CANARY_RE))
+
 
 def build_generated(outdir):
     """The large cases, made at test time: the 1 million SYN flood and a 256 KiB frame."""

@@ -127,6 +127,10 @@ static void dump_smb1(const char *f, const uint8_t *p, size_t n)
 	printf("%s\tsmb.primary_domain\t%s\n", f, q.primary_domain);
 	printf("%s\tsmb.native_os\t%s\n%s\tsmb.native_lanman\t%s\n", f, q.native_os, f,
 	       q.native_lanman);
+	if (q.ntlmv2) {
+		hex(f, "ntlmssp.ntlmv2_response.ntproofstr", q.nt_proof_str, 16);
+		hex(f, "ntlmssp.ntlmv2_response.chal", q.client_challenge, 8);
+	}
 }
 
 int main(void)

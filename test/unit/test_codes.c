@@ -57,8 +57,8 @@ static void test_spellings_invalid_signature(void **state)
 		"status_invalid_signature", "NT_STATUS_INVALID_SIGNATURE", "INVALID_SIGNATURE",
 		"  0xC000A000 \n", "\"0xC000A000\"", "(0xc000a000)", "NTSTATUS 0xC000A000.",
 		/* the seed article's error block pasted whole */
-		"0xc000a000\n-1073700864\nSTATUS_INVALID_SIGNATURE\nThe cryptographic signature is "
-		"invalid.",
+		("0xc000a000\n-1073700864\nSTATUS_INVALID_SIGNATURE\nThe cryptographic signature is "
+		 "invalid."),
 		"The cryptographic signature is invalid.",
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)

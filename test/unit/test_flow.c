@@ -45,6 +45,8 @@ struct rec {
 	int nconc;
 	struct rec_conv conc[16];
 	int nsess; /* Session Setup events */
+	int nresumed;
+	uint64_t resumed_row; /* of the last on_resumed */
 };
 
 static void on_event(void *arg, const struct smb_event *e)
@@ -104,9 +106,17 @@ static void record(struct rec *r, const struct conv *c);
 
 static void on_concluded(void *arg, struct conv *c)
 {
+	c->row = 100 + c->id; /* as a reporter would number it */
 	if (c->smb)
 		record(arg, c);
 	smb_conn_free(c);
+}
+
+static void on_resumed(void *arg, uint64_t row)
+{
+	struct rec *r = arg;
+	r->nresumed++;
+	r->resumed_row = row;
 }
 
 static void record(struct rec *r, const struct conv *c)
@@ -140,7 +150,7 @@ static int setup(void **state)
 	assert_non_null(fx);
 	fx->rec = calloc(1, sizeof *fx->rec);
 	assert_non_null(fx->rec);
-	struct flow_ops ops = {on_message, keep_limit, NULL, on_concluded, fx->rec};
+	struct flow_ops ops = {on_message, keep_limit, NULL, on_concluded, fx->rec, on_resumed};
 	assert_true(flow_table_init(&fx->t, &ops));
 	fx->ts_step = 1;
 	*state = fx;
@@ -791,6 +801,123 @@ static void test_eviction_prefers_idle(void **state)
 	assert_int_equal(fx->rec->conc[0].id, 2);
 }
 
+/* ---- segments of concluded connections (tomb.h) ---- */
+
+/* Bytes that are not NBSS: a conversation made of them has no SMB state and
+ * is not recorded, so a test sees one by fx->t.stats.connections. */
+static const uint8_t LATE[] = {'l', 'a', 't', 'e'};
+
+/* A connection from 10.0.0.2:50000 through its SMB2 3.0.2 Negotiate. */
+static void negotiated(struct fixture *fx, struct tflow *f)
+{
+	flow_init(f, fx, 2, 50000);
+	handshake(f);
+	negotiate(f, 1, 1, SMB2_DIALECT_0302);
+}
+
+static void test_late_data_after_rst(void **state)
+{
+	/* A server's Echo response that crossed the client's RST: late data of
+	 * the connection, not a conversation starting mid-stream. */
+	struct fixture *fx = *state;
+	struct tflow f;
+	negotiated(fx, &f);
+	seg(&f, 0, TCP_RST | TCP_ACK, NULL, 0);
+	assert_int_equal(fx->rec->nconc, 1);
+	seg(&f, 1, TCP_ACK | 0x08, LATE, sizeof LATE);
+	seg(&f, 1, TCP_ACK | 0x08, LATE, sizeof LATE);
+	assert_int_equal(fx->t.active, 0);
+	assert_int_equal(fx->t.stats.late_segments, 2);
+	assert_int_equal(fx->t.stats.connections, 1);
+	flow_table_flush(&fx->t);
+	assert_int_equal(fx->rec->nconc, 1);
+}
+
+static void test_late_data_after_fins(void **state)
+{
+	struct fixture *fx = *state;
+	struct tflow f;
+	negotiated(fx, &f);
+	fin_both(&f);
+	assert_int_equal(fx->rec->nconc, 1);
+	seg(&f, 0, TCP_ACK, LATE, sizeof LATE);
+	seg(&f, 1, TCP_ACK, LATE, sizeof LATE);
+	assert_int_equal(fx->t.active, 0);
+	assert_int_equal(fx->t.stats.late_segments, 2);
+	assert_int_equal(fx->t.stats.connections, 1);
+}
+
+static void test_handshake_after_rst_is_new(void **state)
+{
+	/* A new SYN on the tuple of a reset connection starts a new conversation. */
+	struct fixture *fx = *state;
+	struct tflow f;
+	negotiated(fx, &f);
+	seg(&f, 0, TCP_RST, NULL, 0);
+	f.seq[0] = 77777;
+	f.seq[1] = 88888;
+	handshake(&f);
+	negotiate(&f, 1, 1, SMB2_DIALECT_0210);
+	fin_both(&f);
+	assert_int_equal(fx->rec->nconc, 2);
+	assert_int_equal(fx->rec->conc[1].id, 2);
+	assert_int_equal(fx->t.stats.late_segments, 0);
+	assert_int_equal(fx->t.stats.connections, 2);
+}
+
+static void test_late_window_ends(void **state)
+{
+	/* Past TOMB_LATE_SECS a segment without SYN is a new connection whose
+	 * SYN was not captured. */
+	struct fixture *fx = *state;
+	struct tflow f;
+	negotiated(fx, &f);
+	seg(&f, 0, TCP_RST, NULL, 0);
+	fx->ts_step = TOMB_LATE_SECS; /* the next frame is far beyond the window */
+	fx->frame += 2;
+	seg(&f, 1, TCP_ACK, LATE, sizeof LATE);
+	assert_int_equal(fx->t.stats.late_segments, 0);
+	assert_int_equal(fx->t.stats.connections, 2);
+	assert_int_equal(fx->t.active, 1);
+}
+
+static void test_idle_resumed_is_same_connection(void **state)
+{
+	/* A connection concluded by --idle that sends again is that connection
+	 * resumed (counted once, its segments counted), at any later time. */
+	struct fixture *fx = *state;
+	struct tflow f;
+	negotiated(fx, &f);
+	struct timeval now = {1700000000 + 1000, 0};
+	flow_table_expire(&fx->t, &now, 300);
+	assert_int_equal(fx->rec->nconc, 1);
+	assert_int_equal(fx->t.active, 0);
+	fx->ts_step = 100000; /* no time limit on a resumed connection */
+	seg(&f, 1, TCP_ACK, LATE, sizeof LATE);
+	seg(&f, 0, TCP_ACK, LATE, sizeof LATE);
+	assert_int_equal(fx->t.active, 0);
+	assert_int_equal(fx->t.stats.idle_resumed, 1);
+	assert_int_equal(fx->t.stats.after_idle, 2);
+	assert_int_equal(fx->rec->nresumed, 1); /* once, with the row it was reported as */
+	assert_int_equal(fx->rec->resumed_row, 101);
+	assert_int_equal(fx->t.stats.late_segments, 0);
+	assert_int_equal(fx->t.stats.connections, 1);
+}
+
+static void test_eviction_is_not_a_tombstone(void **state)
+{
+	/* A conversation evicted at the cap was not closed: its later data
+	 * starts a new conversation (test_eviction), it is not late data. */
+	struct fixture *fx = *state;
+	fx->t.max_active = 1;
+	struct tflow f[2];
+	open_convs(fx, f, 2);
+	assert_int_equal(fx->t.stats.evicted, 1);
+	seg(&f[0], 1, TCP_ACK, LATE, sizeof LATE);
+	assert_int_equal(fx->t.stats.late_segments, 0);
+	assert_int_equal(fx->t.stats.evicted, 2);
+}
+
 static void test_transform_counted_encrypted(void **state)
 {
 	struct fixture *fx = *state;
@@ -923,6 +1050,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eviction_prefers_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_data_after_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_data_after_fins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handshake_after_rst_is_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_window_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_resumed_is_same_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_eviction_is_not_a_tombstone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transform_counted_encrypted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_smb_port_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_message_keeps_its_frame_time, setup, teardown),

@@ -337,6 +337,35 @@ static void test_json_conversation_contract(void **state)
 	free(c);
 }
 
+/* Text summary: late data after FIN/RST and --idle connections that resumed
+ * (named by their rows) are counted, not conversations. */
+static void test_text_late_and_resumed(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	struct out o;
+	out_init(&o, OUT_TEXT, fp);
+	o.quiet = true;
+	struct tally t;
+	tally_init(&t);
+	tally_begin_file(&t);
+	struct flow_stats st = {.late_segments = 3, .idle_resumed = 2, .after_idle = 9};
+	tally_end_file(&t, &st, false);
+	out_resumed(&o, 4);
+	out_resumed(&o, 0); /* not reported (no SMB): not named */
+	out_summary(&o, &t);
+	out_free(&o);
+	assert_int_equal(fclose(fp), 0);
+	assert_non_null(strstr(buf, "  3 late data segments after FIN/RST, counted with the "
+				    "connections they closed (not new conversations)\n"));
+	assert_non_null(strstr(buf, "  2 connections concluded by --idle resumed (#4, ...; 9 "
+				    "segments after): the same connections, not new conversations\n"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_endpoint_ipv6),
 		cmocka_unit_test(test_dialect),
 		cmocka_unit_test(test_json_conversation_contract),
+		cmocka_unit_test(test_text_late_and_resumed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
