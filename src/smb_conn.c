@@ -177,6 +177,8 @@ static void smb1_dispatch(struct smb_ctx *x, const struct rd *msg)
 	const struct smb_cmd *cmd = find_command(SMB_PROTO_SMB1, h.command);
 	if (cmd && (cmd->flags & SMB_CMD_BEFORE_COUNTS)) {
 		run_handler(cmd, x, &m);
+		if (h.command == SMB1_CMD_NEGOTIATE && x->reply)
+			smb_ntlm_smb1_negotiate(x);
 		return;
 	}
 	int role = x->reply ? 1 : 0;

@@ -9,26 +9,12 @@
 #include "smbneg/smb_ntlm.h"
 
 #include "smbneg/auth.h"
-#include "smbneg/smb_const.h"
+#include "smbneg/smb1_logon.h"
+#include "smbneg/smb_const.h" /* before smb1_logon.h, which defines SMB1_FLAGS2_UNICODE too */
+
+#include <stdio.h>
 
 #include <string.h>
-
-/* SMB1 Session Setup AndX request, extended security (MS-SMB 2.2.4.6.1):
- * WordCount 12; words: AndXCommand(1) AndXReserved(1) AndXOffset(2)
- * MaxBufferSize(2) MaxMpxCount(2) VcNumber(2) SessionKey(4)
- * SecurityBlobLength(2) Reserved(4) Capabilities(4); ByteCount(2), blob. */
-static bool smb1_request_blob(const struct rd *body, struct rd *blob)
-{
-	struct rd r = *body;
-	if (rd_u8(&r) != 12)
-		return false;
-	struct rd w = rd_sub(&r, 24);
-	rd_skip(&w, 14);
-	uint16_t len = rd_le16(&w);
-	rd_skip(&r, 2); /* ByteCount */
-	*blob = rd_sub(&r, len);
-	return rd_ok(&w) && rd_ok(&r);
-}
 
 /* The security blob of a Session Setup message, false when there is none. */
 static bool session_blob(const struct smb_ctx *x, const struct smb_msg *m, struct rd *blob)
@@ -47,8 +33,12 @@ static bool session_blob(const struct smb_ctx *x, const struct smb_msg *m, struc
 	}
 	if (!(m->h1->flags2 & SMB1_FLAGS2_EXTENDED_SECURITY))
 		return false;
-	if (!x->reply)
-		return smb1_request_blob(&m->r, blob);
+	if (!x->reply) {
+		struct smb1_logon_request q;
+		struct rd r = m->r;
+		smb1_logon_parse_request(&r, m->h1->flags2, &q, blob);
+		return q.extended_security && rd_left(blob) > 0;
+	}
 	struct smb1_session_setup_response sr;
 	struct rd r = m->r;
 	bool ok = smb1_parse_session_setup_response(&r, &sr) == SMB_PARSE_OK;
@@ -56,9 +46,52 @@ static bool session_blob(const struct smb_ctx *x, const struct smb_msg *m, struc
 	return ok && sr.security_blob_ok;
 }
 
+static void report(struct smb_ctx *x, const struct ntlmssp_msg *n)
+{
+	if (x->ev && x->ev->ntlm)
+		x->ev->ntlm(x->ev->arg, x->c, x->f, n);
+}
+
+/* SMB1 without extended security (MS-CIFS 2.2.4.53.1): the NTLMv2 response
+ * is CaseSensitivePassword, the names AccountName and PrimaryDomain; reported
+ * as an AUTHENTICATE. */
+static void smb1_plain_logon(struct smb_ctx *x, const struct smb_msg *m)
+{
+	struct smb1_logon_request q;
+	struct rd r = m->r, blob;
+	if (smb1_logon_parse_request(&r, m->h1->flags2, &q, &blob) != SMB_PARSE_OK ||
+	    q.extended_security)
+		return;
+	struct ntlmssp_msg n;
+	memset(&n, 0, sizeof n);
+	n.type = 3;
+	n.u.auth.ntlmv2 = q.ntlmv2;
+	memcpy(n.u.auth.nt_proof_str, q.nt_proof_str, sizeof n.u.auth.nt_proof_str);
+	snprintf(n.u.auth.user, sizeof n.u.auth.user, "%s", q.account);
+	snprintf(n.u.auth.domain, sizeof n.u.auth.domain, "%s", q.primary_domain);
+	report(x, &n);
+}
+
+void smb_ntlm_smb1_negotiate(struct smb_ctx *x)
+{
+	const struct smb1_negotiate_response *p = &x->s->smb1_resp;
+	if (!x->s->smb1_resp_seen || p->extended_security || p->challenge_length != 8)
+		return;
+	indicators_challenge(&x->s->ind, p->challenge);
+	struct ntlmssp_msg n;
+	memset(&n, 0, sizeof n);
+	n.type = 2;
+	memcpy(n.u.challenge.server_challenge, p->challenge, 8);
+	report(x, &n);
+}
+
 void smb_ntlm_session_setup(struct smb_ctx *x, const struct smb_msg *m)
 {
 	struct rd blob;
+	if (m->h1 && !x->reply && !(m->h1->flags2 & SMB1_FLAGS2_EXTENDED_SECURITY)) {
+		smb1_plain_logon(x, m);
+		return;
+	}
 	if (!session_blob(x, m, &blob) || rd_left(&blob) == 0)
 		return;
 	struct auth_token t;
@@ -69,6 +102,5 @@ void smb_ntlm_session_setup(struct smb_ctx *x, const struct smb_msg *m)
 	if (n->type == 2 && x->reply)
 		indicators_challenge(&x->s->ind, n->u.challenge.server_challenge);
 	if ((n->type == 2 && x->reply) || (n->type == 3 && !x->reply))
-		if (x->ev && x->ev->ntlm)
-			x->ev->ntlm(x->ev->arg, x->c, x->f, n);
+		report(x, n);
 }

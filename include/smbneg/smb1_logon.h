@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #define SMB1_LOGON_STR_MAX 128
+#ifndef SMB1_FLAGS2_UNICODE           /* also in smb_const.h */
 #define SMB1_FLAGS2_UNICODE 0x8000u   /* MS-CIFS 2.2.3.1 */
+#endif
 #define SMB1_ACTION_GUEST 0x0001u     /* MS-CIFS 2.2.4.53.2 SMB_SETUP_GUEST */
 
 /* MS-CIFS 2.2.4.53.1 (WordCount 10 LANMAN, 13 NT LM), MS-SMB 2.2.4.6.1 (12). */

@@ -9,5 +9,8 @@
  * CHALLENGE (response) raises ntlm-fixed-challenge in x->s->ind; a CHALLENGE
  * (response) or AUTHENTICATE (request) goes to x->ev->ntlm when set. */
 void smb_ntlm_session_setup(struct smb_ctx *x, const struct smb_msg *m);
+/* After an SMB1 Negotiate response without extended security (MS-CIFS
+ * 2.2.4.52.2): its 8-byte Challenge, as a CHALLENGE would be. */
+void smb_ntlm_smb1_negotiate(struct smb_ctx *x);
 
 #endif

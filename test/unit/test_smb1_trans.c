@@ -131,12 +131,66 @@ static void test_groom_not_parsed(void **state)
 	smb_conn_free(&c);
 }
 
+static int challenges;
+static void on_ntlm(void *arg, const struct conv *c, const struct frame_ctx *f,
+		    const struct ntlmssp_msg *m)
+{
+	(void)arg;
+	(void)c;
+	(void)f;
+	(void)m;
+	challenges++;
+}
+
+/* SMB1 without extended security: the NT LM 0.12 Negotiate response
+ * (MS-CIFS 2.2.4.52.2, WordCount 17) carries the challenge itself; an attack
+ * tool's fixed 0x1122334455667788 raises ntlm-fixed-challenge and the
+ * challenge goes to the relay correlation as a CHALLENGE would. */
+static void test_smb1_plain_fixed_challenge(void **state)
+{
+	(void)state;
+	static const uint8_t fixed[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+	struct tbuf b;
+	tb_init(&b);
+	smb1_header(&b, 0x72, 0, true, 1);
+	tb_u8(&b, 17);
+	tb_le16(&b, 0);		 /* DialectIndex */
+	tb_u8(&b, 0x03);	 /* SecurityMode: user, encrypted passwords */
+	tb_le16(&b, 50);	 /* MaxMpxCount */
+	tb_le16(&b, 1);		 /* MaxNumberVcs */
+	tb_le32(&b, 16644);	 /* MaxBufferSize */
+	tb_le32(&b, 65536);	 /* MaxRawSize */
+	tb_le32(&b, 0);		 /* SessionKey */
+	tb_le32(&b, 0x0000f3fd); /* Capabilities: no CAP_EXTENDED_SECURITY */
+	tb_le64(&b, 0);		 /* SystemTime */
+	tb_le16(&b, 0);		 /* ServerTimeZone */
+	tb_u8(&b, 8);		 /* ChallengeLength */
+	tb_le16(&b, 10);	 /* ByteCount */
+	tb_bytes(&b, fixed, 8);
+	tb_le16(&b, 0); /* DomainName "" (UTF-16) */
+	struct conv c;
+	conv_init(&c);
+	uint8_t *p = heap_copy(b.p, b.n);
+	struct nbss_msg m = {NBSS_SESSION_MESSAGE, p, b.n, (uint32_t)b.n, false};
+	struct frame_ctx f = {7, {1700000000, 0}, 0, 0, NULL, -1};
+	struct smb_events ev = {on_event, NULL, on_ntlm};
+	challenges = 0;
+	smb_conn_message(&c, 1, &m, &f, &ev);
+	assert_non_null(c.smb);
+	assert_int_equal(c.smb->ind.fired, IND_BIT(IND_NTLM_FIXED_CHALLENGE));
+	assert_int_equal(challenges, 1);
+	free(p);
+	smb_conn_free(&c);
+	tb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ms17_010_through_dispatch),
 	    cmocka_unit_test(test_trans_truncation_sweep),
 	    cmocka_unit_test(test_groom_not_parsed),
+	    cmocka_unit_test(test_smb1_plain_fixed_challenge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
