@@ -10,7 +10,7 @@
 
 #include "smbneg/auth.h"
 #include "smbneg/smb1_logon.h"
-#include "smbneg/smb_const.h" /* before smb1_logon.h, which defines SMB1_FLAGS2_UNICODE too */
+#include "smbneg/smb_const.h"
 
 #include <stdio.h>
 
