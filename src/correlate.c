@@ -21,6 +21,8 @@ bool correlate_init(struct correlate *k, void (*emit)(void *, const struct corre
 void correlate_begin_file(struct correlate *k)
 {
 	k->file_no++;
+	if (k->relay)
+		relay_new_input(k->relay);
 }
 
 /* conv ids count from 1 within an input; 2^40 conversations per input is

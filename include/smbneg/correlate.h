@@ -3,10 +3,12 @@
  *
  * It feeds relay.h from the NTLMSSP CHALLENGE and AUTHENTICATE messages the
  * session layer reports, in the order the analyser reads them: capture-time
- * order within a file, and across files in the order they are given (name
- * them oldest first: relay.h matches only observations within its window,
- * so a file read out of time order loses matches rather than inventing
- * them). Conversations are told apart across files by correlate_uid().
+ * order within a file, and across files in the order they are given. Each
+ * input restarts relay.h's clock (relay_new_input), so a relay inside a file
+ * is found whatever the order of the files; a relay whose two legs are in
+ * two files is found when the legs are within the window (5 minutes) of
+ * each other, in either order of the files. Conversations are told apart
+ * across files by correlate_uid().
  *
  * Output order: a relay event is held until both conversations it joins
  * have concluded (and been reported), then handed on, so it follows them

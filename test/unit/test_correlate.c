@@ -161,6 +161,27 @@ static void test_across_files(void **state)
 	correlate_free(&k);
 }
 
+/* Files out of time order: a relay inside an older file read after a newer
+ * one is still found (each input restarts the relay clock). */
+static void test_older_file_after_newer(void **state)
+{
+	(void)state;
+	struct got g = {0};
+	struct correlate k;
+	start(&k, &g);
+	struct conv other = mkconv(1, 7, 50000, 8, 445);
+	struct timeval late = {1700003600, 0}; /* an hour later */
+	struct correlate_ntlm n = {2, {1, 2, 3, 4, 5, 6, 7, 8}, false, {0}, NULL, NULL};
+	correlate_ntlm(&k, &other, 1, &late, &n);
+	correlate_begin_file(&k);
+	struct conv victim = mkconv(1, 1, 50000, 66, 445), target = mkconv(2, 66, 40000, 2, 445);
+	authenticate(&k, &victim, 3, 1700000000);
+	assert_true(authenticate(&k, &target, 4, 1700000001));
+	correlate_flush(&k, true);
+	assert_int_equal(g.n, 1);
+	correlate_free(&k);
+}
+
 /* Beyond the 5-minute window: not joined. */
 static void test_window(void **state)
 {
@@ -207,6 +228,7 @@ int main(void)
 	    cmocka_unit_test(test_relay_after_both_concluded),
 	    cmocka_unit_test(test_same_hosts_no_relay),
 	    cmocka_unit_test(test_across_files),
+	    cmocka_unit_test(test_older_file_after_newer),
 	    cmocka_unit_test(test_window),
 	    cmocka_unit_test(test_pending_overflow),
 	};
