@@ -33,7 +33,37 @@ static void on_ntlm(void *arg, const struct conv *c, const struct frame_ctx *f,
 		n.user = m->u.auth.user;
 		n.domain = m->u.auth.domain;
 	}
-	correlate_ntlm(&a->corr, c, f->frame, &f->ts, &n);
+	if (a->ntlm_hook) /* a -j worker: the parent correlates (jobs.c) */
+		a->ntlm_hook(a->ntlm_hook_arg, c, f->frame, &f->ts, &n);
+	else
+		analyze_ntlm(a, c, f->frame, &f->ts, &n);
+}
+
+void analyze_ntlm(struct analyzer *a, const struct conv *c, uint64_t frame,
+		  const struct timeval *ts, const struct correlate_ntlm *n)
+{
+	correlate_ntlm(&a->corr, c, frame, ts, n);
+}
+
+uint64_t analyze_report(struct analyzer *a, const struct conv *c, struct facts *f,
+			struct verdict *v)
+{
+	indicator_mask relay = correlate_concluded(&a->corr, c, f);
+	if (relay & ~f->indicators) { /* a relay names it: its words change */
+		f->indicators |= relay;
+		verdict_decide(f, v);
+	}
+	uint64_t row = tally_conversation(&a->tally, c, f, v);
+	out_conversation(a->out, row, c, f, v);
+	correlate_flush(&a->corr, false);
+	return row;
+}
+
+void analyze_begin_file(struct analyzer *a, const char *name)
+{
+	out_begin_file(a->out, name);
+	tally_begin_file(&a->tally);
+	correlate_begin_file(&a->corr);
 }
 
 void analyze_init(struct analyzer *a, struct out *out)
@@ -186,12 +216,8 @@ static void on_concluded(void *arg, struct conv *c)
 		struct facts f;
 		struct verdict v;
 		facts_build(c, &f);
-		f.indicators |= correlate_concluded(&a->corr, c, &f);
 		verdict_decide(&f, &v);
-		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
-		c->row = row;
-		out_conversation(a->out, row, c, &f, &v);
-		correlate_flush(&a->corr, false);
+		c->row = analyze_report(a, c, &f, &v);
 		const struct evidence *ev = c->app;
 		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
@@ -224,9 +250,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	struct flow_table t;
 	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a, on_resumed};
 	char why[512] = "";
-	out_begin_file(a->out, name);
-	tally_begin_file(&a->tally);
-	correlate_begin_file(&a->corr);
+	analyze_begin_file(a, name);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
 		tally_end_file(&a->tally, &t.stats, true);
