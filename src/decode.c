@@ -68,7 +68,7 @@ static enum decode_result decode_ipv4(struct rd *r, struct tcp_seg *seg)
 	size_t have = rd_left(r);
 	uint8_t vihl = rd_u8(r);
 	rd_skip(r, 1);
-	uint16_t total = rd_be16(r);
+	uint16_t total_field = rd_be16(r);
 	rd_skip(r, 2);
 	uint16_t frag = rd_be16(r);
 	rd_skip(r, 1);
@@ -79,6 +79,9 @@ static enum decode_result decode_ipv4(struct rd *r, struct tcp_seg *seg)
 	if (!rd_ok(r))
 		return DECODE_TRUNCATED;
 	size_t ihl = (size_t)(vihl & 0x0f) * 4;
+	/* Total Length 0: a TCP segmentation offload frame captured before the NIC
+	 * split it (Wireshark reads it the same way): the datagram is the frame. */
+	size_t total = total_field ? total_field : have;
 	if (vihl >> 4 != 4 || ihl < 20 || total < ihl)
 		return DECODE_MALFORMED;
 	if ((frag & 0x1fff) != 0 || (frag & 0x2000) != 0)
@@ -91,7 +94,7 @@ static enum decode_result decode_ipv4(struct rd *r, struct tcp_seg *seg)
 	/* Ethernet padding may follow the datagram: trust Total Length. */
 	size_t avail = have < total ? have : total;
 	struct rd t = rd_init(start + ihl, avail - ihl);
-	return decode_tcp(&t, (size_t)total - ihl, seg);
+	return decode_tcp(&t, total - ihl, seg);
 }
 
 /* RFC 8200 4: walk the extension headers to TCP. */

@@ -1,13 +1,16 @@
 /* facts: the read-only summary of a conversation (see include/smbneg/facts.h). */
 #include "smbneg/facts.h"
 
+#include "smbneg/fmt.h"
 #include "smbneg/knowledge.h"
 #include "smbneg/smb_const.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const signing_names[SIGNING_COUNT] = {"unknown", "disabled", "enabled", "required"};
 const char *const confidence_names[] = {"none", "low", "medium", "high"};
+const char *const protection_names[PROT_COUNT] = {NULL, "none", "signing", "encryption"};
 
 /* ---- each side's setting ---- */
 
@@ -196,7 +199,166 @@ static void what_the_wire_showed(const struct conv_smb *s, struct facts *f)
 	f->secure_negotiate = secure_negotiate(s);
 	f->nsessions = s->nsessions;
 	f->sessions_dropped = s->sessions_dropped;
-	memcpy(f->sessions, s->sessions, sizeof f->sessions);
+	if (s->nsessions)
+		memcpy(f->sessions, s->sessions, s->nsessions * sizeof f->sessions[0]);
+}
+
+/* ---- negotiation and logon failures (SPEC verdicts negotiate-failed, logon-failed) ---- */
+
+static void append(char *buf, size_t size, const char *piece)
+{
+	size_t at = strlen(buf);
+	if (at + 1 >= size)
+		return;
+	snprintf(buf + at, size - at, "%s%s", at ? ", " : "", piece);
+}
+
+/* What the client offered: SMB1 dialect strings (escaped later by the
+ * renderer), or SMB2 dialect revisions by name. */
+static void client_dialects(const struct conv_smb *s, char *buf, size_t size)
+{
+	char hex[8];
+	buf[0] = '\0';
+	if (s->smb2_req_seen) {
+		for (unsigned i = 0; i < s->smb2_req.dialects_kept; i++)
+			append(buf, size,
+			       fmt_id_name(smb2_dialect_names, s->smb2_req.dialects[i], hex,
+					   sizeof hex));
+	} else if (s->smb1_req_seen) {
+		for (unsigned i = 0; i < s->smb1_req.dialects_kept; i++)
+			append(buf, size, s->smb1_req.dialects[i]);
+	}
+}
+
+static enum negotiate_failure negotiate_failure(const struct conv_smb *s, const struct facts *f)
+{
+	if (f->negotiated) {
+		if (s->smb1_resp_seen && s->smb1_resp.word_count == 1 &&
+		    s->smb1_resp.dialect_index == 0xFFFF)
+			return NEG_NO_DIALECT; /* MS-CIFS 2.2.4.52.2 */
+		return NEG_OK;
+	}
+	if (s->smb2_resp_seen && s->smb2_resp_status != NT_STATUS_SUCCESS)
+		return NEG_ERROR_STATUS; /* MS-SMB2 3.3.5.4 */
+	if (s->smb1_resp_seen && s->smb1_resp_status != NT_STATUS_SUCCESS)
+		return NEG_ERROR_STATUS;
+	if (!s->smb1_resp_seen && !s->smb2_resp_seen && (s->smb1_req_seen || s->smb2_req_seen) &&
+	    f->server_closed && !f->cut_short)
+		return NEG_UNANSWERED;
+	return NEG_OK;
+}
+
+/* The status of the last Session Setup exchange when it failed and no
+ * exchange succeeded after it: a later successful attempt wins. */
+static uint32_t logon_failure(const struct conv_smb *s)
+{
+	for (unsigned i = s->nsessions; i-- > 0;) {
+		const struct smb_session *x = &s->sessions[i];
+		if (!x->final)
+			continue;
+		return x->ok ? 0 : x->status;
+	}
+	return s->session_ok ? 0 : s->session_fail_status;
+}
+
+static void failures(const struct conv *c, const struct conv_smb *s, struct facts *f)
+{
+	int client = conv_client_index(c);
+	f->server_closed = c->rst || (client >= 0 && c->fin[1 - client]);
+	f->negotiate_failure = negotiate_failure(s, f);
+	f->negotiate_status = s->smb2_resp_seen ? s->smb2_resp_status : s->smb1_resp_status;
+	client_dialects(s, f->client_dialects, sizeof f->client_dialects);
+	f->logon_fail_status = logon_failure(s);
+	f->smb1_unsigned_logon = s->smb1_bsrspyl;
+}
+
+/* ---- protection and identity ---- */
+
+/* SPEC: SMB1 HMAC-MD5 (MS-CIFS 3.1.5.1); 2.x HMAC-SHA256; 3.0/3.0.2
+ * AES-128-CMAC (MS-SMB2 3.1.4.1); 3.1.1 the SIGNING context of the
+ * response (2.2.4.1.7), else AES-128-CMAC. */
+static const char *signing_algorithm(const struct conv_smb *s, const struct facts *f)
+{
+	static const char *const alg[] = {"HMAC-SHA256", "AES-128-CMAC", "AES-128-GMAC"};
+	if (f->smb_version == 1)
+		return f->smb1_accepted && s->smb1_resp.word_count == 17 ? "HMAC-MD5" : NULL;
+	if (!f->smb2_chosen || f->smb2_dialect == 0x02FF)
+		return NULL;
+	if (f->smb2_dialect < 0x0300)
+		return alg[0];
+	if (f->smb2_dialect == 0x0311)
+		for (unsigned i = 0; i < s->smb2_resp.contexts.kept; i++) {
+			const struct smb2_context *c = &s->smb2_resp.contexts.c[i];
+			if (c->type == SMB2_SIGNING_CAPABILITIES && c->ids_kept > 0)
+				return c->ids[0] < 3 ? alg[c->ids[0]] : NULL;
+		}
+	return alg[1];
+}
+
+/* The 3.1.1 response's ENCRYPTION context (MS-SMB2 2.2.4.1.2; 0 = none);
+ * 3.0/3.0.2 encrypt with AES-128-CCM (3.1.4.3) when they encrypt at all. */
+static const char *cipher(const struct conv_smb *s, const struct facts *f)
+{
+	if (!f->smb2_chosen)
+		return NULL;
+	if (f->smb2_dialect == 0x0311) {
+		for (unsigned i = 0; i < s->smb2_resp.contexts.kept; i++) {
+			const struct smb2_context *c = &s->smb2_resp.contexts.c[i];
+			if (c->type == SMB2_ENCRYPTION_CAPABILITIES && c->ids_kept > 0)
+				return tok_name(smb2_cipher_names, c->ids[0]);
+		}
+		return NULL;
+	}
+	bool encrypting = f->encrypted_msgs > 0 || f->encrypt_data;
+	return (f->smb2_dialect == 0x0300 || f->smb2_dialect == 0x0302) && encrypting
+		   ? "AES-128-CCM"
+		   : NULL;
+}
+
+enum protection facts_protection(const struct facts *f)
+{
+	if (f->encrypted || (f->session_ok && f->encrypt_data))
+		return PROT_ENCRYPTION;
+	if (f->signed_after_session > 0 &&
+	    (f->unsigned_after_session == 0 || f->client_requires || f->server_requires))
+		return PROT_SIGNING;
+	if (f->signed_after_session + f->unsigned_after_session > 0)
+		return PROT_NONE;
+	return PROT_UNKNOWN;
+}
+
+static void protection_and_identity(const struct conv_smb *s, struct facts *f)
+{
+	for (unsigned i = 0; i < s->nsessions; i++) {
+		const struct smb_session *x = &s->sessions[i];
+		f->encrypt_data |= x->ok && x->encrypt_data;
+		/* SPEC: anonymous also from an empty NTLMSSP user or SMB1 account */
+		f->anonymous |= x->ok && x->anonymous;
+		f->guest |= x->ok && x->guest;
+	}
+	f->protection = facts_protection(f);
+	f->signing_algorithm = signing_algorithm(s, f);
+	f->cipher = cipher(s, f);
+	f->server_id = s->server_id;
+	if (s->server_id.has_version)
+		snprintf(f->server_os_version, sizeof f->server_os_version, "%u.%u.%u",
+			 (unsigned)s->server_id.os_major, (unsigned)s->server_id.os_minor,
+			 (unsigned)s->server_id.os_build);
+}
+
+const char *facts_session_who(const struct smb_session *x, char *buf, size_t size)
+{
+	if (x->anonymous)
+		snprintf(buf, size, "anonymous");
+	else if (x->guest)
+		snprintf(buf, size, "guest");
+	else if (x->has_names && x->user[0])
+		snprintf(buf, size, "%s%s%s", x->domain, x->domain[0] ? "\\" : "", x->user);
+	else if (x->has_krb && x->krb_realm[0])
+		snprintf(buf, size, "%s", x->krb_realm);
+	else
+		snprintf(buf, size, "-");
+	return buf;
 }
 
 void facts_build(const struct conv *c, struct facts *f)
@@ -211,5 +373,7 @@ void facts_build(const struct conv *c, struct facts *f)
 	f->smb_seen = true;
 	what_was_asked(c->smb, f);
 	what_the_wire_showed(c->smb, f);
+	failures(c, c->smb, f);
+	protection_and_identity(c->smb, f);
 	f->indicators = c->smb->ind.fired;
 }

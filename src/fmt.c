@@ -162,12 +162,12 @@ void fmt_json_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-void fmt_text_string(FILE *f, const char *str)
+static void text_escape(FILE *f, const char *str, bool keep_backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	while (*s) {
 		size_t n = utf8_len(s);
-		if (*s < 0x20 || *s == 0x7f || *s == '\\' || n == 0) {
+		if (*s < 0x20 || *s == 0x7f || (*s == '\\' && !keep_backslash) || n == 0) {
 			fprintf(f, "\\x%02x", *s++);
 		} else {
 			fwrite(s, 1, n, f);
@@ -175,6 +175,12 @@ void fmt_text_string(FILE *f, const char *str)
 		}
 	}
 }
+
+void fmt_text_string(FILE *f, const char *s) { text_escape(f, s, false); }
+
+/* Windows account and NetBIOS domain names cannot hold a backslash, so the
+ * one in DOMAIN\\user is printed as is. */
+void fmt_text_who(FILE *f, const char *s) { text_escape(f, s, true); }
 
 void fmt_csv_string(FILE *f, const char *s)
 {
@@ -188,3 +194,23 @@ void fmt_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* WHO: the first successful session (else the last exchange), see
+ * facts_session_who(); "+N" more sessions. */
+const char *fmt_who(const struct facts *f, char *buf, size_t size)
+{
+	const struct smb_session *x = NULL;
+	for (unsigned i = 0; i < f->nsessions && !x; i++)
+		if (f->sessions[i].ok)
+			x = &f->sessions[i];
+	if (!x && f->nsessions)
+		x = &f->sessions[f->nsessions - 1];
+	if (!x)
+		return snprintf(buf, size, "-"), buf;
+	char one[SMB_SESS_NAME_MAX * 2 + 2];
+	facts_session_who(x, one, sizeof one);
+	if (f->nsessions > 1)
+		snprintf(buf, size, "%s +%u", one, f->nsessions - 1);
+	else
+		snprintf(buf, size, "%s", one);
+	return buf;
+}

@@ -3,6 +3,7 @@
 
 #include "smbneg/smb_const.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,54 @@ static size_t bucket(const struct host_table *h, const struct endpoint *e)
 
 /* The server forced encryption on a session (MS-SMB2 2.2.6 SessionFlags
  * ENCRYPT_DATA): a relayed session without the session key is useless. */
-static bool encryption_forced(const struct facts *f)
+static bool encryption_forced(const struct facts *f) { return f->encrypt_data; }
+
+const char *const host_signing_alg_names[] = {"HMAC-MD5", "HMAC-SHA256", "AES-128-CMAC",
+					     "AES-128-GMAC", NULL};
+const char *const host_cipher_names[] = {"AES-128-CCM", "AES-128-GCM", "AES-256-CCM",
+					 "AES-256-GCM", NULL};
+
+static uint8_t name_bit(const char *const *names, const char *n)
 {
-	for (unsigned i = 0; i < f->nsessions && i < SMB_MAX_SESSIONS; i++)
-		if (f->sessions[i].encrypt_data)
-			return true;
-	return false;
+	for (int i = 0; n && names[i]; i++)
+		if (strcmp(names[i], n) == 0)
+			return (uint8_t)(1u << i);
+	return 0;
+}
+
+/* The distinct logons, kept sorted (byte order) so that inventories merged
+ * from several runs list them as one run does (test/bench/merge-hosts.jq). */
+static void add_user(struct host *x, const char *who)
+{
+	unsigned at = 0;
+	while (at < x->nusers && strcmp(x->users[at], who) < 0)
+		at++;
+	if (at < x->nusers && strcmp(x->users[at], who) == 0)
+		return;
+	if (x->nusers >= HOST_MAX_USERS) {
+		x->users_dropped++;
+		return;
+	}
+	memmove(x->users[at + 1], x->users[at], (x->nusers - at) * sizeof x->users[0]);
+	snprintf(x->users[at], HOST_WHO_MAX, "%s", who);
+	x->nusers++;
+}
+
+/* SPEC "Sessions, identity, protection": names, OS, algorithms, logons. */
+static void add_identity(struct host *x, const struct facts *f)
+{
+	if (!x->id.has_names && f->server_id.has_names)
+		x->id = f->server_id;
+	if (!x->os_version[0])
+		memcpy(x->os_version, f->server_os_version, sizeof x->os_version);
+	x->signing_algs |= name_bit(host_signing_alg_names, f->signing_algorithm);
+	x->ciphers |= name_bit(host_cipher_names, f->cipher);
+	if (f->protection == PROT_ENCRYPTION)
+		x->encrypted_sessions++;
+	char who[HOST_WHO_MAX];
+	for (unsigned i = 0; i < f->nsessions; i++)
+		if (f->sessions[i].ok)
+			add_user(x, facts_session_who(&f->sessions[i], who, sizeof who));
 }
 
 void host_table_add(struct host_table *h, const struct conv *c, const struct facts *f,
@@ -80,6 +123,7 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct fac
 		    !encryption_forced(f))
 			x->relayable_sessions++;
 	}
+	add_identity(x, f);
 }
 
 static int by_order(const void *a, const void *b)

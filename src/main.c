@@ -77,7 +77,7 @@ static void usage(FILE *f)
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
-		"                   (verdict names, any-mismatch, smb1)\n"
+		"                   (verdict names, any-mismatch, any-failure, smb1)\n"
 		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
 		"\n"
 		"examples:\n"
@@ -90,7 +90,8 @@ static void usage(FILE *f)
 		"  smbneg explain 3227320323\n"
 		"\n"
 		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
-		"          guest-blocked secure-negotiate-failed invalid-signature incomplete\n"
+		"          guest-blocked secure-negotiate-failed invalid-signature\n"
+		"          negotiate-failed logon-failed incomplete\n"
 		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n"
 		"             (2 wins when both; the --fail-on hits are printed either way)\n");
 }
@@ -109,10 +110,15 @@ static bool parse_fail_on(const char *list, struct fail_on *fo)
 	memcpy(buf, list, strlen(list) + 1);
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "any-mismatch") == 0) {
+		/* any-mismatch: the signing failures; any-failure adds the
+		 * negotiation and logon failures (README "Exit status") */
+		bool any_failure = strcmp(tok, "any-failure") == 0;
+		if (any_failure || strcmp(tok, "any-mismatch") == 0) {
 			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
 					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
 					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
+			if (any_failure)
+				fo->verdicts |= 1u << V_NEGOTIATE_FAILED | 1u << V_LOGON_FAILED;
 		} else if (strcmp(tok, "smb1") == 0) {
 			fo->smb1 = true;
 		} else {

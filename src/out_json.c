@@ -3,6 +3,7 @@
 
 #include "smbneg/fmt.h"
 
+#include "smbneg/ntlmssp.h"
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
@@ -311,12 +312,99 @@ static void j_smb2_response(struct jw *w, const struct smb_event *e, anomaly_mas
 	j_anomalies(w, p->anomalies | trunc);
 }
 
+
+/* SPEC "Sessions, identity, protection": one session object. */
+static void j_session(struct jw *w, int smb_version, const struct smb_session *x)
+{
+	char id[24], st[16];
+	if (smb_version == 1)
+		snprintf(id, sizeof id, "0x%04x", (unsigned)x->id);
+	else
+		snprintf(id, sizeof id, "0x%016" PRIx64, x->id);
+	j_str(w, "session_id", id);
+	j_str(w, "auth_mechanism", smb_auth_name(x->mech));
+	j_str(w, "user", x->has_names ? x->user : NULL);
+	j_str(w, "domain", x->has_names ? x->domain : NULL);
+	j_str(w, "workstation",
+	      x->has_names && x->mech != SMB_AUTH_LM_NTLM ? x->workstation : NULL);
+	j_str(w, "kerberos_realm", x->has_krb ? x->krb_realm : NULL);
+	j_str(w, "kerberos_service", x->has_krb ? x->krb_service : NULL);
+	snprintf(st, sizeof st, "0x%08X", (unsigned)x->status);
+	const char *sn = tok_name(ntstatus_names, x->status);
+	j_str(w, "status", !x->response_seen ? NULL : sn ? sn : st);
+	j_bool(w, "guest", x->guest);
+	j_bool(w, "anonymous", x->anonymous);
+	j_bool(w, "encrypt_data", x->encrypt_data);
+}
+
+/* A finished Session Setup exchange (README "JSON schema": `session`). */
+static void json_session_event(struct out *o, const struct smb_event *e)
+{
+	const struct smb_session *x = e->session;
+	char ts[48], hex[40];
+	if (o->quiet || !x || !x->final)
+		return;
+	struct jw w = {o->f, true};
+	j_open(&w, NULL, '{');
+	j_common(&w, o, e->conv, "session");
+	j_u64(&w, "frame", e->f->frame);
+	j_str(&w, "time", fmt_time(&e->f->ts, ts, sizeof ts));
+	j_u64(&w, "smb_version", e->h1 ? 1 : 2);
+	j_session(&w, e->h1 ? 1 : 2, x);
+	j_u64(&w, "status_value", x->status);
+	j_u64(&w, "rounds", x->rounds);
+	j_u64(&w, "ntlm_flags", x->ntlm_flags);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->server_challenge[i]);
+	j_str(&w, "ntlm_server_challenge", x->has_challenge ? hex : NULL);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", x->nt_proof_str[i]);
+	j_str(&w, "ntlmv2_proof", x->has_proof ? hex : NULL);
+	j_close(&w, '}');
+	fputc('\n', o->f);
+	fflush(o->f);
+}
+
+static const char *server_av(const struct smb_server_id *id, int av, const char *v)
+{
+	return id->has_names && (id->present & (1u << av)) ? v : NULL;
+}
+
+/* The conversation's protection, server identity and sessions (SPEC). */
+static void j_identity(struct jw *w, const struct facts *f)
+{
+	const struct smb_server_id *id = &f->server_id;
+	j_str(w, "protection", protection_names[f->protection]);
+	j_str(w, "signing_algorithm", f->signing_algorithm);
+	j_str(w, "cipher", f->cipher);
+	/* MS-NLMP 2.2.2.1: null when the pair was not sent, "" when sent empty */
+	j_str(w, "server_name", server_av(id, MSV_AV_NB_COMPUTER_NAME, id->name));
+	j_str(w, "server_domain", server_av(id, MSV_AV_NB_DOMAIN_NAME, id->domain));
+	j_str(w, "server_dns_name", server_av(id, MSV_AV_DNS_COMPUTER_NAME, id->dns_name));
+	j_str(w, "server_dns_domain", server_av(id, MSV_AV_DNS_DOMAIN_NAME, id->dns_domain));
+	j_str(w, "server_os_version", f->server_os_version[0] ? f->server_os_version : NULL);
+	char who[160];
+	j_str(w, "who", fmt_who(f, who, sizeof who)); /* the text WHO column */
+	j_open(w, "sessions", '[');
+	for (unsigned i = 0; i < f->nsessions; i++) {
+		j_open(w, NULL, '{');
+		j_session(w, f->smb_version, &f->sessions[i]);
+		j_close(w, '}');
+	}
+	j_close(w, ']');
+	j_open(w, "indicators", '['); /* SPEC "Across conversations" */
+	tok_each_bit(indicator_bits, f->indicators, name_cb, w);
+	j_close(w, ']');
+}
+
 static void json_event(struct out *o, const struct smb_event *e)
 {
 	const struct conv *c = e->conv;
 	int sender = e->sender;
-	if (e->kind == SMB_EV_SESSION_SETUP)
+	if (e->kind == SMB_EV_SESSION_SETUP) {
+		json_session_event(o, e);
 		return;
+	}
 	char ts[48];
 	struct jw w = {o->f, true};
 	j_open(&w, NULL, '{');
@@ -402,9 +490,7 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_str(&w, "verdict", verdict_names[v->verdict]);
 	j_str(&w, "cause", cause_names[v->cause]);
 	j_anomalies(&w, c->anomalies);
-	j_open(&w, "indicators", '['); /* SPEC "Across conversations" */
-	tok_each_bit(indicator_bits, f->indicators, name_cb, &w);
-	j_close(&w, ']');
+	j_identity(&w, f);
 	/* extensions */
 	j_u64(&w, "id", row);
 	j_u64(&w, "first_frame", c->first_frame);
@@ -418,11 +504,13 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 		if (v->predicted & (1u << i))
 			name_cb(kb_outcome_names[i], &w);
 	j_close(&w, ']');
-	j_str(&w, "reason", v->verdict == V_SIGNED && v->cause != CAUSE_ATTACK ? NULL : v->reason);
+	j_str(&w, "reason", v->reason[0] ? v->reason : NULL);
 	j_str(&w, "note", v->note[0] ? v->note : NULL);
 	j_str(&w, "fix", v->fix);
 	j_counts(&w, "messages_after_negotiate", f->after_negotiate);
 	j_counts(&w, "messages_after_session_setup", f->after_session);
+	j_u64(&w, "signed_after_session_setup", f->signed_after_session);
+	j_u64(&w, "unsigned_after_session_setup", f->unsigned_after_session);
 	j_u64(&w, "encrypted_messages", f->encrypted_msgs);
 	j_u64(&w, "compressed_messages", f->compressed_msgs);
 	j_bool(&w, "session_established", f->session_ok);
@@ -548,6 +636,34 @@ static void json_summary(struct out *o, const struct tally *t)
 	fputc('\n', o->f);
 }
 
+static void j_names(struct jw *w, const char *k, uint8_t bits, const char *const *names)
+{
+	j_open(w, k, '[');
+	for (int i = 0; names[i]; i++)
+		if (bits & (1u << i))
+			name_cb(names[i], w);
+	j_close(w, ']');
+}
+
+/* The server's names and OS (NTLMSSP CHALLENGE), algorithms, who logged on. */
+static void j_host_identity(struct jw *w, const struct host *x)
+{
+	j_str(w, "server_name", server_av(&x->id, MSV_AV_NB_COMPUTER_NAME, x->id.name));
+	j_str(w, "server_domain", server_av(&x->id, MSV_AV_NB_DOMAIN_NAME, x->id.domain));
+	j_str(w, "server_dns_name", server_av(&x->id, MSV_AV_DNS_COMPUTER_NAME, x->id.dns_name));
+	j_str(w, "server_dns_domain",
+	      server_av(&x->id, MSV_AV_DNS_DOMAIN_NAME, x->id.dns_domain));
+	j_str(w, "server_os_version", x->os_version[0] ? x->os_version : NULL);
+	j_names(w, "signing_algorithms", x->signing_algs, host_signing_alg_names);
+	j_names(w, "ciphers", x->ciphers, host_cipher_names);
+	j_u64(w, "encrypted_conversations", x->encrypted_sessions);
+	j_open(w, "users", '[');
+	for (unsigned i = 0; i < x->nusers; i++)
+		name_cb(x->users[i], w);
+	j_close(w, ']');
+	j_u64(w, "users_dropped", x->users_dropped);
+}
+
 /* --hosts: one `host` event per server, in order of first appearance. */
 static void json_hosts(struct out *o, const struct tally *t)
 {
@@ -589,6 +705,7 @@ static void json_hosts(struct out *o, const struct tally *t)
 		j_str(&w, "relay_list", host_relay_names[host_relay(x)]); /* --relay-list */
 		j_u64(&w, "guest_sessions", x->guest_sessions);
 		j_u64(&w, "downgrades", x->downgrades);
+		j_host_identity(&w, x);
 		j_open(&w, "verdicts", '{');
 		for (int k = 0; k < V_COUNT; k++)
 			j_u64(&w, verdict_names[k], x->verdicts[k]);

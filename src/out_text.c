@@ -16,7 +16,7 @@
 	"target); probe = signing not required (probe only): seen only in a Negotiate, no "    \
 	"session (--relay-list lists it with --relay-list-probes); SIGNING mixed = required "  \
 	"on some connections only\n"
-#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %s\n"
+#define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %-20s %-10s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
 {
@@ -64,9 +64,10 @@ static void print_contexts(struct out *o, const struct smb2_contexts *cs)
 /* The reason, with the note after it; for `signed`, the note alone. */
 static void keep_reason(struct out *o, uint64_t row, const struct verdict *v)
 {
-	bool note_only = v->verdict == V_SIGNED && v->cause != CAUSE_ATTACK;
-	const char *first = note_only ? v->note : v->reason;
-	const char *second = note_only ? "" : v->note;
+	/* a `signed` verdict has a reason only when it says something
+	 * (encryption: who asked), else its note */
+	const char *first = v->reason[0] ? v->reason : v->note;
+	const char *second = v->reason[0] ? v->note : "";
 	reasons_keep(o, row, v->verdict, (int)v->cause, first, second);
 }
 
@@ -84,19 +85,20 @@ static void file_heading(struct out *o)
 static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 			      const struct facts *f, const struct verdict *v)
 {
-	if (v->verdict != V_SIGNED || v->note[0] || v->cause == CAUSE_ATTACK)
+	if (v->verdict != V_SIGNED || v->note[0] || v->reason[0])
 		keep_reason(o, row, v);
 	const struct knowledge_attack *k = knowledge_attack_of(f->indicators);
 	if (v->cause == CAUSE_ATTACK && k)
-		o->attacks |= IND_BIT(k->indicator);
+		o->attacks |= IND_BIT(k->indicator); /* its fix, not the wire cause's */
 	else
-		o->fix_verdicts |= 1u << v->verdict;
+		o->cause_seen[v->cause] = true;
 	if (o->quiet)
 		return;
-	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32];
+	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32], who[160];
 	if (!o->header_done) {
 		fprintf(o->f, ROW_FORMAT, "#", "CLIENT", "SERVER", "SMB", "DIALECT",
-			"CLIENT-SIGNING", "SERVER-SIGNING", "SIGNED", "VERDICT");
+			"CLIENT-SIGNING", "SERVER-SIGNING", "SS-SIGNED", "WHO", "PROTECTION",
+			"VERDICT");
 		o->header_done = true;
 	}
 	file_heading(o);
@@ -104,8 +106,9 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 	snprintf(ver, sizeof ver, "%d", v->smb_version);
 	if (!fmt_dialect(f, dia, sizeof dia))
 		snprintf(dia, sizeof dia, "-");
-	/* SIGNED: ordinary messages after Session Setup (JSON/CSV
-	 * signed_messages count every message after Negotiate). */
+	/* SS-SIGNED: ordinary messages after Session Setup, as JSON/CSV
+	 * signed_after_session_setup (signed_messages count every message
+	 * after Negotiate). */
 	snprintf(cnt, sizeof cnt, "%u/%u", (unsigned)f->signed_after_session,
 		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
 	fprintf(o->f, "%-5s %-21s %-21s %-3s ", num, fmt_endpoint(conv_client(c), cl, sizeof cl),
@@ -113,8 +116,14 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 	/* The dialect may be a wire string: escape it. */
 	fmt_text_string(o->f, dia);
 	size_t dl = strlen(dia);
-	fprintf(o->f, "%*s %-17s %-17s %-9s %s%s%s\n", dl < 13 ? (int)(13 - dl) : 0, "",
-		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt,
+	fprintf(o->f, "%*s %-17s %-17s %-9s ", dl < 13 ? (int)(13 - dl) : 0, "",
+		side_text(&v->client, cs, sizeof cs), side_text(&v->server, ss, sizeof ss), cnt);
+	/* WHO holds wire strings: escape them. */
+	fmt_who(f, who, sizeof who);
+	fmt_text_who(o->f, who);
+	size_t wl = strlen(who);
+	const char *prot = protection_names[f->protection];
+	fprintf(o->f, "%*s %-10s %s%s%s\n", wl < 20 ? (int)(20 - wl) : 0, "", prot ? prot : "-",
 		o->color ? verdict_color(v->verdict) : "", verdict_names[v->verdict],
 		o->color ? "\033[0m" : "");
 }
@@ -300,6 +309,29 @@ static void text_attack_fixes(struct out *o, const char *title)
 	}
 }
 
+/* What to change: one fix per cause seen, each fix once (knowledge.c); then
+ * what to do about each kind of attack seen (no signing advice for them). */
+static void print_fixes(struct out *o)
+{
+	const char *title = "\nWhat to change:\n";
+	const char *done[CAUSE_COUNT];
+	size_t ndone = 0;
+	for (int c = 0; c < CAUSE_COUNT; c++) {
+		enum verdict_kind v = rules_verdict_of((enum verdict_cause)c);
+		bool seen = o->cause_seen[c] && v < V_COUNT;
+		const char *fix = seen ? knowledge_cause_fix(c, v) : NULL;
+		bool repeat = false;
+		for (size_t i = 0; i < ndone && fix; i++)
+			repeat |= done[i] == fix;
+		if (!fix || repeat)
+			continue;
+		done[ndone++] = fix;
+		fprintf(o->f, "%s  %s (%s): %s\n", title, verdict_names[v], cause_names[c], fix);
+		title = "";
+	}
+	text_attack_fixes(o, title);
+}
+
 /* Live: connections concluded by --idle that sent again, named by their rows. */
 static void text_resumed(struct out *o, const struct tally *t)
 {
@@ -322,16 +354,7 @@ static void text_summary(struct out *o, const struct tally *t)
 		fputs("\n" HOSTS_LEGEND, o->f);
 	if (o->nreasons && !o->quiet) {
 		reasons_print(o);
-		const char *title = "\nWhat to change:\n";
-		for (int i = 0; i < V_COUNT; i++) {
-			const char *fix = knowledge_fix((enum verdict_kind)i);
-			if (i == V_SIGNED || !t->verdicts[i] || !(o->fix_verdicts & (1u << i)) ||
-			    !fix)
-				continue;
-			fprintf(o->f, "%s  %s: %s\n", title, verdict_names[i], fix);
-			title = "";
-		}
-		text_attack_fixes(o, title);
+		print_fixes(o);
 	}
 	if (t->live_stats)
 		fprintf(o->f, "\nSummary: %" PRIu64 " SMB conversation%s captured live",
@@ -375,10 +398,55 @@ static void text_summary(struct out *o, const struct tally *t)
 	if (t->totals.idle_resumed)
 		text_resumed(o, t);
 	if (t->conversations && !o->quiet && !o->hosts)
-		fprintf(o->f, "  SIGNED = signed/all messages after Session Setup; ? = SMB1 client "
-			      "setting inferred from Flags2\n");
+		fprintf(o->f, "  SS-SIGNED = signed/all messages after Session Setup (JSON "
+			      "signed_after_session_setup); ? = SMB1 client setting inferred from "
+			      "Flags2\n");
 }
 
+
+static void text_bits(struct out *o, uint8_t bits, const char *const *names)
+{
+	const char *sep = "";
+	for (int i = 0; names[i]; i++)
+		if (bits & (1u << i)) {
+			fprintf(o->f, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+	if (!*sep)
+		fputc('-', o->f);
+}
+
+/* Under each server row: its names and OS, algorithms, who logged on. */
+static void text_host_identity(struct out *o, const struct host *x)
+{
+	const struct smb_server_id *id = &x->id;
+	if (id->has_names || x->os_version[0]) {
+		fputs("    name ", o->f);
+		fmt_text_string(o->f, id->name[0] ? id->name : "-");
+		fputs(" domain ", o->f);
+		fmt_text_string(o->f, id->domain[0] ? id->domain : "-");
+		fputs(" dns ", o->f);
+		fmt_text_string(o->f, id->dns_name[0] ? id->dns_name : "-");
+		fprintf(o->f, " os %s\n", x->os_version[0] ? x->os_version : "-");
+	}
+	if (x->signing_algs || x->ciphers) {
+		fputs("    signing ", o->f);
+		text_bits(o, x->signing_algs, host_signing_alg_names);
+		fputs(" ciphers ", o->f);
+		text_bits(o, x->ciphers, host_cipher_names);
+		fputc('\n', o->f);
+	}
+	if (x->nusers) {
+		fputs("    logons", o->f);
+		for (unsigned i = 0; i < x->nusers; i++) {
+			fputc(' ', o->f);
+			fmt_text_who(o->f, x->users[i]);
+		}
+		if (x->users_dropped)
+			fprintf(o->f, " (+%llu more)", (unsigned long long)x->users_dropped);
+		fputc('\n', o->f);
+	}
+}
 
 /* Above the inventory: which captures it covers. */
 static void hosts_title(struct out *o, const struct tally *t, size_t n)
@@ -428,6 +496,7 @@ static void text_hosts(struct out *o, const struct tally *t)
 			sep = " ";
 		}
 		fputc('\n', o->f);
+		text_host_identity(o, x);
 	}
 	if (t->host_table.dropped)
 		fprintf(o->f, "(%llu conversations with servers beyond the first %d not listed)\n",

@@ -11,14 +11,17 @@
 
 const char *const verdict_names[V_COUNT] = {
 	"signed", "not-signed", "mismatch-no-communication", "mismatch-access-denied",
-	"guest-blocked", "secure-negotiate-failed", "invalid-signature", "incomplete",
+	"guest-blocked", "secure-negotiate-failed", "invalid-signature", "negotiate-failed",
+	"logon-failed", "incomplete",
 };
 
 const char *const cause_names[CAUSE_COUNT] = {
 	[CAUSE_NO_SMB] = "no-smb",
 	[CAUSE_INVALID_SIGNATURE] = "invalid-signature",
+	[CAUSE_SMB1_UNSIGNED_LOGON] = "smb1-unsigned-logon",
 	[CAUSE_SECURE_NEGOTIATE_FAILED] = "secure-negotiate-failed",
 	[CAUSE_GUEST_BLOCKED] = "guest-blocked",
+	[CAUSE_ENCRYPTED_BY_SERVER] = "encrypted-by-server",
 	[CAUSE_SIGNED_ENCRYPTED] = "signed-encrypted",
 	[CAUSE_SIGNED_PARTLY] = "signed-partly",
 	[CAUSE_SIGNED_AGAINST_PREDICTION] = "signed-against-prediction",
@@ -28,8 +31,10 @@ const char *const cause_names[CAUSE_COUNT] = {
 	[CAUSE_TREE_DENIED_UNSIGNED_CLIENT] = "tree-denied-unsigned-client",
 	[CAUSE_CLIENT_SIGNING_DISABLED] = "client-signing-disabled",
 	[CAUSE_SERVER_SIGNING_DISABLED] = "server-signing-disabled",
+	[CAUSE_NEGOTIATE_REFUSED] = "negotiate-refused",
+	[CAUSE_NEGOTIATE_NO_DIALECT] = "negotiate-no-dialect",
+	[CAUSE_NEGOTIATE_UNANSWERED] = "negotiate-unanswered",
 	[CAUSE_CLOSED_AFTER_NEGOTIATE] = "closed-after-negotiate",
-	[CAUSE_ENCRYPTED_NOT_REQUIRED] = "encrypted-not-required",
 	[CAUSE_UNSIGNED_GUEST_EXEMPTED] = "unsigned-guest-exempted",
 	[CAUSE_UNSIGNED_DESPITE_REQUIRED] = "unsigned-despite-required",
 	[CAUSE_NOT_REQUIRED_GUEST] = "not-required-guest",
@@ -58,12 +63,11 @@ static bool guest_or_anonymous(const struct facts *f)
 
 /* Signed traffic; unsigned messages beside it are tolerated only where a
  * side required signing (they are then the exception). Encryption (MS-SMB2
- * 3.1.4.3) counts where a side required signing. */
+ * 3.1.4.3) protects the session too (SPEC: protection `encryption`). */
 static bool signed_traffic(const struct facts *f)
 {
-	return (f->signed_after_session > 0 &&
-		(f->unsigned_after_session == 0 || any_required(f))) ||
-	       (f->encrypted && f->unsigned_after_session == 0 && any_required(f));
+	enum protection p = facts_protection(f);
+	return p == PROT_SIGNING || p == PROT_ENCRYPTION;
 }
 
 /* KB 887429: Tree Connect denied where the server requires signing. */
@@ -94,9 +98,26 @@ static bool r_guest_blocked(const struct facts *f)
 	       (guest_or_anonymous(f) && f->client_requires && f->signed_after_session == 0);
 }
 
+/* MS-CIFS 3.2.4.2.4 / 3.2.5.3: a client that requires signing checks the
+ * final Session Setup response; one still carrying the "BSRSPYL "
+ * placeholder fails that check and the client disconnects (Samba prints a
+ * bad-signature error). The capture is complete: a signing failure. */
+static bool r_smb1_unsigned_logon(const struct facts *f)
+{
+	return f->smb_version == 1 && f->smb1_unsigned_logon && f->client_requires &&
+	       !guest_or_anonymous(f) &&
+	       f->signed_after_session == 0 && f->unsigned_after_session == 0 &&
+	       f->encrypted_msgs == 0 && f->closed;
+}
+
+static bool r_encrypted_by_server(const struct facts *f)
+{
+	return facts_protection(f) == PROT_ENCRYPTION && f->encrypt_data;
+}
+
 static bool r_signed_encrypted(const struct facts *f)
 {
-	return signed_traffic(f) && f->signed_after_session == 0;
+	return facts_protection(f) == PROT_ENCRYPTION;
 }
 
 static bool r_signed_partly(const struct facts *f)
@@ -133,9 +154,19 @@ static bool r_server_signing_disabled(const struct facts *f)
 	       f->server.setting == SIGNING_DISABLED && f->smb_version == 1;
 }
 
-static bool r_encrypted_not_required(const struct facts *f)
+static bool r_negotiate_refused(const struct facts *f)
 {
-	return f->encrypted && f->unsigned_after_session == 0;
+	return f->negotiate_failure == NEG_ERROR_STATUS;
+}
+
+static bool r_negotiate_no_dialect(const struct facts *f)
+{
+	return f->negotiate_failure == NEG_NO_DIALECT;
+}
+
+static bool r_negotiate_unanswered(const struct facts *f)
+{
+	return f->negotiate_failure == NEG_UNANSWERED;
 }
 
 static bool r_unsigned_guest_exempted(const struct facts *f)
@@ -154,7 +185,7 @@ static bool r_not_required_guest(const struct facts *f)
 }
 
 static bool r_not_required(const struct facts *f) { return f->unsigned_after_session > 0; }
-static bool r_session_setup_failed(const struct facts *f) { return f->session_fail_status != 0; }
+static bool r_session_setup_failed(const struct facts *f) { return f->logon_fail_status != 0; }
 static bool r_tree_connect_failed(const struct facts *f) { return f->tree_connect_status != 0; }
 static bool r_snaplen_cut(const struct facts *f) { return !f->any_negotiate && f->cut_short; }
 static bool r_mid_stream(const struct facts *f) { return !f->any_negotiate; }
@@ -177,8 +208,10 @@ struct rule {
 static const struct rule rules[] = {
 	{CAUSE_NO_SMB, V_INCOMPLETE, r_no_smb},
 	{CAUSE_INVALID_SIGNATURE, V_INVALID_SIGNATURE, r_invalid_signature},
+	{CAUSE_SMB1_UNSIGNED_LOGON, V_INVALID_SIGNATURE, r_smb1_unsigned_logon},
 	{CAUSE_SECURE_NEGOTIATE_FAILED, V_SECURE_NEGOTIATE_FAILED, r_secure_negotiate_failed},
 	{CAUSE_GUEST_BLOCKED, V_GUEST_BLOCKED, r_guest_blocked},
+	{CAUSE_ENCRYPTED_BY_SERVER, V_SIGNED, r_encrypted_by_server},
 	{CAUSE_SIGNED_ENCRYPTED, V_SIGNED, r_signed_encrypted},
 	{CAUSE_SIGNED_PARTLY, V_SIGNED, r_signed_partly},
 	{CAUSE_SIGNED_AGAINST_PREDICTION, V_SIGNED, r_signed_against_prediction},
@@ -188,13 +221,15 @@ static const struct rule rules[] = {
 	{CAUSE_TREE_DENIED_UNSIGNED_CLIENT, V_MISMATCH_ACCESS_DENIED, tree_denied},
 	{CAUSE_CLIENT_SIGNING_DISABLED, V_MISMATCH_ACCESS_DENIED, r_client_signing_disabled},
 	{CAUSE_SERVER_SIGNING_DISABLED, V_MISMATCH_NO_COMMUNICATION, r_server_signing_disabled},
+	{CAUSE_NEGOTIATE_REFUSED, V_NEGOTIATE_FAILED, r_negotiate_refused},
+	{CAUSE_NEGOTIATE_NO_DIALECT, V_NEGOTIATE_FAILED, r_negotiate_no_dialect},
+	{CAUSE_NEGOTIATE_UNANSWERED, V_NEGOTIATE_FAILED, r_negotiate_unanswered},
 	{CAUSE_CLOSED_AFTER_NEGOTIATE, V_INCOMPLETE, closed_after_negotiate},
-	{CAUSE_ENCRYPTED_NOT_REQUIRED, V_NOT_SIGNED, r_encrypted_not_required},
 	{CAUSE_UNSIGNED_GUEST_EXEMPTED, V_NOT_SIGNED, r_unsigned_guest_exempted},
 	{CAUSE_UNSIGNED_DESPITE_REQUIRED, V_NOT_SIGNED, r_unsigned_despite_required},
 	{CAUSE_NOT_REQUIRED_GUEST, V_NOT_SIGNED, r_not_required_guest},
 	{CAUSE_NOT_REQUIRED, V_NOT_SIGNED, r_not_required},
-	{CAUSE_SESSION_SETUP_FAILED, V_INCOMPLETE, r_session_setup_failed},
+	{CAUSE_SESSION_SETUP_FAILED, V_LOGON_FAILED, r_session_setup_failed},
 	{CAUSE_TREE_CONNECT_FAILED, V_INCOMPLETE, r_tree_connect_failed},
 	{CAUSE_SNAPLEN_CUT, V_INCOMPLETE, r_snaplen_cut},
 	{CAUSE_MID_STREAM, V_INCOMPLETE, r_mid_stream},

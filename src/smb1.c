@@ -189,30 +189,3 @@ enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 		return SMB_PARSE_OK;
 	}
 }
-
-enum smb_parse smb1_parse_session_setup_response(struct rd *r,
-						 struct smb1_session_setup_response *s)
-{
-	memset(s, 0, sizeof *s);
-	s->word_count = rd_u8(r);
-	if (!rd_ok(r))
-		return SMB_PARSE_TRUNCATED;
-	if (s->word_count < 3) /* error response */
-		return SMB_PARSE_OK;
-	rd_skip(r, 4); /* AndXCommand, AndXReserved, AndXOffset */
-	s->action = rd_le16(r);
-	if (s->word_count == 4) { /* MS-SMB 2.2.4.6.2: extended security */
-		s->security_blob_length = rd_le16(r);
-	} else {
-		rd_skip(r, (size_t)(s->word_count - 3) * 2);
-	}
-	rd_le16(r); /* ByteCount */
-	if (!rd_ok(r))
-		return SMB_PARSE_TRUNCATED;
-	/* The SecurityBlob opens the Bytes (MS-SMB 2.2.4.6.2). */
-	s->security_blob = rd_at(r, r->pos, s->security_blob_length);
-	s->security_blob_ok = s->word_count == 4 && rd_ok(&s->security_blob);
-	if (!s->security_blob_ok)
-		s->security_blob = rd_init(NULL, 0);
-	return SMB_PARSE_OK;
-}

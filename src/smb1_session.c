@@ -1,25 +1,32 @@
 /* smb1_session: SMB1 Session Setup AndX (MS-CIFS 2.2.4.53, MS-SMB 2.2.4.6):
- * per-UID records of the exchange and the connection-level summary the
- * verdict reads (first request's Flags2, success, guest, last failure).
- * The request and response bodies (accounts, NTLM responses) are parsed
- * by smb1_logon.c. */
+ * per-UID exchange records and the connection-level summary the verdict
+ * reads (first request's Flags2, success, guest, last failure). The bodies
+ * are parsed by smb1_logon.c; extended-security blobs are decoded by
+ * smb_session_blob(), the account of a logon without extended security
+ * (WordCount 10/13, "lm-ntlm") is taken from the request itself. */
 #include "smbneg/smb_cmd.h"
 
+#include "smbneg/smb1_logon.h"
 #include "smbneg/smb_const.h"
 
-/* The security blob of an extended-security Session Setup (MS-SMB
- * 2.2.4.6.1/2.2.4.6.2) as a reader over exactly its bytes: SPNEGO (MS-SPNG)
- * wrapping NTLMSSP (MS-NLMP) or Kerberos. The decoders of src/auth/ plug
- * in here; today only the length is recorded. */
-static void smb1_session_security_blob(struct smb_ctx *x, struct smb_session *sess, bool request,
-				       struct rd blob)
+#include <string.h>
+
+static void copy_str(char *dst, size_t size, const char *src)
 {
-	(void)x;
-	(void)request;
-	if (request)
-		sess->req_blob_length = (uint16_t)rd_left(&blob);
-	else
-		sess->resp_blob_length = (uint16_t)rd_left(&blob);
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* MS-CIFS 2.2.4.53.1: AccountName and PrimaryDomain in clear. */
+static void logon_names(struct smb_session *sess, const struct smb1_logon_request *q)
+{
+	sess->mech = SMB_AUTH_LM_NTLM;
+	sess->has_names = true;
+	copy_str(sess->user, sizeof sess->user, q->account);
+	copy_str(sess->domain, sizeof sess->domain, q->primary_domain);
+	sess->workstation[0] = '\0';
+	sess->anonymous |= q->anonymous || q->account[0] == '\0'; /* SPEC: empty AccountName */
 }
 
 void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m)
@@ -34,18 +41,39 @@ void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m)
 	sess->rounds++;
 	sess->request_seen = true;
 	sess->req_flags2 = m->h1->flags2;
+	struct rd r = m->r, blob;
+	struct smb1_logon_request q;
+	if (smb1_logon_parse_request(&r, m->h1->flags2, &q, &blob) == SMB_PARSE_MALFORMED)
+		return;
+	if (q.extended_security) {
+		sess->req_blob_length = q.security_blob_length;
+		smb_session_blob(s, sess, blob);
+	} else if (q.word_count == 10 || q.word_count == 13) {
+		logon_names(sess, &q);
+	}
+}
+
+/* MS-CIFS 3.2.4.2.4: the placeholder a message carries before signing is
+ * active; a final Session Setup response still carrying it was not signed. */
+static bool placeholder_signature(const struct smb1_header *h)
+{
+	static const uint8_t bsrspyl[8] = {'B', 'S', 'R', 'S', 'P', 'Y', 'L', ' '};
+	return memcmp(h->signature, bsrspyl, sizeof bsrspyl) == 0;
 }
 
 void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m)
 {
 	struct conv_smb *s = x->s;
-	struct rd r = m->r;
-	struct smb1_session_setup_response sr;
-	bool parsed = smb1_parse_session_setup_response(&r, &sr) == SMB_PARSE_OK;
+	struct rd r = m->r, blob;
+	struct smb1_logon_response sr;
+	bool parsed =
+	    smb1_logon_parse_response(&r, m->h1->flags2, &sr, &blob) != SMB_PARSE_MALFORMED &&
+	    sr.word_count >= 3;
 	if (x->status == NT_STATUS_SUCCESS) {
 		if (parsed)
-			s->session_guest = (sr.action & SMB1_SESSION_ACTION_GUEST) != 0;
+			s->session_guest = sr.guest;
 		s->session_ok = true;
+		s->smb1_bsrspyl |= placeholder_signature(m->h1);
 	} else if (x->status != NT_STATUS_MORE_PROCESSING_REQUIRED) {
 		s->session_fail_status = x->status;
 	}
@@ -54,11 +82,14 @@ void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m)
 		return;
 	sess->response_seen = true;
 	sess->status = x->status;
+	sess->final = x->status != NT_STATUS_MORE_PROCESSING_REQUIRED;
 	sess->ok |= x->status == NT_STATUS_SUCCESS;
 	if (parsed && x->status == NT_STATUS_SUCCESS)
-		sess->guest = (sr.action & SMB1_SESSION_ACTION_GUEST) != 0;
-	if (parsed && sr.security_blob_ok)
-		smb1_session_security_blob(x, sess, false, sr.security_blob);
+		sess->guest = sr.guest;
+	if (parsed && sr.word_count == 4) {
+		sess->resp_blob_length = sr.security_blob_length;
+		smb_session_blob(s, sess, blob);
+	}
 	struct smb_event e = {0};
 	e.kind = SMB_EV_SESSION_SETUP;
 	e.h1 = m->h1;

@@ -1,23 +1,10 @@
 /* smb2_session: SMB2 Session Setup (MS-SMB2 2.2.5, 2.2.6): per-SessionId
- * records of the exchange, and the connection-level summary the verdict
- * reads (first request's SecurityMode, success, guest/null sessions, the
- * last failure). */
+ * exchange records (their security blobs decoded by smb_session_blob()),
+ * and the connection-level summary the verdict reads (first request's
+ * SecurityMode, success, guest/null sessions, the last failure). */
 #include "smbneg/smb_cmd.h"
 
 #include "smbneg/smb_const.h"
-
-/* The security blob of one Session Setup message (request or response),
- * as a reader over exactly its bytes: a SPNEGO token (MS-SPNG, RFC 4178)
- * wrapping NTLMSSP (MS-NLMP) or Kerberos (RFC 4120). This is where the
- * decoders of src/auth/ plug in; today only the range is recorded. */
-static void smb2_session_security_blob(struct smb_ctx *x, struct smb_session *sess, bool request,
-				       struct rd blob)
-{
-	(void)x;
-	(void)sess;
-	(void)request;
-	(void)blob;
-}
 
 void smb2_session_request(struct smb_ctx *x, const struct smb_msg *m)
 {
@@ -40,7 +27,7 @@ void smb2_session_request(struct smb_ctx *x, const struct smb_msg *m)
 	sess->req_blob_offset = q.security_buffer_offset;
 	sess->req_blob_length = q.security_buffer_length;
 	if (q.security_buffer_ok)
-		smb2_session_security_blob(x, sess, true, q.security_buffer);
+		smb_session_blob(s, sess, q.security_buffer);
 }
 
 /* The connection-level summary, as before per-session records. */
@@ -69,16 +56,18 @@ void smb2_session_response(struct smb_ctx *x, const struct smb_msg *m)
 		return;
 	sess->response_seen = true;
 	sess->status = m->h2->status;
+	sess->final = m->h2->status != NT_STATUS_MORE_PROCESSING_REQUIRED;
 	sess->ok |= m->h2->status == NT_STATUS_SUCCESS;
 	if (parsed) {
 		sess->session_flags = p.session_flags;
 		sess->guest = (p.session_flags & SMB2_SESSION_FLAG_IS_GUEST) != 0;
 		sess->null_session = (p.session_flags & SMB2_SESSION_FLAG_IS_NULL) != 0;
+		sess->anonymous |= sess->null_session;
 		sess->encrypt_data = (p.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) != 0;
 		sess->resp_blob_offset = p.security_buffer_offset;
 		sess->resp_blob_length = p.security_buffer_length;
 		if (p.security_buffer_ok)
-			smb2_session_security_blob(x, sess, false, p.security_buffer);
+			smb_session_blob(s, sess, p.security_buffer);
 	}
 	struct smb_event e = {0};
 	e.kind = SMB_EV_SESSION_SETUP;

@@ -72,43 +72,6 @@ void smb_emit(struct smb_ctx *x, struct smb_event *e)
 		x->ev->event(x->ev->arg, e);
 }
 
-static struct smb_session *session_new(struct conv_smb *s, uint64_t id, uint64_t frame)
-{
-	if (s->nsessions >= SMB_MAX_SESSIONS) {
-		s->sessions_dropped++;
-		return NULL;
-	}
-	struct smb_session *x = &s->sessions[s->nsessions++];
-	memset(x, 0, sizeof *x);
-	x->id = id;
-	x->first_frame = frame;
-	return x;
-}
-
-struct smb_session *smb_session_get(struct conv_smb *s, uint64_t id, uint64_t frame)
-{
-	for (unsigned i = 0; i < s->nsessions; i++)
-		if (s->sessions[i].id == id)
-			return &s->sessions[i];
-	return session_new(s, id, frame);
-}
-
-struct smb_session *smb_session_answered(struct conv_smb *s, uint64_t id, uint64_t frame)
-{
-	struct smb_session *waiting = NULL;
-	for (unsigned i = 0; i < s->nsessions; i++) {
-		if (s->sessions[i].id == id)
-			return &s->sessions[i];
-		if (s->sessions[i].id == 0 && !waiting)
-			waiting = &s->sessions[i];
-	}
-	if (waiting) {
-		waiting->id = id;
-		return waiting;
-	}
-	return session_new(s, id, frame);
-}
-
 static void count_signed(struct conv_counts *k, bool is_signed)
 {
 	if (is_signed)
@@ -126,6 +89,8 @@ static struct conv_smb *smb_state(struct conv *c)
 
 void smb_conn_free(struct conv *c)
 {
+	if (c->smb)
+		free(c->smb->sessions);
 	free(c->smb);
 	c->smb = NULL;
 }

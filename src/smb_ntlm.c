@@ -39,11 +39,10 @@ static bool session_blob(const struct smb_ctx *x, const struct smb_msg *m, struc
 		smb1_logon_parse_request(&r, m->h1->flags2, &q, blob);
 		return q.extended_security && rd_left(blob) > 0;
 	}
-	struct smb1_session_setup_response sr;
+	struct smb1_logon_response sr;
 	struct rd r = m->r;
-	bool ok = smb1_parse_session_setup_response(&r, &sr) == SMB_PARSE_OK;
-	*blob = sr.security_blob;
-	return ok && sr.security_blob_ok;
+	smb1_logon_parse_response(&r, m->h1->flags2, &sr, blob);
+	return sr.security_blob_length > 0 && rd_left(blob) > 0;
 }
 
 static void report(struct smb_ctx *x, const struct ntlmssp_msg *n)

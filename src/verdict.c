@@ -1,6 +1,7 @@
 /* verdict: rules + knowledge for one conversation (see include/smbneg/verdict.h). */
 #include "smbneg/verdict.h"
 
+#include "smbneg/codes.h"
 #include "smbneg/smb_const.h"
 
 #include <stdio.h>
@@ -45,7 +46,55 @@ static const char *status_name(uint32_t st, char *buf, size_t size)
 struct verdict_words {
 	char frame[24], pred[160], secmode[8], unsigned_n[16], total[16];
 	char session_status[80], tree_status[80], guest_status[96], all_signed[16], all_total[16];
+	char negotiate_status[80], session_message[160], who[300];
+	const char *logon_hint;
 };
+
+/* The last finished exchange (the one a logon failure comes from). */
+static const struct smb_session *last_exchange(const struct facts *f)
+{
+	for (unsigned i = f->nsessions; i-- > 0;)
+		if (f->sessions[i].final)
+			return &f->sessions[i];
+	return NULL;
+}
+
+/* The usual reason behind a logon failure status, where the capture shows it. */
+static const char *logon_hint(const struct facts *f, const struct smb_session *x)
+{
+	uint32_t st = f->logon_fail_status;
+	if (st == NT_STATUS_ACCESS_DENIED && f->smb2_chosen && f->smb2_dialect < 0x0300)
+		return "; a server that requires encryption (Samba \"smb encrypt = required\", "
+		       "Set-SmbServerConfiguration -EncryptData $true -RejectUnencryptedAccess "
+		       "$true) "
+		       "refuses SMB 2.x sessions, which cannot encrypt, this way: let the client "
+		       "use "
+		       "SMB 3.x";
+	if (st == NT_STATUS_INVALID_PARAMETER && x && x->mech == SMB_AUTH_LM_NTLM)
+		return "; the server refuses this SMB1 logon without extended security (for "
+		       "example "
+		       "NTLMv2 responses outside SPNEGO)";
+	if (st == NT_STATUS_LOGON_FAILURE)
+		return "; a wrong password, or an unknown user where the server maps no one to "
+		       "guest";
+	return "";
+}
+
+static void logon_words(const struct facts *f, struct verdict_words *w)
+{
+	const struct code_row *row = codes_by_value(f->logon_fail_status);
+	snprintf(w->session_message, sizeof w->session_message, "%s%s%s",
+		 row && row->message ? " \"" : "", row && row->message ? row->message : "",
+		 row && row->message ? "\"" : "");
+	const struct smb_session *x = last_exchange(f);
+	w->logon_hint = logon_hint(f, x);
+	w->who[0] = '\0';
+	if (x && x->has_names)
+		snprintf(w->who, sizeof w->who, " as \"%s%s%s\"", x->domain,
+			 x->domain[0] ? "\\" : "", x->user);
+	else if (x && x->has_krb)
+		snprintf(w->who, sizeof w->who, " to %s@%s", x->krb_service, x->krb_realm);
+}
 
 static void fill_words(const struct facts *f, const struct verdict *v, struct verdict_words *w)
 {
@@ -56,7 +105,9 @@ static void fill_words(const struct facts *f, const struct verdict *v, struct ve
 	snprintf(w->unsigned_n, sizeof w->unsigned_n, "%u", (unsigned)f->unsigned_after_session);
 	snprintf(w->total, sizeof w->total, "%u",
 		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
-	status_name(f->session_fail_status, w->session_status, sizeof w->session_status);
+	status_name(f->logon_fail_status, w->session_status, sizeof w->session_status);
+	status_name(f->negotiate_status, w->negotiate_status, sizeof w->negotiate_status);
+	logon_words(f, w);
 	status_name(f->tree_connect_status, w->tree_status, sizeof w->tree_status);
 	snprintf(w->guest_status, sizeof w->guest_status, "%s%s",
 		 f->guest_blocked_status ? ": status " : "",
@@ -64,6 +115,13 @@ static void fill_words(const struct facts *f, const struct verdict *v, struct ve
 	snprintf(w->all_signed, sizeof w->all_signed, "%u", (unsigned)f->signed_after_negotiate);
 	snprintf(w->all_total, sizeof w->all_total, "%u",
 		 (unsigned)(f->signed_after_negotiate + f->unsigned_after_negotiate));
+}
+
+static const char *auth_words(const struct facts *f)
+{
+	const struct smb_session *x = last_exchange(f);
+	const char *n = x ? smb_auth_name(x->mech) : NULL;
+	return n ? n : "an unknown";
 }
 
 /* The attack's words (CAUSE_ATTACK): names of the indicators, what the most
@@ -97,6 +155,13 @@ static void render(const struct facts *f, const struct verdict *v, enum verdict_
 		{"tree_status", w.tree_status},
 		{"all_signed", w.all_signed},
 		{"all_total", w.all_total},
+		{"client_dialects", f->client_dialects[0] ? f->client_dialects : "no dialect"},
+		{"negotiate_status", w.negotiate_status},
+		{"session_message", w.session_message},
+		{"who", w.who},
+		{"logon_hint", w.logon_hint},
+		{"auth", auth_words(f)},
+		{"cipher", f->cipher ? f->cipher : "SMB 3.x"},
 		{"indicators", a ? a->names : ""},
 		{"attack", a ? a->what : ""},
 		{"wire", a ? a->wire : ""},
@@ -149,12 +214,12 @@ void verdict_decide(const struct facts *f, struct verdict *v)
 	v->verdict = r.verdict;
 	v->cause = r.cause;
 	v->wire_cause = r.wire_cause;
-	v->fix = knowledge_fix(r.verdict);
 	v->smb_version = f->smb_version;
 	v->client = f->client;
 	v->server = f->server;
 	v->predicted = f->predicted;
 	v->encrypted = f->encrypted;
+	v->fix = knowledge_cause_fix(v->cause, v->verdict);
 	words(f, v);
 }
 

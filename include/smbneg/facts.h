@@ -50,6 +50,26 @@ enum secure_negotiate {
 	SN_MISMATCH,        /* signed, but differs from the Negotiate response */
 };
 
+/* How the ordinary traffic after Session Setup was protected (SPEC
+ * "Sessions, identity, protection"). */
+enum protection {
+	PROT_UNKNOWN,    /* no ordinary traffic seen: JSON null */
+	PROT_NONE,
+	PROT_SIGNING,
+	PROT_ENCRYPTION, /* TRANSFORM messages, or SessionFlags ENCRYPT_DATA */
+	PROT_COUNT
+};
+
+extern const char *const protection_names[PROT_COUNT]; /* [PROT_UNKNOWN] = NULL */
+
+/* Why no dialect was agreed (SPEC verdict `negotiate-failed`). */
+enum negotiate_failure {
+	NEG_OK,
+	NEG_ERROR_STATUS,  /* an error status in the Negotiate response (STATUS_NOT_SUPPORTED) */
+	NEG_NO_DIALECT,    /* SMB1 DialectIndex 0xFFFF: none of the client's dialects */
+	NEG_UNANSWERED,    /* the server closed the connection without answering */
+};
+
 /* Message counts by sender role (0 client, 1 server). */
 struct fact_counts {
 	uint32_t signed_msgs, unsigned_msgs;
@@ -92,6 +112,22 @@ struct facts {
 	bool closed;                   /* FIN or RST seen */
 	bool cut_short;                /* messages were truncated (ANOM_TRUNCATED_MESSAGE) */
 
+	/* negotiation failure and logon failure */
+	enum negotiate_failure negotiate_failure;
+	uint32_t negotiate_status;     /* the error status of NEG_ERROR_STATUS */
+	char client_dialects[200];     /* what the client offered, "2.0.2, 2.1, ..." */
+	bool server_closed;            /* FIN from the server, or RST */
+	uint32_t logon_fail_status;    /* the last exchange failed and none succeeded after */
+	bool smb1_unsigned_logon;      /* SMB1 final Session Setup response still "BSRSPYL " */
+
+	/* protection and identity */
+	enum protection protection;
+	const char *signing_algorithm; /* SPEC names, or NULL */
+	const char *cipher;
+	bool encrypt_data; /* the server forced encryption (SessionFlags ENCRYPT_DATA) */
+	struct smb_server_id server_id;
+	char server_os_version[24];    /* "MAJOR.MINOR.BUILD", or "" */
+
 	/* attack indicators (SPEC "Across conversations"): the handlers' bits,
 	 * plus IND_NTLM_RELAY added by the relay correlation (correlate.h) */
 	indicator_mask indicators;
@@ -102,6 +138,15 @@ struct facts {
 	struct smb_session sessions[SMB_MAX_SESSIONS];
 };
 
+/* The protection the counts and session flags show (what facts_build stores
+ * in f->protection): encryption (a session set up, TRANSFORM messages or
+ * ENCRYPT_DATA), signing (signed ordinary traffic, unsigned messages only
+ * beside a side that requires), none, or unknown (no ordinary traffic). */
+enum protection facts_protection(const struct facts *f);
+/* Who one session was: "DOMAIN\\user" (or "user"), "anonymous", "guest",
+ * the Kerberos realm (the client principal is encrypted), or "-". Raw wire
+ * text: renderers escape it. */
+const char *facts_session_who(const struct smb_session *x, char *buf, size_t size);
 /* Derive the facts of a concluded conversation (c->smb may be NULL). */
 void facts_build(const struct conv *c, struct facts *f);
 

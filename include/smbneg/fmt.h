@@ -18,6 +18,11 @@ const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
 /* The dialect the conversation agreed on; NULL (buf "") when none. */
 const char *fmt_dialect(const struct facts *f, char *buf, size_t size);
+/* Who logged on (text WHO, CSV who): the first successful session (else
+ * the last exchange) as DOMAIN\\user, "anonymous", "guest", the Kerberos
+ * realm, or "-"; " +N" when there were N more sessions. Raw wire text:
+ * escape it for the format. */
+const char *fmt_who(const struct facts *f, char *buf, size_t size);
 /* MS-DTYP 2.3.4.2 GUID text form. */
 const char *fmt_guid(const uint8_t g[16], char *buf, size_t size);
 /* ISO 8601 UTC with microseconds. */
@@ -30,6 +35,8 @@ void fmt_json_string(FILE *f, const char *s);
 void fmt_csv_string(FILE *f, const char *s);
 /* Printable text: valid UTF-8 kept, other bytes as \xNN. */
 void fmt_text_string(FILE *f, const char *s);
+/* The same for a WHO value (fmt_who, host logons): '\\' kept. */
+void fmt_text_who(FILE *f, const char *s);
 
 /* A negotiate context type with a list of algorithm ids (MS-SMB2 2.2.3.1). */
 struct fmt_context {

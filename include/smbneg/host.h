@@ -12,6 +12,11 @@
 #include <stdint.h>
 
 #define HOST_MAX 65536 /* servers tracked; more are counted, not kept */
+#define HOST_MAX_USERS 8 /* distinct logons kept per server; more are counted */
+#define HOST_WHO_MAX 130
+
+extern const char *const host_signing_alg_names[]; /* bit i of host.signing_algs */
+extern const char *const host_cipher_names[];      /* bit i of host.ciphers */
 
 struct host {
 	struct host *next;        /* hash chain */
@@ -30,6 +35,15 @@ struct host {
 	uint64_t sessions_accepted;  /* conversations where a Session Setup succeeded */
 	uint64_t relayable_sessions; /* ... while the server required neither signing nor
 				      * encryption (SessionFlags ENCRYPT_DATA) */
+	/* identity (the first NTLMSSP CHALLENGE that named it), protection seen */
+	struct smb_server_id id;
+	char os_version[24];
+	uint8_t signing_algs, ciphers;   /* bits over the name tables above */
+	uint64_t encrypted_sessions;
+	/* who logged on (successful sessions), distinct, in order */
+	char users[HOST_MAX_USERS][HOST_WHO_MAX];
+	uint8_t nusers;
+	uint64_t users_dropped;
 };
 
 struct host_table {

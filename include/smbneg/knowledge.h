@@ -37,6 +37,7 @@ struct knowledge {
 	const char *reason; /* template; "" for none */
 	const char *note;   /* template; "" for none */
 	const char *source; /* the seed article or specification it comes from */
+	const char *fix;    /* the fix for this cause; NULL: the verdict's (knowledge_fix) */
 };
 
 /* The row of a cause; NULL when there is none. */
@@ -47,6 +48,8 @@ const char *knowledge_render(const char *template, const struct knowledge_vars *
 			     char *buf, size_t size);
 /* The fix for each side, with the seeds' security caution; NULL for `signed`. */
 const char *knowledge_fix(enum verdict_kind v);
+/* The fix for a cause: its own, else its verdict's; NULL for `signed`. */
+const char *knowledge_cause_fix(enum verdict_cause cause, enum verdict_kind v);
 /* What an attack indicator means and what to do (knowledge_attack.c). */
 struct knowledge_attack {
 	enum indicator indicator;

@@ -56,6 +56,7 @@ struct ntlm_version {
 struct ntlm_av_info {
 	uint16_t count;        /* pairs seen, up to NTLM_MAX_AV_PAIRS */
 	bool has_eol;          /* ended with MsvAvEOL */
+	uint32_t present;      /* bit (1 << AvId) per pair seen (AvId < 32), even when empty */
 	char nb_computer[NTLM_NAME_MAX];
 	char nb_domain[NTLM_NAME_MAX];
 	char dns_computer[NTLM_STR_MAX];

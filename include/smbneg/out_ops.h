@@ -59,8 +59,8 @@ struct out {
 	struct correlate_report *relays; /* text: OUT_MAX_RELAYS, allocated at the first */
 	size_t nrelays;
 	uint64_t relays_dropped;
-	unsigned fix_verdicts;   /* text: bit per verdict whose fix applies (not attacks) */
 	indicator_mask attacks;  /* text: the indicator describing each attack conversation */
+	bool cause_seen[CAUSE_COUNT]; /* text: the fixes to list */
 	bool several_files;   /* more than one input: text rows under a heading per file */
 	const char *heading;  /* text: the file whose heading is out */
 	uint64_t resumed[OUT_MAX_RESUMED]; /* rows of --idle connections that resumed */

@@ -54,14 +54,6 @@ struct smb1_negotiate_response {
 	anomaly_mask anomalies;
 };
 
-/* MS-CIFS 2.2.4.53.2, MS-SMB 2.2.4.6.2 (WordCount 4: extended security). */
-struct smb1_session_setup_response {
-	uint8_t word_count;
-	uint16_t action;
-	uint16_t security_blob_length; /* WordCount 4 */
-	bool security_blob_ok;         /* the blob is all there (WordCount 4) */
-	struct rd security_blob;       /* over the blob when security_blob_ok */
-};
 
 /* True when p (n bytes) starts with "\xffSMB". */
 bool smb1_is_smb1(const uint8_t *p, size_t n);
@@ -71,8 +63,6 @@ enum smb_parse smb1_parse_negotiate_request(struct rd *r, struct smb1_negotiate_
 /* flags2 of the response header decides Unicode strings. */
 enum smb_parse smb1_parse_negotiate_response(struct rd *r, uint16_t flags2,
 					     struct smb1_negotiate_response *s);
-enum smb_parse smb1_parse_session_setup_response(struct rd *r,
-						 struct smb1_session_setup_response *s);
 /* A message counts as signed when its SecuritySignature is neither zero nor
  * the "BSRSPYL " placeholder (MS-CIFS 3.1.5.1). FLAGS2_SECURITY_SIGNATURE is
  * not required: Windows sets it on signed messages, Samba 4.17 does not. */

@@ -30,12 +30,18 @@ struct smb_msg {
 
 /* Emit an event of kind for the message being dispatched. */
 void smb_emit(struct smb_ctx *x, struct smb_event *e);
-/* The session record with id, created (id may be 0: not yet assigned)
- * when there is room; NULL beyond SMB_MAX_SESSIONS (counted). */
+/* The open exchange of id (a request), created (id may be 0: not yet
+ * assigned) when there is none and there is room; NULL beyond
+ * SMB_MAX_SESSIONS (counted). A request for an id whose exchange ended is a
+ * re-authentication: a new record. (smb_session.c) */
 struct smb_session *smb_session_get(struct conv_smb *s, uint64_t id, uint64_t frame);
-/* The record a Session Setup response assigning id belongs to: id itself,
- * else the one still waiting for its id, else a new one. */
+/* The exchange a Session Setup response assigning id belongs to: the open
+ * one of id, else the open one still waiting for its id, else a new one. */
 struct smb_session *smb_session_answered(struct conv_smb *s, uint64_t id, uint64_t frame);
+
+/* smb_session.c: decode one Session Setup security blob (SPNEGO, NTLMSSP,
+ * Kerberos) into the exchange x and the connection's server identity. */
+void smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob);
 
 /* smb1_negotiate.c (MS-CIFS 2.2.4.52) */
 void smb1_negotiate_request(struct smb_ctx *x, const struct smb_msg *m);

@@ -19,20 +19,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SMB_MAX_SESSIONS 8 /* session records per connection; more are counted */
+#define SMB_MAX_SESSIONS 32 /* Session Setup exchanges kept per connection; more are counted */
 
 /* Counters by who sent the message. */
 struct conv_counts {
 	uint32_t signed_msgs, unsigned_msgs;
 };
 
-/* One session: SMB2 SessionId (MS-SMB2 2.2.1.2) or SMB1 UID (MS-CIFS
- * 2.2.3.1), with what its Session Setup exchange showed. */
+/* How a session authenticated (MS-SPNG, MS-NLMP, RFC 4120; "lm-ntlm" is SMB1
+ * without extended security, MS-CIFS 2.2.4.53.1). */
+enum smb_auth {
+	SMB_AUTH_NONE,     /* not seen */
+	SMB_AUTH_NTLMSSP,
+	SMB_AUTH_KERBEROS,
+	SMB_AUTH_LM_NTLM,
+	SMB_AUTH_OTHER,    /* NEGOEX or an unknown mechanism */
+};
+
+#define SMB_SESS_NAME_MAX 64  /* user, domain, workstation (bytes kept, cut beyond) */
+#define SMB_SESS_KRB_MAX 128  /* Kerberos realm and service principal */
+
+/* One Session Setup exchange (MS-SMB2 3.3.5.5, MS-CIFS 3.3.5.43): the legs
+ * from the first request to the final (not MORE_PROCESSING_REQUIRED)
+ * response, of SMB2 SessionId or SMB1 UID `id`. A re-authentication or a
+ * new attempt after a failure is a new record. */
 struct smb_session {
 	uint64_t id;                  /* 0 until the server assigned one */
 	uint64_t first_frame;         /* frame of its first Session Setup message */
 	uint32_t rounds;              /* Session Setup requests */
 	bool request_seen, response_seen;
+	bool final;                   /* its final response was seen */
 	bool ok;                      /* a Session Setup response succeeded */
 	uint32_t status;              /* status of the last Session Setup response */
 	uint16_t session_flags;       /* SMB2 SessionFlags of the last response (MS-SMB2 2.2.6) */
@@ -40,9 +56,34 @@ struct smb_session {
 	uint8_t req_security_mode;    /* SMB2 request SecurityMode (MS-SMB2 2.2.5) */
 	uint16_t req_flags2;          /* SMB1 request Flags2 */
 	/* The last security buffers seen, as offsets from the header (SMB2)
-	 * and lengths; blobs are decoded by smb2_session_security_blob(). */
+	 * and lengths; blobs are decoded by smb_session_blob(). */
 	uint16_t req_blob_offset, req_blob_length;
 	uint16_t resp_blob_offset, resp_blob_length;
+	/* Who: from NTLMSSP AUTHENTICATE, a Kerberos AP-REQ, or the SMB1
+	 * AccountName/PrimaryDomain without extended security. */
+	uint8_t mech;                 /* enum smb_auth, carried across the legs */
+	bool has_names;               /* user/domain/workstation were sent ("" = empty) */
+	bool anonymous;               /* empty user and responses, or empty SMB1 account */
+	char user[SMB_SESS_NAME_MAX], domain[SMB_SESS_NAME_MAX];
+	char workstation[SMB_SESS_NAME_MAX];
+	bool has_krb;                 /* an AP-REQ was seen */
+	char krb_realm[SMB_SESS_KRB_MAX], krb_service[SMB_SESS_KRB_MAX];
+	/* NTLM facts for relay detection (MS-NLMP 2.2.1.2, 2.2.2.8) */
+	bool has_challenge, has_proof;
+	uint8_t server_challenge[8];
+	uint8_t nt_proof_str[16];     /* NTLMv2 NTProofStr */
+	uint32_t ntlm_flags;          /* NegotiateFlags of the last NTLMSSP message */
+};
+
+/* The server as its NTLMSSP CHALLENGE describes it (MS-NLMP 2.2.1.2,
+ * 2.2.2.1 MsvAvNb/DnsComputerName, MsvAvNb/DnsDomainName, 2.2.2.10). */
+struct smb_server_id {
+	bool has_names, has_version;
+	uint32_t present;             /* bit (1 << AvId) per target info pair sent */
+	char name[SMB_SESS_NAME_MAX], domain[SMB_SESS_NAME_MAX];
+	char dns_name[SMB_SESS_KRB_MAX], dns_domain[SMB_SESS_KRB_MAX];
+	uint8_t os_major, os_minor;
+	uint16_t os_build;
 };
 
 /* SMB state, allocated at the first SMB message of a connection. */
@@ -66,9 +107,11 @@ struct conv_smb {
 	bool session_guest, session_null;
 	uint32_t session_fail_status;    /* last failing Session Setup status */
 	/* ... and per session */
-	struct smb_session sessions[SMB_MAX_SESSIONS];
-	unsigned nsessions;
+	struct smb_session *sessions;    /* grown on demand up to SMB_MAX_SESSIONS */
+	unsigned nsessions, sessions_cap;
 	uint32_t sessions_dropped;       /* sessions beyond SMB_MAX_SESSIONS */
+	struct smb_server_id server_id;  /* from the first NTLMSSP CHALLENGE */
+	bool smb1_bsrspyl;               /* an SMB1 Session Setup response carried "BSRSPYL " */
 
 	/* Messages after Negotiate, by sender (0 client, 1 server). */
 	struct conv_counts after_negotiate[2];
@@ -143,6 +186,8 @@ void smb_conn_message(struct conv *c, int dir, const struct nbss_msg *m, const s
  * reads: Negotiate and Session Setup whole up to NBSS_KEEP_LARGE (dialect
  * lists, security blobs with Kerberos tickets), others NBSS_KEEP_MAX. */
 size_t smb_conn_keep_limit(const struct rd *prefix);
+/* "ntlmssp", "kerberos", "lm-ntlm", or NULL (none or other). */
+const char *smb_auth_name(int mech);
 /* Release c->smb. */
 void smb_conn_free(struct conv *c);
 

@@ -23,7 +23,7 @@ struct verdict {
 	bool encrypted; /* ordinary traffic was encrypted (SMB 3.x transform) */
 	char reason[512];  /* one line: what happened and the error a user sees */
 	char note[512];    /* a prediction the wire did not bear out, or empty */
-	const char *fix;   /* what to change (knowledge_fix), or for CAUSE_ATTACK what to do
+	const char *fix;   /* what to change (knowledge_cause_fix), or for CAUSE_ATTACK what to do
 			    * about the attack (knowledge_attack_of); NULL for `signed` */
 };
 

@@ -143,7 +143,10 @@ static bool parse_av_pairs(struct rd r, struct ntlm_av_info *a, bool *cut)
 		struct rd v = rd_sub(&r, len);
 		if (!rd_ok(&v))
 			return false;
-		av_value(&v, id, len, a, cut);
+		uint32_t bit = id < 32 ? 1u << id : 0;
+		if (!(a->present & bit)) /* the first of a repeated pair counts */
+			av_value(&v, id, len, a, cut);
+		a->present |= bit;
 	}
 	return rd_left(&r) == 0 || a->count == NTLM_MAX_AV_PAIRS;
 }

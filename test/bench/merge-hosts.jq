@@ -4,10 +4,14 @@
 # counts summed, smb1 OR-ed, sets united; `signing` and `relay_target` are worked out
 # again from the united `server_signing_seen` (OR-ing relay_target would be wrong: a
 # server seen only with an unknown mode in one file and `required` in another is not
-# a relay target), `max_smb2_dialect` is the highest. Sorted by server address.
+# a relay target), `max_smb2_dialect` is the highest; names and OS version from the
+# first run that saw them, algorithms and ciphers united in their table order, users
+# sorted and distinct (at most 8, as one run keeps). Sorted by server address.
 # usage: ... | jq -s -c -f merge-hosts.jq
 def signing_rank: {"disabled": 1, "enabled": 2, "required": 3}[.] // 9;
 def dialect_key: if . == null then [-1] else (split(".") | map(tonumber? // -1)) end;
+def first_set(f): map(f) | map(select(. != null)) | .[0];
+def ordered_union(order): add | unique | sort_by(. as $x | order | index($x) // 99);
 def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .[$k] += $o[$k]));
 
 [.[] | select(.event == "host")]
@@ -30,6 +34,19 @@ def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .
         relay_target: ($signing != "required"),
         guest_sessions: (map(.guest_sessions) | add),
         downgrades: (map(.downgrades) | add),
+        server_name: first_set(.server_name),
+        server_domain: first_set(.server_domain),
+        server_dns_name: first_set(.server_dns_name),
+        server_dns_domain: first_set(.server_dns_domain),
+        server_os_version: first_set(.server_os_version),
+        signing_algorithms: (map(.signing_algorithms)
+          | ordered_union(["HMAC-MD5", "HMAC-SHA256", "AES-128-CMAC", "AES-128-GMAC"])),
+        ciphers: (map(.ciphers)
+          | ordered_union(["AES-128-CCM", "AES-128-GCM", "AES-256-CCM", "AES-256-GCM"])),
+        encrypted_conversations: (map(.encrypted_conversations) | add),
+        users: (map(.users) | add | unique | .[0:8]),
+        users_dropped: ((map(.users_dropped) | add)
+          + ([(map(.users) | add | unique | length) - 8, 0] | max)),
         verdicts: (map(.verdicts) | sum_objects)
       })
 | .[]

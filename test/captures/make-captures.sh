@@ -609,12 +609,12 @@ scenario_dialects() {
 scenario_protocol_mismatch() {
     smb_session "proto-cli_NT1-srv_smb2only-user.pcap" "$IP_AUTO" \
         "SMB1-only client (NT1) against SMB2+ server (server min protocol default SMB2_02)" \
-        "incomplete|reviewed: no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves; there is no verdict for a failed negotiation in README, must not be signed/not-signed" \
+        "negotiate-failed|reviewed: no common dialect: the server answers the SMB1 Negotiate with DialectIndex 0xFFFF and the client leaves" \
         "//$IP_AUTO/private" "${USER_CRED[@]}" \
         --option='client min protocol=NT1' --option='client max protocol=NT1'
     smb_session "proto-cli_SMB2-srv_smb1only-user.pcap" "$IP_SMB1_AUTO" \
         "default smbclient (SMB2 Negotiate, 2.0.2..3.1.1) against an NT1-only server" \
-        "incomplete|reviewed: the NT1-only server closes the connection without answering the SMB2 Negotiate request: only a request is seen" \
+        "negotiate-failed|reviewed: the NT1-only server closes the connection without answering the SMB2 Negotiate request" \
         "//$IP_SMB1_AUTO/private" "${USER_CRED[@]}"
 }
 
@@ -660,7 +660,7 @@ impacket_session() {   # impacket_session FILE IP DIALECT USER PASS SHARE SCENAR
 
 # impacket 0.10 encrypts everything after SESSION_SETUP when it negotiates 3.0 with
 # a server that offers encryption (Samba does by default): no signatures at all.
-ENC_NOTE="reviewed: dialect 3.0: impacket encrypts every message after SESSION_SETUP (SMB2 TRANSFORM headers, \\xfdSMB); smbneg calls it signed when a side requires signing and not-signed (relay target, with a note on the encryption) when neither does"
+ENC_NOTE="reviewed: dialect 3.0: impacket encrypts every message after SESSION_SETUP (SMB2 TRANSFORM headers, \\xfdSMB): an encrypted session is protected, so signed with protection encryption, the client having asked for it (whether the server would also take unprotected sessions is in the host inventory)"
 scenario_impacket() {
     impacket_session impacket-smb1-srv_smb1_auto-user.pcap "$IP_SMB1_AUTO" smb1 \
         "$TEST_USER" "$TEST_PASS" private \
@@ -674,11 +674,11 @@ scenario_impacket() {
         "not-signed|only the last SESSION_SETUP response is signed"
     impacket_session impacket-smb3_00-srv_auto-user.pcap "$IP_AUTO" smb3_00 \
         "$TEST_USER" "$TEST_PASS" private "impacket preferredDialect=SMB2_DIALECT_30; server signing=auto" \
-        "not-signed|$ENC_NOTE"
+        "signed|$ENC_NOTE"
     impacket_session impacket-default-srv_auto-user.pcap "$IP_AUTO" default \
         "$TEST_USER" "$TEST_PASS" private \
         "impacket default: SMB1 multi-protocol Negotiate answered by SMB2 0x02FF, then SMB2 Negotiate (2.0.2/2.1/3.0); server signing=auto" \
-        "not-signed|$ENC_NOTE"
+        "signed|$ENC_NOTE"
     impacket_session impacket-smb2_10-srv_mandatory-user.pcap "$IP_MANDATORY" smb2_10 \
         "$TEST_USER" "$TEST_PASS" private "impacket preferredDialect=SMB2_DIALECT_21; server signing=mandatory" \
         "signed|impacket signs (HMAC-SHA256) because the server requires it"

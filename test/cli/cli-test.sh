@@ -165,7 +165,7 @@ sys.exit(0 if s and all(x == "127.0.0.3:445" for x in s) and len(s) == 3 else 1)
 # CSV
 # ----------------------------------------------------------------------------------
 "$SMBNEG" -r captures -o csv > "$WORK/all.csv" 2>"$WORK/err"; RC=$?
-HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason,indicators'
+HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason,protection,signing_algorithm,cipher,server_name,server_domain,server_dns_name,server_dns_domain,server_os_version,who,signed_after_session_setup,unsigned_after_session_setup,fix,indicators'
 ok csv-exit-0 "-o csv over captures/: exit 0" rc_is 0
 ok csv-header "CSV: the first line is the header" test "$(head -n 1 "$WORK/all.csv")" = "$HEADER"
 ok csv-header-once "CSV: the header only once for many files" test "$(grep -c '^file,client,' "$WORK/all.csv")" = 1

@@ -78,8 +78,9 @@ for line in open(sys.argv[1]):
     if e.get("event") != "conversation":
         continue
     v, r, n = e["verdict"], e["reason"], e["note"]
-    # JSON's reason is null for signed, unless an attack (cause "attack") describes it
-    text = r + (" (%s)" % n if n else "") if r is not None else n
+    # the reason (a signed verdict has one only when it says who asked for
+    # encryption), the note in brackets after it; else the note alone
+    text = (r + (" (%s)" % n if n else "")) if r else (n or None)
     if text is not None:
         want[e["id"]] = (v, text)
 txt = open(sys.argv[2]).read().split("\nReasons and notes:\n", 1)[1].split("\n\n", 1)[0]
@@ -175,7 +176,7 @@ for l in open(sys.argv[1]):
 ok hosts-per-file-json "--hosts-per-file JSON: host events with the file, as --hosts over each file" per_file_json
 run -r "$A" -r "$B" --hosts-per-file -o csv
 ok hosts-per-file-csv "--hosts-per-file CSV: one header with a file column, rows per file" \
-    all 'rc_is 0' '[ "$(head -n 1 "$WORK/out")" = "file,server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions" ]' \
+    all 'rc_is 0' '[ "$(head -n 1 "$WORK/out")" = "file,server,conversations,smb1,max_smb2_dialect,signing,relay_target,guest_sessions,server_name,server_dns_name,server_os_version,users" ]' \
     '[ "$(grep -c "^file," "$WORK/out")" = 1 ]' "grep -q '^\"$A\",127.0.0.4,' \"\$WORK/out\"" \
     "grep -q '^\"$B\",127.0.0.21,7,' \"\$WORK/out\""
 

@@ -552,6 +552,24 @@ static void test_ipv4_malformed(void **state)
 	free(f);
 }
 
+/* TCP segmentation offload: a frame captured before the NIC split it has IP
+ * Total Length 0; the datagram is the frame (as Wireshark reads it; seen in
+ * zeek's kerberos_tso.pcapng). */
+static void test_ipv4_tso_total_zero(void **state)
+{
+	(void)state;
+	size_t len;
+	struct tcp_seg s;
+	uint8_t ip[20];
+	memcpy(ip, ip4, 20);
+	ip[2] = ip[3] = 0; /* Total Length 0 */
+	uint8_t *f = cat(&len, P(eth_ip4), P(ip), P(tcp), P(payload), NULL);
+	assert_int_equal(decode_frame(DLT_EN10MB, f, len, &s), DECODE_TCP);
+	assert_int_equal(s.seglen, sizeof payload);
+	assert_int_equal(s.caplen, sizeof payload);
+	free(f);
+}
+
 /* Ethernet pads short frames to 60 bytes: the padding is not payload. */
 static void test_ethernet_padding(void **state)
 {
@@ -867,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_options),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv4_malformed),
+		cmocka_unit_test(test_ipv4_tso_total_zero),
 		cmocka_unit_test(test_ethernet_padding),
 		cmocka_unit_test(test_snaplen_payload),
 		cmocka_unit_test(test_ipv6_ext),

@@ -4,6 +4,8 @@
  * (MS-SMB2 3.2.5.14.12) and the session records. */
 #include "testutil2.h"
 
+#include "smbneg/smb_cmd.h"
+
 #include "smbneg/facts.h"
 #include "smbneg/knowledge.h"
 #include "smbneg/smb_const.h"
@@ -26,7 +28,7 @@ static struct conv *smb2_conv(void)
 
 static void conv_free(struct conv *c)
 {
-	free(c->smb);
+	smb_conn_free(c);
 	free(c);
 }
 
@@ -152,7 +154,9 @@ static void test_sessions_copied(void **state)
 	(void)state;
 	struct conv *c = smb2_conv();
 	struct conv_smb *s = c->smb;
-	s->nsessions = 2;
+	assert_non_null(smb_session_get(s, 7, 1));
+	assert_non_null(smb_session_get(s, 42, 2));
+	assert_int_equal(s->nsessions, 2);
 	s->sessions[1].id = 42;
 	s->sessions[1].guest = true;
 	s->sessions_dropped = 3;
@@ -161,6 +165,73 @@ static void test_sessions_copied(void **state)
 	assert_int_equal(f.nsessions, 2);
 	assert_true(f.sessions[1].id == 42 && f.sessions[1].guest);
 	assert_int_equal(f.sessions_dropped, 3);
+	conv_free(c);
+}
+
+/* SPEC "Sessions, identity, protection": the signing algorithm by dialect
+ * and SIGNING context, the cipher from the ENCRYPTION context (3.1.1) or
+ * AES-128-CCM for 3.0/3.0.2 when encrypting, and the protection. */
+static void test_protection_table(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t dialect;
+		uint16_t signing_ctx, cipher_ctx; /* 0xFFFF: no context */
+		uint32_t encrypted;
+		const char *alg, *cipher;
+	} rows[] = {
+		{SMB2_DIALECT_0202, 0xFFFF, 0xFFFF, 0, "HMAC-SHA256", NULL},
+		{SMB2_DIALECT_0210, 0xFFFF, 0xFFFF, 0, "HMAC-SHA256", NULL},
+		{SMB2_DIALECT_0300, 0xFFFF, 0xFFFF, 0, "AES-128-CMAC", NULL},
+		{SMB2_DIALECT_0302, 0xFFFF, 0xFFFF, 4, "AES-128-CMAC", "AES-128-CCM"},
+		{SMB2_DIALECT_0311, 0xFFFF, 0xFFFF, 0, "AES-128-CMAC", NULL},
+		{SMB2_DIALECT_0311, 2, 2, 0, "AES-128-GMAC", "AES-128-GCM"},
+		{SMB2_DIALECT_0311, 0, 4, 6, "HMAC-SHA256", "AES-256-GCM"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct conv *c = smb2_conv();
+		struct conv_smb *s = c->smb;
+		s->smb2_resp.dialect = rows[i].dialect;
+		struct smb2_contexts *cs = &s->smb2_resp.contexts;
+		if (rows[i].signing_ctx != 0xFFFF) {
+			cs->c[cs->kept].type = SMB2_SIGNING_CAPABILITIES;
+			cs->c[cs->kept].ids_kept = 1;
+			cs->c[cs->kept++].ids[0] = rows[i].signing_ctx;
+		}
+		if (rows[i].cipher_ctx != 0xFFFF) {
+			cs->c[cs->kept].type = SMB2_ENCRYPTION_CAPABILITIES;
+			cs->c[cs->kept].ids_kept = 1;
+			cs->c[cs->kept++].ids[0] = rows[i].cipher_ctx;
+		}
+		s->session_ok = true;
+		s->encrypted[0] = rows[i].encrypted;
+		s->ordinary[0].unsigned_msgs = 3;
+		struct facts f;
+		facts_build(c, &f);
+		assert_string_equal(f.signing_algorithm, rows[i].alg);
+		if (rows[i].cipher)
+			assert_string_equal(f.cipher, rows[i].cipher);
+		else
+			assert_null(f.cipher);
+		/* unsigned ordinary traffic where the server requires: none */
+		assert_int_equal(f.protection, rows[i].encrypted ? PROT_ENCRYPTION : PROT_NONE);
+		conv_free(c);
+	}
+	struct conv *c = smb2_conv();
+	struct facts f;
+	facts_build(c, &f);
+	assert_int_equal(f.protection, PROT_UNKNOWN); /* no ordinary traffic */
+	assert_null(protection_names[f.protection]);
+	c->smb->session_ok = true;
+	c->smb->ordinary[1].signed_msgs = 4;
+	facts_build(c, &f);
+	assert_string_equal(protection_names[f.protection], "signing");
+	c->smb->version = 1; /* SMB1 NT LM 0.12 */
+	c->smb->smb2_req_seen = c->smb->smb2_resp_seen = false;
+	c->smb->smb1_resp_seen = true;
+	c->smb->smb1_resp.word_count = 17;
+	facts_build(c, &f);
+	assert_string_equal(f.signing_algorithm, "HMAC-MD5");
 	conv_free(c);
 }
 
@@ -173,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_secure_negotiate),
 		cmocka_unit_test(test_smb1_client_confidence),
 		cmocka_unit_test(test_sessions_copied),
+		cmocka_unit_test(test_protection_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,7 @@ struct rec_conv {
 	bool syn_seen, fin[2], rst;
 	anomaly_mask anomalies;
 	struct conv_smb smb;
+	struct smb_session sessions[SMB_MAX_SESSIONS]; /* smb.sessions points here */
 	struct verdict v;
 };
 
@@ -134,6 +135,10 @@ static void record(struct rec *r, const struct conv *c)
 	k->rst = c->rst;
 	k->anomalies = c->anomalies;
 	k->smb = *c->smb;
+	/* the session records are the connection's heap: keep a copy */
+	if (c->smb->nsessions)
+		memcpy(k->sessions, c->smb->sessions, c->smb->nsessions * sizeof k->sessions[0]);
+	k->smb.sessions = k->sessions;
 	verdict_compute(c, &k->v);
 }
 

@@ -336,20 +336,25 @@ static void test_captures(void **state)
 static void test_corpus(void **state)
 {
 	(void)state;
-	DIR *d = opendir(SOURCE_ROOT "/../shared/corpus");
-	if (!d) {
-		print_message("# ../shared/corpus not present\n");
-		skip();
-	}
-	closedir(d);
 	assert_true(check_dir(SOURCE_ROOT "/../shared/corpus") > 0);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest with_corpus[] = {
 	    cmocka_unit_test(test_captures),
 	    cmocka_unit_test(test_corpus),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest captures_only[] = {
+	    cmocka_unit_test(test_captures),
+	};
+	/* The public corpus is checked only where it exists: without it the plan
+	 * holds the captures/ test alone (left out, not passed). */
+	DIR *d = opendir(SOURCE_ROOT "/../shared/corpus");
+	if (d) {
+		closedir(d);
+		return cmocka_run_group_tests(with_corpus, NULL, NULL);
+	}
+	print_message("# ../shared/corpus not present: its test is left out\n");
+	return cmocka_run_group_tests(captures_only, NULL, NULL);
 }

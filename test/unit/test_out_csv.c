@@ -31,6 +31,19 @@ static void fill(struct conv *c, struct facts *f, struct verdict *v)
 	v->server.setting = SIGNING_ENABLED;
 	v->server.raw = -1; /* not seen: an empty field */
 	snprintf(v->reason, sizeof v->reason, "a \"quoted\" reason, with a comma");
+	/* protection and identity: known values quoted, unknown ones empty */
+	f->protection = PROT_NONE;
+	f->signing_algorithm = "AES-128-CMAC";
+	f->server_id.has_names = true;
+	snprintf(f->server_id.name, sizeof f->server_id.name, "FS1");
+	snprintf(f->server_id.dns_domain, sizeof f->server_id.dns_domain, "example.org");
+	snprintf(f->server_os_version, sizeof f->server_os_version, "10.0.20348");
+	f->nsessions = 1;
+	f->sessions[0].ok = f->sessions[0].has_names = true;
+	snprintf(f->sessions[0].user, sizeof f->sessions[0].user, "alice");
+	snprintf(f->sessions[0].domain, sizeof f->sessions[0].domain, "EXAMPLE");
+	f->unsigned_after_session = 7;
+	v->fix = "require signing";
 }
 
 /* One renderer run into memory: the output, the tally and a conversation. */
@@ -81,9 +94,12 @@ static void test_row(void **state)
 	const char *want =
 		"file,client,server,smb_version,dialect,client_signing,server_signing,"
 		"client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,"
-		"reason,indicators\n"
+		"reason,protection,signing_algorithm,cipher,server_name,server_domain,server_dns_name,"
+		"server_dns_domain,server_os_version,who,signed_after_session_setup,"
+		"unsigned_after_session_setup,fix,indicators\n"
 		"\"x.pcap\",192.0.2.7:50000,192.0.2.1:445,2,\"3.1.1\",enabled,enabled,1,,3,9,not-signed,"
-		"\"a \"\"quoted\"\" reason, with a comma\",\"\"\n";
+		"\"a \"\"quoted\"\" reason, with a comma\",\"none\",\"AES-128-CMAC\",,\"FS1\",,,"
+		"\"example.org\",\"10.0.20348\",\"EXAMPLE\\alice\",0,7,\"require signing\",\"\"\n";
 	/* the header once, then two identical rows */
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_string_equal(buf + strlen(want), strchr(want, '\n') + 1);
@@ -102,8 +118,9 @@ static void test_hosts(void **state)
 	out_summary(&r.o, &r.t);
 	assert_string_equal(run_close(&r),
 			    "server,conversations,smb1,max_smb2_dialect,signing,relay_target,"
-			    "guest_sessions\n"
-			    "192.0.2.1,1,no,3.1.1,not-required,yes,0\n");
+			    "guest_sessions,server_name,server_dns_name,server_os_version,users\n"
+			    "192.0.2.1,1,no,3.1.1,not-required,yes,0,\"FS1\",,\"10.0.20348\","
+			    "\"EXAMPLE\\alice\"\n");
 	assert_int_equal(r.t.verdicts[V_NOT_SIGNED], 1);
 	run_free(&r);
 }
@@ -128,9 +145,12 @@ static void test_hosts_per_file(void **state)
 	}
 	out_summary(&r.o, &r.t); /* not again at the end */
 	assert_string_equal(run_close(&r), "file,server,conversations,smb1,max_smb2_dialect,signing,"
-					   "relay_target,guest_sessions\n"
-					   "\"a.pcap\",192.0.2.1,1,no,3.1.1,not-required,yes,0\n"
-					   "\"b,c.pcap\",192.0.2.1,2,no,3.1.1,not-required,yes,0\n");
+					   "relay_target,guest_sessions,server_name,server_dns_name,"
+					   "server_os_version,users\n"
+					   "\"a.pcap\",192.0.2.1,1,no,3.1.1,not-required,yes,0,\"FS1\",,"
+					   "\"10.0.20348\",\"EXAMPLE\\alice\"\n"
+					   "\"b,c.pcap\",192.0.2.1,2,no,3.1.1,not-required,yes,0,\"FS1\",,"
+					   "\"10.0.20348\",\"EXAMPLE\\alice\"\n");
 	run_free(&r);
 }
 

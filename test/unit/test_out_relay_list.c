@@ -25,6 +25,7 @@ static void add(struct host_table *h, uint8_t server, enum signing srv, bool ses
 	f.nsessions = 1;
 	f.sessions[0].ok = session_ok;
 	f.sessions[0].encrypt_data = encrypt_forced;
+	f.encrypt_data = encrypt_forced; /* what facts.c derives from the sessions */
 	struct verdict v;
 	memset(&v, 0, sizeof v);
 	v.verdict = session_ok ? V_NOT_SIGNED : V_INCOMPLETE;

@@ -188,12 +188,68 @@ static void test_closed_after_negotiate(void **state)
 	expect(&f, CAUSE_CLOSED_AFTER_NEGOTIATE, V_INCOMPLETE);
 }
 
-static void test_encrypted_not_required(void **state)
+/* SPEC: an encrypted session is protected whoever asked; the cause says who. */
+static void test_encrypted_by_server(void **state)
 {
 	(void)state;
 	struct facts f = base();
+	f.session_ok = true;
+	f.encrypt_data = true; /* SessionFlags ENCRYPT_DATA, before any TRANSFORM is seen */
+	expect(&f, CAUSE_ENCRYPTED_BY_SERVER, V_SIGNED);
 	f.encrypted = true;
-	expect(&f, CAUSE_ENCRYPTED_NOT_REQUIRED, V_NOT_SIGNED);
+	expect(&f, CAUSE_ENCRYPTED_BY_SERVER, V_SIGNED);
+	f = base();
+	f.encrypted = true; /* client-chosen, neither side requires signing */
+	expect(&f, CAUSE_SIGNED_ENCRYPTED, V_SIGNED);
+}
+
+static void test_smb1_unsigned_logon(void **state)
+{
+	(void)state;
+	struct facts f = base();
+	f.smb_version = 1;
+	require(&f, true, false);
+	f.session_ok = true;
+	f.smb1_unsigned_logon = true; /* final response carried "BSRSPYL " */
+	f.closed = true;
+	expect(&f, CAUSE_SMB1_UNSIGNED_LOGON, V_INVALID_SIGNATURE);
+	f.unsigned_after_session = 3; /* traffic went on: not this failure */
+	expect(&f, CAUSE_UNSIGNED_DESPITE_REQUIRED, V_NOT_SIGNED);
+}
+
+static void test_negotiate_refused(void **state)
+{
+	(void)state;
+	struct facts f = base();
+	f.negotiated = false;
+	f.session_setup_requested = false;
+	f.negotiate_failure = NEG_ERROR_STATUS;
+	f.negotiate_status = NT_STATUS_NOT_SUPPORTED;
+	expect(&f, CAUSE_NEGOTIATE_REFUSED, V_NEGOTIATE_FAILED);
+}
+
+static void test_negotiate_no_dialect(void **state)
+{
+	(void)state;
+	struct facts f = base();
+	f.smb_version = 1;
+	f.session_setup_requested = false;
+	f.closed = true;
+	f.negotiate_failure = NEG_NO_DIALECT; /* DialectIndex 0xFFFF */
+	expect(&f, CAUSE_NEGOTIATE_NO_DIALECT, V_NEGOTIATE_FAILED);
+}
+
+static void test_negotiate_unanswered(void **state)
+{
+	(void)state;
+	struct facts f = base();
+	f.negotiated = false;
+	f.session_setup_requested = false;
+	f.closed = f.server_closed = true;
+	f.negotiate_failure = NEG_UNANSWERED;
+	expect(&f, CAUSE_NEGOTIATE_UNANSWERED, V_NEGOTIATE_FAILED);
+	f.negotiate_failure = NEG_OK; /* the client gave up, or the capture ends */
+	expect(&f, CAUSE_NO_NEGOTIATE_RESPONSE_CLOSED, V_INCOMPLETE);
 }
 
 static void test_unsigned_guest_exempted(void **state)
@@ -236,8 +292,12 @@ static void test_session_setup_failed(void **state)
 {
 	(void)state;
 	struct facts f = base();
-	f.session_fail_status = NT_STATUS_LOGON_FAILURE;
-	expect(&f, CAUSE_SESSION_SETUP_FAILED, V_INCOMPLETE);
+	f.session_fail_status = f.logon_fail_status = NT_STATUS_LOGON_FAILURE;
+	expect(&f, CAUSE_SESSION_SETUP_FAILED, V_LOGON_FAILED);
+	/* a later successful attempt wins: facts clear logon_fail_status */
+	f.logon_fail_status = 0;
+	f.session_ok = true;
+	expect(&f, CAUSE_ENDS_BEFORE_TRAFFIC, V_INCOMPLETE);
 }
 
 static void test_tree_connect_failed(void **state)
@@ -373,7 +433,11 @@ int main(void)
 		cmocka_unit_test(test_client_signing_disabled),
 		cmocka_unit_test(test_server_signing_disabled),
 		cmocka_unit_test(test_closed_after_negotiate),
-		cmocka_unit_test(test_encrypted_not_required),
+		cmocka_unit_test(test_encrypted_by_server),
+		cmocka_unit_test(test_smb1_unsigned_logon),
+		cmocka_unit_test(test_negotiate_refused),
+		cmocka_unit_test(test_negotiate_no_dialect),
+		cmocka_unit_test(test_negotiate_unanswered),
 		cmocka_unit_test(test_unsigned_guest_exempted),
 		cmocka_unit_test(test_unsigned_despite_required),
 		cmocka_unit_test(test_not_required_guest),

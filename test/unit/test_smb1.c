@@ -6,6 +6,7 @@
 #include "smbneg/anomaly.h"
 #include "smbneg/rd.h"
 #include "smbneg/smb1.h"
+#include "smbneg/smb1_logon.h"
 #include "smbneg/smb_const.h"
 
 /* ---- vectors ---- */
@@ -210,15 +211,17 @@ static enum smb_parse parse_resp(const uint8_t *p, size_t n, enum smb_parse *hre
 	return res;
 }
 
+/* Session Setup responses are parsed by smb1_logon.c (the one parser). */
 static enum smb_parse parse_sess(const uint8_t *p, size_t n, enum smb_parse *hres,
-				 struct smb1_session_setup_response *s)
+				 struct smb1_logon_response *s)
 {
 	uint8_t *c = heap_copy(p, n);
-	struct rd r = rd_init(c, n);
+	struct rd r = rd_init(c, n), blob;
 	struct smb1_header h;
 	memset(s, 0, sizeof *s);
 	*hres = smb1_parse_header(&r, &h);
-	enum smb_parse res = *hres == SMB_PARSE_OK ? smb1_parse_session_setup_response(&r, s) : *hres;
+	enum smb_parse res =
+	    *hres == SMB_PARSE_OK ? smb1_logon_parse_response(&r, h.flags2, s, &blob) : *hres;
 	free(c);
 	return res;
 }
@@ -804,29 +807,29 @@ static void test_negotiate_response_truncation_sweep_short_forms(void **state)
 static void test_session_setup_guest(void **state)
 {
 	(void)state;
-	struct smb1_session_setup_response s;
+	struct smb1_logon_response s;
 	enum smb_parse hres;
 	assert_int_equal(parse_sess(LIT(sess_resp_guest), &hres, &s), SMB_PARSE_OK);
 	assert_int_equal(s.word_count, 3);
 	assert_int_equal(s.action, 0x0001);
-	assert_true(s.action & SMB1_SESSION_ACTION_GUEST);
+	assert_true((s.action & SMB1_SESSION_ACTION_GUEST) && s.guest);
 }
 
 static void test_session_setup_user(void **state)
 {
 	(void)state;
-	struct smb1_session_setup_response s;
+	struct smb1_logon_response s;
 	enum smb_parse hres;
 	assert_int_equal(parse_sess(LIT(sess_resp_user), &hres, &s), SMB_PARSE_OK);
 	assert_int_equal(s.word_count, 4);
 	assert_int_equal(s.action, 0);
-	assert_false(s.action & SMB1_SESSION_ACTION_GUEST);
+	assert_false((s.action & SMB1_SESSION_ACTION_GUEST) || s.guest);
 }
 
 static void test_session_setup_error(void **state)
 {
 	(void)state;
-	struct smb1_session_setup_response s;
+	struct smb1_logon_response s;
 	enum smb_parse hres;
 	assert_int_equal(parse_sess(LIT(sess_resp_err), &hres, &s), SMB_PARSE_OK);
 	assert_int_equal(s.word_count, 0);
@@ -838,7 +841,7 @@ static void test_session_setup_truncation_sweep(void **state)
 	(void)state;
 	/* Cut anywhere up to and including the Action field: truncated. */
 	for (size_t k = 0; k < SMB1_HEADER_SIZE + 1 + 6; k++) {
-		struct smb1_session_setup_response s;
+		struct smb1_logon_response s;
 		enum smb_parse hres;
 		assert_int_equal(parse_sess((const uint8_t *)sess_resp_guest, k, &hres, &s),
 				 SMB_PARSE_TRUNCATED);

@@ -4,6 +4,8 @@
  * verdict_compute on hand-filled conversations. */
 #include "testutil2.h"
 
+#include "smbneg/smb_cmd.h"
+
 #include "smbneg/conv.h"
 #include "smbneg/smb_const.h"
 #include "smbneg/verdict.h"
@@ -120,7 +122,7 @@ static struct conv *mk_conv(void)
 
 static void free_conv(struct conv *c)
 {
-	free(c->smb);
+	smb_conn_free(c);
 	free(c);
 }
 
@@ -672,8 +674,8 @@ static void test_lanman_server_disabled(void **state)
 static void test_encrypted(void **state)
 {
 	(void)state;
-	/* SMB 3.x encryption: signed when a side requires signing; when nobody
-	 * does, the server is still a relay target (not-signed). */
+	/* SMB 3.x encryption protects the session (SPEC: `signed` with
+	 * protection `encryption`) whoever asked; the reason says who. */
 	struct conv *c = mk_conv();
 	struct conv_smb *s = c->smb;
 	smb2_negotiated(s, 1, 3, SMB2_DIALECT_0311);
@@ -683,11 +685,19 @@ static void test_encrypted(void **state)
 	verdict_compute(c, &v);
 	assert_true(v.encrypted);
 	assert_int_equal(v.verdict, V_SIGNED);
-	assert_true(contains(v.note, "encrypted"));
+	assert_int_equal(v.cause, CAUSE_SIGNED_ENCRYPTED);
+	assert_true(contains(v.reason, "the client asked for it"));
 	s->smb2_resp.security_mode = 1;
 	verdict_compute(c, &v);
 	assert_true(v.encrypted);
-	assert_int_equal(v.verdict, V_NOT_SIGNED);
+	assert_int_equal(v.verdict, V_SIGNED);
+	assert_true(v.fix == NULL);
+	assert_non_null(smb_session_get(s, 1, 1));
+	s->sessions[0].ok = s->sessions[0].final = true;
+	s->sessions[0].encrypt_data = true; /* SessionFlags ENCRYPT_DATA */
+	verdict_compute(c, &v);
+	assert_int_equal(v.cause, CAUSE_ENCRYPTED_BY_SERVER);
+	assert_true(contains(v.reason, "smb encrypt = required"));
 	free_conv(c);
 }
 
@@ -696,7 +706,8 @@ static void test_verdict_from_name(void **state)
 	(void)state;
 	static const char *const names[V_COUNT] = {
 		"signed", "not-signed", "mismatch-no-communication", "mismatch-access-denied",
-		"guest-blocked", "secure-negotiate-failed", "invalid-signature", "incomplete",
+		"guest-blocked", "secure-negotiate-failed", "invalid-signature", "negotiate-failed",
+		"logon-failed", "incomplete",
 	};
 	for (int i = 0; i < V_COUNT; i++) {
 		assert_string_equal(verdict_names[i], names[i]);
