@@ -30,4 +30,6 @@ const char *const anomaly_names[ANOM_COUNT] = {
 	[ANOM_SMB2_SIGNED_NEGOTIATE] = "smb2-signed-negotiate",
 	[ANOM_NEGOTIATE_REPEATED] = "negotiate-repeated-with-different-values",
 	[ANOM_SMB1_AFTER_SMB2] = "smb1-after-smb2",
+	[ANOM_MEMORY_BUDGET] = "memory-budget",
+	[ANOM_CAPTURE_DROPS] = "capture-drops",
 };

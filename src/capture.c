@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -89,6 +91,7 @@ static bool check_link(pcap_t *p, struct flow_table *t, char *err, size_t errsiz
 }
 
 #define PROGRESS_EVERY_FRAMES 8192
+#define CAPTURE_FILE_BUFFER (128 * 1024)
 #define PROGRESS_INTERVAL_MS 500
 
 static uint64_t now_ms(void)
@@ -142,10 +145,17 @@ static enum capture_result read_input(struct decompress *dc, const char *path, c
 	size_t n;
 	const uint8_t *head = decompress_head(dc, &n);
 	FILE *fp = decompress_stream(dc);
+	enum capture_result r = CAPTURE_OPEN_FAILED;
+	/* Not read yet. libpcap freads each record header and body: with
+	 * stdio's default 4 KiB buffer that is a read(2) per few frames (glibc
+	 * takes a size only with a buffer). */
+	char *buf = malloc(CAPTURE_FILE_BUFFER);
+	if (buf)
+		setvbuf(fp, buf, _IOFBF, CAPTURE_FILE_BUFFER);
 	if (decompress_failed(dc, err, errsize) ||
 	    sniff_explain(sniff_format(head, n), path, head, n, err, errsize)) {
 		fclose(fp);
-		return CAPTURE_OPEN_FAILED;
+		goto done;
 	}
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
@@ -153,10 +163,12 @@ static enum capture_result read_input(struct decompress *dc, const char *path, c
 		if (!decompress_failed(dc, err, errsize))
 			snprintf(err, errsize, "not a readable pcap or pcapng capture: %s", perr);
 		fclose(fp);
-		return CAPTURE_OPEN_FAILED;
+		goto done;
 	}
-	enum capture_result r = run(p, dc, filter, progress, t, err, errsize);
+	r = run(p, dc, filter, progress, t, err, errsize);
 	pcap_close(p); /* closes fp */
+done:
+	free(buf); /* after the stream that used it */
 	return r;
 }
 
@@ -189,12 +201,14 @@ enum capture_result capture_file(const char *path, const char *filter,
 		snprintf(err, errsize, "cannot open: %s", strerror(errno));
 		return CAPTURE_OPEN_FAILED;
 	}
+
 	return capture_fp(fp, path, filter, progress, t, err, errsize);
 }
 
-#define LIVE_POLL_MS 200
-#define LIVE_BUFFER_BYTES (32 * 1024 * 1024)
-#define LIVE_BATCH 1000
+#define LIVE_POLL_MS 100   /* poll timeout: signals, -G, the idle sweep */
+#define LIVE_BLOCK_MS 100  /* TPACKET_V3 block timeout: the most an event waits */
+#define LIVE_BUFFER_KIB (64 * 1024)
+#define LIVE_BATCH 4096    /* frames per pcap_dispatch; -1 would be all ready blocks */
 
 /* -Z: give up root once the capture is open (tcpdump's -Z). */
 static bool drop_privileges(const char *user, char *err, size_t errsize)
@@ -213,6 +227,30 @@ static bool drop_privileges(const char *user, char *err, size_t errsize)
 	return true;
 }
 
+static void on_live_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct flow_table *t = (struct flow_table *)user;
+	one_frame(t, t->dlt, h, data);
+}
+
+/* Drops counted by the kernel so far (pcap_stats), to notice new ones. */
+struct live_drops {
+	unsigned dropped, ifdropped;
+};
+
+/* Frames were lost since the last look: every conversation open now may
+ * have lost some of them (capture-drops). */
+static void note_drops(pcap_t *p, struct flow_table *t, struct live_drops *d)
+{
+	struct pcap_stat ps;
+	if (pcap_stats(p, &ps) != 0)
+		return;
+	if (ps.ps_drop != d->dropped || ps.ps_ifdrop != d->ifdropped)
+		flow_table_mark_open(t, ANOM_BIT(ANOM_CAPTURE_DROPS));
+	d->dropped = ps.ps_drop;
+	d->ifdropped = ps.ps_ifdrop;
+}
+
 static uint64_t since_ms(uint64_t start)
 {
 	return now_ms() - start;
@@ -229,13 +267,16 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		snprintf(err, errsize, "%s", perr);
 		return CAPTURE_OPEN_FAILED;
 	}
-	/* Immediate mode: events stream as they happen; a short timeout lets the
-	 * loop notice signals, the duration and idle conversations. */
+	/* Block mode (TPACKET_V3 on Linux): the kernel hands over a block of
+	 * frames when it is full or LIVE_BLOCK_MS after its first frame, rather
+	 * than waking the loop per frame as immediate mode does; events appear
+	 * at most that much later. A large ring absorbs bursts (-B). */
 	pcap_set_snaplen(p, 262144);
 	pcap_set_promisc(p, 1);
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_timeout(p, 200);
-	pcap_set_buffer_size(p, LIVE_BUFFER_BYTES); /* bursts on fast links without drops */
+	pcap_set_immediate_mode(p, 0);
+	pcap_set_timeout(p, LIVE_BLOCK_MS);
+	long kib = l->buffer_kib > 0 ? l->buffer_kib : LIVE_BUFFER_KIB;
+	pcap_set_buffer_size(p, (int)(kib < INT_MAX / 1024 ? kib * 1024 : INT_MAX));
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
@@ -260,6 +301,7 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		r = CAPTURE_OPEN_FAILED;
 		goto fail;
 	}
+	struct live_drops drops = {0, 0};
 	while (!*l->stop && !(l->done && l->done(l->done_arg))) {
 		struct pollfd pfd = {fd, POLLIN, 0};
 		int ready = poll(&pfd, 1, LIVE_POLL_MS);
@@ -268,17 +310,15 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 			r = CAPTURE_READ_FAILED;
 			break;
 		}
-		struct pcap_pkthdr *h;
-		const u_char *data;
-		/* Drain what is there, a bounded batch at a time. */
-		for (int i = 0;
-		     ready > 0 && i < LIVE_BATCH && (rc = pcap_next_ex(p, &h, &data)) == 1; i++)
-			one_frame(t, t->dlt, h, data);
-		if (ready > 0 && rc < 0) {
+		/* Whatever blocks are ready, a bounded batch at a time (block
+		 * timeouts make ready blocks without a poll wake-up too). */
+		rc = pcap_dispatch(p, LIVE_BATCH, on_live_frame, (u_char *)t);
+		if (rc < 0) {
 			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
 			r = CAPTURE_READ_FAILED;
 			break;
 		}
+		note_drops(p, t, &drops);
 		if (l->duration_secs > 0 && since_ms(start) >= (uint64_t)l->duration_secs * 1000)
 			break;
 		if (since_ms(last_sweep) >= 1000) {

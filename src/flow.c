@@ -10,6 +10,8 @@ struct flow {
 	struct conv conv;               /* first: a conv pointer is a flow pointer */
 	struct flow *hnext;             /* hash chain */
 	struct flow *older, *newer;     /* LRU list */
+	struct flow *hold_older, *hold_newer; /* holders of budget bytes, LRU */
+	bool holding;                   /* on the holders list */
 	struct reasm_dir tcp[2];
 	struct nbss_dir nbss[2];
 	struct frame_ctx data_fc[2];    /* frame of the last byte handed on, per direction */
@@ -41,16 +43,30 @@ static void ep_set(struct endpoint *e, uint8_t family, const uint8_t *addr, uint
 	e->port = port;
 }
 
-/* FNV-1a over one endpoint. */
+/* A 64-bit finaliser (MurmurHash3 fmix64): every input bit moves every output bit. */
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+/* One endpoint, a word at a time (the lookup runs for every segment). */
 static uint64_t ep_hash(uint8_t family, const uint8_t *addr, uint16_t port)
 {
-	uint64_t h = 1469598103934665603u;
-	size_t alen = family == 4 ? 4 : 16;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ addr[i]) * 1099511628211u;
-	h = (h ^ (port & 0xff)) * 1099511628211u;
-	h = (h ^ (port >> 8)) * 1099511628211u;
-	return h;
+	uint64_t a = 0, b = 0;
+	if (family == 4) {
+		uint32_t v4;
+		memcpy(&v4, addr, 4);
+		a = v4;
+	} else {
+		memcpy(&a, addr, 8);
+		memcpy(&b, addr + 8, 8);
+	}
+	return mix64(a ^ mix64(b ^ ((uint64_t)port << 8 | family)));
 }
 
 /* Symmetric in the two endpoints, so both directions give one key. */
@@ -77,9 +93,83 @@ static struct tcp_seg flow_tuple(const struct flow *fl)
 	return s;
 }
 
+/* ---- the table budget: holders in LRU order, the oldest given up first ---- */
+
+static bool flow_holds(const struct flow *fl)
+{
+	for (int d = 0; d < 2; d++)
+		if (fl->nbss[d].buf || fl->tcp[d].queue || fl->tcp[d].history)
+			return true;
+	return false;
+}
+
+static void hold_unlink(struct flow_table *t, struct flow *fl)
+{
+	if (!fl->holding)
+		return;
+	if (fl->hold_older)
+		fl->hold_older->hold_newer = fl->hold_newer;
+	else
+		t->hold_oldest = fl->hold_newer;
+	if (fl->hold_newer)
+		fl->hold_newer->hold_older = fl->hold_older;
+	else
+		t->hold_newest = fl->hold_older;
+	fl->hold_older = fl->hold_newer = NULL;
+	fl->holding = false;
+}
+
+/* After fl's segment: the newest holder when it holds bytes, else off the list. */
+static void hold_update(struct flow_table *t, struct flow *fl)
+{
+	hold_unlink(t, fl);
+	if (!flow_holds(fl))
+		return;
+	fl->hold_older = t->hold_newest;
+	if (t->hold_newest)
+		t->hold_newest->hold_newer = fl;
+	else
+		t->hold_oldest = fl;
+	t->hold_newest = fl;
+	fl->holding = true;
+}
+
+/* Give up everything fl holds; a partial message or queued data lost is
+ * the memory-budget anomaly on its conversation. */
+static void give_up(struct flow_table *t, struct flow *fl)
+{
+	bool lost = false;
+	for (int d = 0; d < 2; d++) {
+		lost |= nbss_give_up(&fl->nbss[d]);
+		lost |= reasm_give_up(&fl->tcp[d]);
+	}
+	if (lost) {
+		fl->conv.anomalies |= ANOM_BIT(ANOM_MEMORY_BUDGET);
+		t->stats.budget_given_up++;
+	}
+	hold_unlink(t, fl);
+}
+
+/* budget.reclaim: the oldest holders first, never the flow being fed. */
+static bool reclaim(void *arg, size_t need)
+{
+	struct flow_table *t = arg;
+	struct flow *fl = t->hold_oldest;
+	while (fl && !budget_fits(&t->budget, need)) {
+		struct flow *next = fl->hold_newer;
+		if (fl != t->busy)
+			give_up(t, fl);
+		fl = next;
+	}
+	return budget_fits(&t->budget, need);
+}
+
 bool flow_table_init(struct flow_table *t, const struct flow_ops *ops)
 {
 	memset(t, 0, sizeof *t);
+	t->budget.limit = BUDGET_DEFAULT;
+	t->budget.reclaim = reclaim;
+	t->budget.arg = t;
 	t->nbuckets = INITIAL_BUCKETS;
 	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
 	t->max_active = FLOW_MAX_ACTIVE;
@@ -198,6 +288,8 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 			c->anomalies |= ANOM_BIT(ANOM_TCP_OVERLAP_CONFLICT);
 		if (fl->tcp[d].queue_overflows)
 			c->anomalies |= ANOM_BIT(ANOM_TCP_QUEUE_OVERFLOW);
+		if (fl->nbss[d].budget_refused)
+			c->anomalies |= ANOM_BIT(ANOM_MEMORY_BUDGET);
 		if (fl->nbss[d].bad_headers)
 			c->anomalies |= ANOM_BIT(ANOM_NBSS_BAD_HEADER);
 		/* a capture that starts mid-stream resynchronises once per direction */
@@ -225,7 +317,10 @@ static void count_late(struct flow_table *t, struct tomb *x)
 
 static void conclude(struct flow_table *t, struct flow *fl)
 {
+	struct flow *busy = t->busy;
+	t->busy = fl;
 	close_directions(t, fl);
+	t->busy = busy == fl ? NULL : busy;
 	if (fl->conv.smb)
 		t->stats.smb_connections++;
 	if (t->ops.on_concluded)
@@ -240,6 +335,7 @@ static void conclude(struct flow_table *t, struct flow *fl)
 	if (*pp)
 		*pp = fl->hnext;
 	lru_unlink(t, fl);
+	hold_unlink(t, fl);
 	t->active--;
 	for (int d = 0; d < 2; d++) {
 		reasm_free(&fl->tcp[d]);
@@ -287,7 +383,8 @@ static struct flow *create(struct flow_table *t, const struct tcp_seg *seg,
 	c->netbios_139 = (seg->sport == 139 || seg->dport == 139) &&
 			 seg->sport != 445 && seg->dport != 445;
 	for (int d = 0; d < 2; d++) {
-		fl->tcp[d].shared_queued = &t->queued_total;
+		fl->tcp[d].budget = &t->budget;
+		fl->nbss[d].budget = &t->budget;
 		fl->nbss[d].netbios_139 = c->netbios_139;
 	}
 	c->first_frame = f->frame;
@@ -342,7 +439,10 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 		t->ops.on_frame(t->ops.arg, c, f);
 	struct flow_call k = {t, fl, dir, f};
 	struct reasm_sink sink = {on_data, on_gap, &k};
+	t->busy = fl;
 	reasm_push(&fl->tcp[dir], seg, &sink);
+	t->busy = NULL;
+	hold_update(t, fl);
 	if (seg->flags & TCP_FIN)
 		c->fin[dir] = true;
 	if (seg->flags & TCP_RST)
@@ -383,6 +483,12 @@ void flow_table_expire(struct flow_table *t, const struct timeval *now, long idl
 		t->oldest->bury = 1 + TOMB_IDLE;
 		conclude(t, t->oldest);
 	}
+}
+
+void flow_table_mark_open(struct flow_table *t, anomaly_mask m)
+{
+	for (struct flow *fl = t->oldest; fl; fl = fl->newer)
+		fl->conv.anomalies |= m;
 }
 
 void flow_table_free(struct flow_table *t)

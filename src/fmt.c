@@ -35,24 +35,59 @@ const char *fmt_id_name(const struct tok *names, uint16_t id, char *buf, size_t 
 	return buf;
 }
 
+/* Append the string a to buf at *n, within size (NUL kept). */
+static void put_str(char *buf, size_t size, size_t *n, const char *a)
+{
+	size_t len = strlen(a);
+	if (*n >= size)
+		return;
+	if (len > size - 1 - *n)
+		len = size - 1 - *n;
+	memcpy(buf + *n, a, len);
+	*n += len;
+	buf[*n] = '\0';
+}
+
+/* Append v in decimal, at least width digits (zeros before). */
+static void put_dec(char *buf, size_t size, size_t *n, unsigned long v, int width)
+{
+	char d[24];
+	int nd = 0;
+	do
+		d[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 && nd < (int)sizeof d - 1);
+	while (nd < width && nd < (int)sizeof d - 1)
+		d[nd++] = '0';
+	char r[24];
+	for (int i = 0; i < nd; i++)
+		r[i] = d[nd - 1 - i];
+	r[nd] = '\0';
+	put_str(buf, size, n, r);
+}
+
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size)
 {
 	char a[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
 	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof a);
-	snprintf(buf, size, "%s", a);
+	if (size)
+		buf[0] = '\0';
+	put_str(buf, size, &n, a);
 	return buf;
 }
 
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
 {
-	char a[INET6_ADDRSTRLEN];
-	if (e->family == 4) {
-		inet_ntop(AF_INET, e->addr, a, sizeof a);
-		snprintf(buf, size, "%s:%u", a, (unsigned)e->port);
-	} else {
-		inet_ntop(AF_INET6, e->addr, a, sizeof a);
-		snprintf(buf, size, "[%s]:%u", a, (unsigned)e->port);
-	}
+	char a[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, a, sizeof a);
+	if (e->family != 4)
+		put_str(buf, size, &n, "[");
+	put_str(buf, size, &n, a);
+	put_str(buf, size, &n, e->family == 4 ? ":" : "]:");
+	put_dec(buf, size, &n, e->port, 1);
 	return buf;
 }
 
@@ -77,9 +112,21 @@ const char *fmt_dialect(const struct facts *f, char *buf, size_t size)
 /* MS-DTYP 2.3.4.2: Data1..Data3 little-endian, Data4 as bytes. */
 const char *fmt_guid(const uint8_t g[16], char *buf, size_t size)
 {
-	snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
+	static const char hex[] = "0123456789abcdef";
+	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	char t[37];
+	size_t n = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			t[n++] = '-';
+		t[n++] = hex[g[order[i]] >> 4];
+		t[n++] = hex[g[order[i]] & 15];
+	}
+	t[n] = '\0';
+	if (size)
+		buf[0] = '\0';
+	n = 0;
+	put_str(buf, size, &n, t);
 	return buf;
 }
 
@@ -98,9 +145,30 @@ const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)tv->tv_sec);
 		return buf;
 	}
-	char base[32];
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", base, usec);
+	/* %Y-%m-%dT%H:%M:%S.uuuuuuZ, without strftime and printf (per event) */
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		char base[32];
+		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+		put_str(buf, size, &n, base);
+	} else {
+		put_dec(buf, size, &n, (unsigned long)(tm.tm_year + 1900), 4);
+		put_str(buf, size, &n, "-");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_mon + 1, 2);
+		put_str(buf, size, &n, "-");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_mday, 2);
+		put_str(buf, size, &n, "T");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_hour, 2);
+		put_str(buf, size, &n, ":");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_min, 2);
+		put_str(buf, size, &n, ":");
+		put_dec(buf, size, &n, (unsigned long)tm.tm_sec, 2);
+	}
+	put_str(buf, size, &n, ".");
+	put_dec(buf, size, &n, (unsigned long)usec, 6);
+	put_str(buf, size, &n, "Z");
 	return buf;
 }
 
@@ -139,41 +207,102 @@ static size_t utf8_len(const unsigned char *s)
 }
 
 
+/* Escaped strings are built in a small buffer and written a span at a time
+ * (a call into stdio per character costs more than the escaping). */
+struct span {
+	FILE *f;
+	size_t n;
+	char b[512];
+};
+
+static void span_put(struct span *s, const void *p, size_t n)
+{
+	if (n > sizeof s->b - s->n) {
+		FMT_FWRITE(s->b, 1, s->n, s->f);
+		s->n = 0;
+		if (n > sizeof s->b) {
+			FMT_FWRITE(p, 1, n, s->f);
+			return;
+		}
+	}
+	memcpy(s->b + s->n, p, n);
+	s->n += n;
+}
+
+static void span_flush(struct span *s)
+{
+	FMT_FWRITE(s->b, 1, s->n, s->f);
+	s->n = 0;
+}
+
+/* A byte as an escape: "\\u00XX" (JSON, RFC 8259 7) or "\\xXX" (text). */
+static void span_escape(struct span *s, bool json, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6];
+	size_t n = 0;
+	e[n++] = '\\';
+	if (json) {
+		e[n++] = 'u';
+		e[n++] = '0';
+		e[n++] = '0';
+	} else {
+		e[n++] = 'x';
+	}
+	e[n++] = hex[c >> 4];
+	e[n++] = hex[c & 15];
+	span_put(s, e, n);
+}
+
 void fmt_json_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	fputc('"', f);
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
+	span_put(&sp, "\"", 1);
 	while (*s) {
+		const unsigned char *run = s; /* printable ASCII needing no escape */
+		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		span_put(&sp, run, (size_t)(s - run));
+		if (!*s)
+			break;
 		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s++, f);
+			char e[2] = {'\\', (char)*s++};
+			span_put(&sp, e, 2);
 		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
+			span_escape(&sp, true, *s++);
 		} else {
 			size_t n = utf8_len(s);
 			if (n == 0) { /* not UTF-8: the byte as Latin-1 */
-				fprintf(f, "\\u%04x", *s++);
+				span_escape(&sp, true, *s++);
 			} else {
-				fwrite(s, 1, n, f);
+				span_put(&sp, s, n);
 				s += n;
 			}
 		}
 	}
-	fputc('"', f);
+	span_put(&sp, "\"", 1);
+	span_flush(&sp);
 }
 
 static void text_escape(FILE *f, const char *str, bool keep_backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
 	while (*s) {
 		size_t n = utf8_len(s);
 		if (*s < 0x20 || *s == 0x7f || (*s == '\\' && !keep_backslash) || n == 0) {
-			fprintf(f, "\\x%02x", *s++);
+			span_escape(&sp, false, *s++);
 		} else {
-			fwrite(s, 1, n, f);
+			span_put(&sp, s, n);
 			s += n;
 		}
 	}
+	span_flush(&sp);
 }
 
 void fmt_text_string(FILE *f, const char *s) { text_escape(f, s, false); }
@@ -185,13 +314,17 @@ void fmt_text_who(FILE *f, const char *s) { text_escape(f, s, true); }
 void fmt_csv_string(FILE *f, const char *s)
 {
 	/* RFC 4180: quoted, with quotes doubled. */
-	fputc('"', f);
+	struct span sp;
+	sp.f = f;
+	sp.n = 0;
+	span_put(&sp, "\"", 1);
 	for (; *s; s++) {
 		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+			span_put(&sp, "\"", 1);
+		span_put(&sp, s, 1);
 	}
-	fputc('"', f);
+	span_put(&sp, "\"", 1);
+	span_flush(&sp);
 }
 
 /* WHO: the first successful session (else the last exchange), see

@@ -45,8 +45,20 @@ static void deliver(struct nbss_dir *d, const uint8_t *p, size_t kept, const str
 	sink->message(sink->arg, &m);
 }
 
+/* Hand on the message in progress with what is kept of it: the buffer, or
+ * the head saved when the budget took the buffer back. */
+static void deliver_kept(struct nbss_dir *d, const struct nbss_sink *sink)
+{
+	if (d->buf || d->head_len == 0)
+		deliver(d, d->buf, d->buf_len, sink);
+	else
+		deliver(d, d->head, d->head_len, sink);
+}
+
 static void end_message(struct nbss_dir *d)
 {
+	d->head_len = 0;
+	budget_give(d->budget, d->buf_cap);
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = 0;
@@ -118,9 +130,16 @@ static bool grow_buf(struct nbss_dir *d, size_t n, size_t cap)
 		want = d->buf_len + n;
 	if (want > cap)
 		want = cap;
-	uint8_t *nb = realloc(d->buf, want);
-	if (!nb)
+	if (!budget_take(d->budget, want - d->buf_cap, true)) {
+		d->budget_refused++;
+		d->truncated = true; /* bytes of it will not be kept */
 		return false;
+	}
+	uint8_t *nb = realloc(d->buf, want);
+	if (!nb) {
+		budget_give(d->budget, want - d->buf_cap);
+		return false;
+	}
 	d->buf = nb;
 	d->buf_cap = want;
 	return true;
@@ -175,7 +194,7 @@ static void feed_body(struct nbss_dir *d, struct rd *in, const struct nbss_sink 
 		rd_skip(in, take);
 	d->got += (uint32_t)take;
 	if (d->got == d->length) {
-		deliver(d, d->buf, d->buf_len, sink);
+		deliver_kept(d, sink);
 		end_message(d);
 	}
 }
@@ -260,14 +279,14 @@ void nbss_gap(struct nbss_dir *d, uint64_t n, const struct nbss_sink *sink)
 		d->frozen = true;
 		d->got += (uint32_t)n;
 		if (d->got == d->length) {
-			deliver(d, d->buf, d->buf_len, sink);
+			deliver_kept(d, sink);
 			end_message(d);
 		}
 		return;
 	}
 	if (d->state == NBSS_BODY) {
 		d->truncated = true;
-		deliver(d, d->buf, d->buf_len, sink);
+		deliver_kept(d, sink);
 	}
 	start_resync(d);
 }
@@ -276,9 +295,28 @@ void nbss_finish(struct nbss_dir *d, const struct nbss_sink *sink)
 {
 	if (d->state == NBSS_BODY) {
 		d->truncated = true;
-		deliver(d, d->buf, d->buf_len, sink);
+		deliver_kept(d, sink);
 	}
 	end_message(d);
+}
+
+bool nbss_give_up(struct nbss_dir *d)
+{
+	if (!d->buf)
+		return false;
+	/* the SMB header stays, so the message is still known for what it is */
+	struct rd kept = rd_init(d->buf, d->buf_len);
+	d->head_len = (uint8_t)(d->buf_len < sizeof d->head ? d->buf_len : sizeof d->head);
+	rd_bytes(&kept, d->head, d->head_len);
+	budget_give(d->budget, d->buf_cap);
+	free(d->buf);
+	d->buf = NULL;
+	d->buf_len = 0;
+	d->buf_cap = 0;
+	d->truncated = true; /* handed on, empty, when its length has passed */
+	d->frozen = true;
+	d->given_up++;
+	return true;
 }
 
 void nbss_free(struct nbss_dir *d)

@@ -53,7 +53,8 @@ void out_conversation(struct out *o, uint64_t row, const struct conv *c, const s
 	if (o->hosts)
 		return;
 	o->ops->conversation(o, row, c, f, v);
-	fflush(o->f); /* live: each row appears as its conversation ends */
+	if (o->stream)
+		fflush(o->f); /* live: each row appears as its conversation ends */
 }
 
 void out_resumed(struct out *o, uint64_t row)

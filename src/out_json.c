@@ -16,8 +16,37 @@ struct jw {
 	bool first;
 };
 
+/* The comma and a quoted key into b (at least J_KEY_MAX bytes); 0 when the
+ * key needs escaping or is long (then written by j_key the slow way). */
+#define J_KEY_MAX 80
+
+static size_t j_key_put(struct jw *w, const char *k, char *b)
+{
+	size_t n = 0, len = strlen(k);
+	if (len > J_KEY_MAX - 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (k[i] < 0x20 || k[i] > 0x7e || k[i] == '"' || k[i] == '\\')
+			return 0;
+	if (!w->first)
+		b[n++] = ',';
+	w->first = false;
+	b[n++] = '"';
+	memcpy(b + n, k, len);
+	n += len;
+	b[n++] = '"';
+	b[n++] = ':';
+	return n;
+}
+
 static void j_key(struct jw *w, const char *k)
 {
+	char b[J_KEY_MAX];
+	size_t n = j_key_put(w, k, b);
+	if (n) {
+		FMT_FWRITE(b, 1, n, w->f);
+		return;
+	}
 	if (!w->first)
 		fputc(',', w->f);
 	w->first = false;
@@ -34,16 +63,31 @@ static void j_str(struct jw *w, const char *k, const char *v)
 		fputs("null", w->f);
 }
 
+/* "k":digits in one write; neg puts a minus sign before v. */
+static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
+{
+	char b[J_KEY_MAX + 24], d[24];
+	size_t n = j_key_put(w, k, b), nd = 0;
+	if (!n)
+		j_key(w, k);
+	do
+		d[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		b[n++] = '-';
+	while (nd)
+		b[n++] = d[--nd];
+	FMT_FWRITE(b, 1, n, w->f);
+}
+
 static void j_u64(struct jw *w, const char *k, uint64_t v)
 {
-	j_key(w, k);
-	fprintf(w->f, "%" PRIu64, v);
+	j_num(w, k, false, v);
 }
 
 static void j_i64(struct jw *w, const char *k, int64_t v)
 {
-	j_key(w, k);
-	fprintf(w->f, "%" PRId64, v);
+	j_num(w, k, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 static void j_bool(struct jw *w, const char *k, bool v)
@@ -83,13 +127,26 @@ static void name_cb(const char *name, void *arg)
 	fmt_json_string(w->f, name);
 }
 
+/* k followed by suffix in nk (cut to fit), as "k_names" (no printf per key). */
+static const char *j_suffixed(char *nk, size_t size, const char *k, const char *suffix)
+{
+	size_t a = strlen(k), b = strlen(suffix);
+	if (a > size - 1)
+		a = size - 1;
+	if (b > size - 1 - a)
+		b = size - 1 - a;
+	memcpy(nk, k, a);
+	memcpy(nk + a, suffix, b);
+	nk[a + b] = '\0';
+	return nk;
+}
+
 /* "k": raw, "k_names": [flag names] */
 static void j_flags(struct jw *w, const char *k, uint32_t v, const struct tok *t)
 {
 	char nk[64];
 	j_u64(w, k, v);
-	snprintf(nk, sizeof nk, "%s_names", k);
-	j_open(w, nk, '[');
+	j_open(w, j_suffixed(nk, sizeof nk, k, "_names"), '[');
 	uint32_t rest = tok_each_bit(t, v, name_cb, w);
 	if (rest) {
 		char hex[16];
@@ -109,7 +166,7 @@ static void j_filetime(struct jw *w, const char *k, uint64_t ft)
 {
 	char buf[48], nk[64];
 	j_u64(w, k, ft);
-	snprintf(nk, sizeof nk, "%s_utc", k);
+	j_suffixed(nk, sizeof nk, k, "_utc");
 	fmt_filetime(ft, buf, sizeof buf);
 	j_str(w, nk, buf[0] ? buf : NULL);
 }
@@ -145,8 +202,7 @@ static void j_ids(struct jw *w, const char *k, const struct smb2_context *c, con
 	j_close(w, ']');
 	if (!t)
 		return;
-	snprintf(nk, sizeof nk, "%s_names", k);
-	j_open(w, nk, '[');
+	j_open(w, j_suffixed(nk, sizeof nk, k, "_names"), '[');
 	for (unsigned i = 0; i < c->ids_kept; i++) {
 		char hex[8];
 		name_cb(fmt_id_name(t, c->ids[i], hex, sizeof hex), w);
@@ -438,7 +494,8 @@ static void json_event(struct out *o, const struct smb_event *e)
 	}
 	j_close(&w, '}');
 	fputc('\n', o->f);
-	fflush(o->f);
+	if (o->stream)
+		fflush(o->f);
 }
 
 static void j_counts(struct jw *w, const char *k, const struct fact_counts k2[2])
@@ -524,7 +581,8 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_str(&w, "closed", c->rst ? "rst" : (c->fin[0] || c->fin[1]) ? "fin" : "open");
 	j_close(&w, '}');
 	fputc('\n', o->f);
-	fflush(o->f);
+	if (o->stream)
+		fflush(o->f);
 }
 
 /* SPEC "Across conversations": {"event":"relay","victim","relay","target",
@@ -703,6 +761,8 @@ static void json_hosts(struct out *o, const struct tally *t)
 		j_close(&w, ']');
 		j_bool(&w, "relay_target", host_relay_target(x));
 		j_str(&w, "relay_list", host_relay_names[host_relay(x)]); /* --relay-list */
+		j_u64(&w, "sessions_accepted", x->sessions_accepted);
+		j_u64(&w, "relayable_sessions", x->relayable_sessions);
 		j_u64(&w, "guest_sessions", x->guest_sessions);
 		j_u64(&w, "downgrades", x->downgrades);
 		j_host_identity(&w, x);

@@ -27,13 +27,13 @@ static int64_t seq_diff(uint32_t a, uint32_t b)
 static void history_add(struct reasm_dir *d, uint32_t end_seq, const uint8_t *p, size_t n)
 {
 	if (!d->history) {
-		if (d->shared_queued && *d->shared_queued > REASM_MAX_QUEUED_TOTAL / 2)
+		if (!budget_half_free(d->budget) || !budget_take(d->budget, REASM_HISTORY, false))
 			return;
 		d->history = malloc(REASM_HISTORY);
-		if (!d->history)
+		if (!d->history) {
+			budget_give(d->budget, REASM_HISTORY);
 			return;
-		if (d->shared_queued)
-			*d->shared_queued += REASM_HISTORY;
+		}
 		d->history_len = 0;
 	}
 	if (n > REASM_HISTORY) {
@@ -76,8 +76,8 @@ static void history_check(struct reasm_dir *d, uint32_t seq, const uint8_t *p, s
 
 static void history_free(struct reasm_dir *d)
 {
-	if (d->history && d->shared_queued)
-		*d->shared_queued -= REASM_HISTORY;
+	if (d->history)
+		budget_give(d->budget, REASM_HISTORY);
 	free(d->history);
 	d->history = NULL;
 	d->history_len = 0;
@@ -121,8 +121,7 @@ static void pop_deliver(struct reasm_dir *d, const struct reasm_sink *sink)
 	struct reasm_queued *q = d->queue;
 	d->queue = q->next;
 	d->queued_bytes -= q->caplen;
-	if (d->shared_queued)
-		*d->shared_queued -= q->caplen;
+	budget_give(d->budget, q->caplen);
 	d->queued_segs--;
 	deliver(d, q->seq, q->data, q->caplen, q->seglen, sink);
 	free(q);
@@ -139,8 +138,7 @@ static void drain(struct reasm_dir *d, const struct reasm_sink *sink)
 static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
 {
 	if (d->queued_segs >= REASM_MAX_QUEUED_SEGS ||
-	    seg->caplen > REASM_MAX_QUEUED_BYTES - d->queued_bytes ||
-	    (d->shared_queued && seg->caplen > REASM_MAX_QUEUED_TOTAL - *d->shared_queued))
+	    seg->caplen > REASM_MAX_QUEUED_BYTES - d->queued_bytes)
 		return false;
 	struct reasm_queued **pp = &d->queue;
 	while (*pp && seq_diff((*pp)->seq, seg->seq) < 0)
@@ -152,9 +150,13 @@ static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
 		d->retransmits++;
 		return true; /* already queued */
 	}
-	struct reasm_queued *q = malloc(sizeof *q + seg->caplen);
-	if (!q)
+	if (!budget_take(d->budget, seg->caplen, true))
 		return false;
+	struct reasm_queued *q = malloc(sizeof *q + seg->caplen);
+	if (!q) {
+		budget_give(d->budget, seg->caplen);
+		return false;
+	}
 	q->seq = seg->seq;
 	q->caplen = seg->caplen;
 	q->seglen = seg->seglen;
@@ -163,8 +165,6 @@ static bool enqueue(struct reasm_dir *d, const struct tcp_seg *seg)
 	q->next = *pp;
 	*pp = q;
 	d->queued_bytes += seg->caplen;
-	if (d->shared_queued)
-		*d->shared_queued += seg->caplen;
 	d->queued_segs++;
 	d->out_of_order++;
 	return true;
@@ -225,6 +225,15 @@ void reasm_flush(struct reasm_dir *d, const struct reasm_sink *sink)
 		pop_deliver(d, sink);
 }
 
+bool reasm_give_up(struct reasm_dir *d)
+{
+	bool lost = d->queue != NULL;
+	if (lost)
+		d->queue_overflows++; /* the holes are given up as for a full queue */
+	reasm_free(d);
+	return lost;
+}
+
 void reasm_free(struct reasm_dir *d)
 {
 	while (d->queue) {
@@ -232,8 +241,7 @@ void reasm_free(struct reasm_dir *d)
 		d->queue = q->next;
 		free(q);
 	}
-	if (d->shared_queued)
-		*d->shared_queued -= d->queued_bytes;
+	budget_give(d->budget, d->queued_bytes);
 	d->queued_bytes = 0;
 	d->queued_segs = 0;
 	history_free(d);

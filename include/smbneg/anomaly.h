@@ -34,6 +34,8 @@ enum anomaly {
 	ANOM_SMB2_SIGNED_NEGOTIATE,   /* a Negotiate with SMB2_FLAGS_SIGNED (MS-SMB2 3.3.5.2.4) */
 	ANOM_NEGOTIATE_REPEATED,      /* a second Negotiate with different values */
 	ANOM_SMB1_AFTER_SMB2,         /* SMB1 traffic after an SMB2 dialect was chosen */
+	ANOM_MEMORY_BUDGET,           /* bytes held for a message given up: table budget full */
+	ANOM_CAPTURE_DROPS,           /* live: the kernel dropped frames while it was open */
 	ANOM_COUNT
 };
 

@@ -42,6 +42,7 @@ struct capture_live {
 	long duration_secs;       /* stop after this long; 0 = no limit */
 	long idle_secs;           /* conclude conversations idle this long */
 	const char *drop_user;    /* -Z: become this user once the capture is open */
+	long buffer_kib;          /* -B: kernel ring size in KiB; 0 = 64 MiB */
 	volatile sig_atomic_t *stop;      /* set by SIGINT/SIGTERM */
 	bool (*done)(void *arg);  /* true: enough has been seen (-c) */
 	void *done_arg;

@@ -44,6 +44,7 @@ struct flow_stats {
 	 * new conversation: data after FIN/RST, and connections concluded by
 	 * --idle that resumed (counted once each) with their segments. */
 	uint64_t late_segments, idle_resumed, after_idle;
+	uint64_t budget_given_up; /* conversations whose held bytes the budget took back */
 };
 
 struct flow; /* one connection: a conv plus its TCP and NBSS state */
@@ -57,7 +58,12 @@ struct flow_table {
 	uint64_t next_id;
 	int dlt;                 /* link type of the input (pcap_datalink); -1 unknown */
 	struct frame_ctx now;    /* frame and time of the last frame read (raw NULL) */
-	size_t queued_total;     /* out-of-order bytes queued by all conversations */
+	/* Every byte held for messages (budget.h): NBSS partial messages,
+	 * out-of-order data, delivered-byte rings; limit BUDGET_DEFAULT unless
+	 * set after flow_table_init. */
+	struct budget budget;
+	struct flow *hold_oldest, *hold_newest; /* flows holding budget bytes, LRU */
+	struct flow *busy;       /* the flow being fed: reclaim never gives it up */
 	/* Tuples concluded by FIN/RST or flow_table_expire: their later
 	 * segments (without SYN) are counted, not reported again as a
 	 * conversation starting mid-stream (TOMB_MAX of them). */
@@ -74,6 +80,8 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 void flow_table_flush(struct flow_table *t);
 /* Conclude conversations with no frame for more than idle_secs before now. */
 void flow_table_expire(struct flow_table *t, const struct timeval *now, long idle_secs);
+/* Add anomalies to every open conversation (live: frames were dropped). */
+void flow_table_mark_open(struct flow_table *t, anomaly_mask m);
 void flow_table_free(struct flow_table *t);
 
 #endif

@@ -14,6 +14,13 @@
 #include <stdio.h>
 #include <sys/time.h>
 
+/* The output is written by one thread: stdio's lock per call is not needed. */
+#if defined(__GLIBC__)
+#define FMT_FWRITE fwrite_unlocked
+#else
+#define FMT_FWRITE fwrite
+#endif
+
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
 /* The dialect the conversation agreed on; NULL (buf "") when none. */

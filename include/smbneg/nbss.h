@@ -6,10 +6,12 @@
  * handed on whole when it fits in the limit its sink's `keep` callback gives
  * (NBSS_KEEP_MAX without one, at most NBSS_KEEP_LARGE); of a longer one only
  * that prefix is kept and the rest is skipped by length. The buffer for a
- * message that spans deliveries grows with the bytes that arrive. */
+ * message that spans deliveries grows with the bytes that arrive, taken from
+ * the table budget (budget.h) when the direction has one. */
 #ifndef SMBNEG_NBSS_H
 #define SMBNEG_NBSS_H
 
+#include "smbneg/budget.h"
 #include "smbneg/rd.h"
 
 #include <stdbool.h>
@@ -21,6 +23,8 @@
 /* The sink is asked again once this many bytes of a body are known (enough
  * for the SMB2 Command field, MS-SMB2 2.2.1). */
 #define NBSS_KEEP_DECIDE 14
+/* Kept of a partial message the budget takes back: an SMB2 header (MS-SMB2 2.2.1). */
+#define NBSS_GIVE_UP_HEAD 64
 
 enum nbss_state {
 	NBSS_HEADER, /* collecting the 4 header bytes */
@@ -57,12 +61,17 @@ struct nbss_dir {
 	bool frozen;      /* stop adding to buf (after a gap or at the cap) */
 	uint8_t *buf;     /* kept prefix of a message that spans deliveries */
 	size_t buf_len, buf_cap;
+	struct budget *budget; /* NULL, or the table budget buf_cap is taken from */
+	uint8_t head[NBSS_GIVE_UP_HEAD]; /* of a message whose buf was given up */
+	uint8_t head_len;
 	/* counters */
 	uint64_t messages;
 	uint32_t keepalives;
 	uint32_t resyncs;    /* times the stream was found again after a loss */
 	uint32_t bad_headers;
 	uint64_t skipped_bytes; /* bytes passed over while resynchronising */
+	uint32_t budget_refused; /* a message kept shorter: the budget had no room */
+	uint32_t given_up;       /* partial messages given up for the budget */
 };
 
 /* Feed bytes in stream order. */
@@ -71,6 +80,10 @@ void nbss_feed(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss
 void nbss_gap(struct nbss_dir *d, uint64_t n, const struct nbss_sink *sink);
 /* End of stream: a message in progress is handed on as truncated. */
 void nbss_finish(struct nbss_dir *d, const struct nbss_sink *sink);
+/* Free the kept part of the message in progress (the table budget needs
+ * it): the message is handed on truncated, with its first NBSS_GIVE_UP_HEAD
+ * bytes, when its length has passed. False when nothing was held. */
+bool nbss_give_up(struct nbss_dir *d);
 void nbss_free(struct nbss_dir *d);
 /* Does p (at least 8 bytes) look like an NBSS header followed by an SMB
  * protocol id (0xFF, 0xFE, 0xFD or 0xFC then "SMB")? */

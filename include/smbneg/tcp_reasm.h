@@ -7,7 +7,7 @@
  * so the next stage can stay in step by length or resynchronise.
  *
  * The last REASM_HISTORY bytes handed on are kept per direction (a ring, taken
- * from the shared budget while less than half of it is used), so that a
+ * from the table budget (budget.h) while less than half of it is used), so that a
  * retransmission whose bytes differ from bytes already delivered is counted
  * in overlap_conflicts: the classic evasion of passive analysers, where the
  * receiver keeps one copy and the analyser another. Older bytes, and bytes
@@ -15,6 +15,7 @@
 #ifndef SMBNEG_TCP_REASM_H
 #define SMBNEG_TCP_REASM_H
 
+#include "smbneg/budget.h"
 #include "smbneg/decode.h"
 
 #include <stdbool.h>
@@ -23,7 +24,6 @@
 
 #define REASM_MAX_QUEUED_BYTES (256 * 1024)
 #define REASM_MAX_QUEUED_SEGS 256
-#define REASM_MAX_QUEUED_TOTAL (64 * 1024 * 1024) /* across all directions sharing a budget */
 #define REASM_HISTORY 4096 /* delivered bytes kept for comparison; a power of two */
 
 struct reasm_sink {
@@ -49,8 +49,8 @@ struct reasm_dir {
 	uint32_t out_of_order;
 	uint32_t overlap_conflicts; /* copies (queued or delivered) that disagree on a byte */
 	uint32_t queue_overflows;   /* holes given up because a cap was reached */
-	/* NULL, or bytes held by all directions of a table (queues and histories) */
-	size_t *shared_queued;
+	/* NULL, or the table-wide budget the queue and the ring are taken from */
+	struct budget *budget;
 	uint8_t *history;           /* NULL, or a ring of REASM_HISTORY bytes by seq */
 	size_t history_len;         /* bytes in it: [next_seq - history_len, next_seq) */
 };
@@ -60,7 +60,10 @@ struct reasm_dir {
 void reasm_push(struct reasm_dir *d, const struct tcp_seg *seg, const struct reasm_sink *sink);
 /* Hand on whatever waits in the queue, with gaps between (end of capture). */
 void reasm_flush(struct reasm_dir *d, const struct reasm_sink *sink);
-/* Free the queue. */
+/* Free the queue and the ring. */
 void reasm_free(struct reasm_dir *d);
+/* The table budget needs the bytes: discard the queue (its data is lost, as
+ * beyond the queue cap) and the ring. True when queued data was discarded. */
+bool reasm_give_up(struct reasm_dir *d);
 
 #endif

@@ -414,5 +414,20 @@ if [ -f "$RELAY_AUTO" ] && [ -f "$RELAY_MAND" ]; then
         all 'rc_is 2' "err_has '$WORK/no-such-dir/rl'"
 fi
 
+# relay across two files (each leg of captures/attack-ntlm-relay.pcap in its own
+# file), read in turn and by -j workers: the same relay event
+RELAY_CAP=captures/attack-ntlm-relay.pcap
+if [ -f "$RELAY_CAP" ] && command -v tcpdump >/dev/null 2>&1; then
+    tcpdump -r "$RELAY_CAP" -w "$WORK/relay-target.pcap" 'tcp port 41115' 2>/dev/null
+    tcpdump -r "$RELAY_CAP" -w "$WORK/relay-victim.pcap" 'tcp port 33738' 2>/dev/null
+    relay_of() {   # relay_of JOBS: the relay events of both files
+        "$SMBNEG" -j "$1" -o json -r "$WORK/relay-target.pcap" -r "$WORK/relay-victim.pcap" |
+            grep '"event":"relay"'
+    }
+    ok relay-across-files "relay: legs in two files give one relay event (victim, relay host, target, user), the same with -j 2" \
+        all '[ "$(relay_of 1 | grep -c "\"victim\":\"127.0.0.1:33738\",\"relay\":\"127.0.0.24\",\"target\":\"127.0.0.22:445\",\"user\":\"smbnegattack\"")" = 1 ]' \
+            '[ "$(relay_of 1)" = "$(relay_of 2)" ]'
+fi
+
 report cli "$T0"
 [ "$FAIL" -eq 0 ]

@@ -23,6 +23,7 @@ message naming the file, the reason and, for a corrupt file, the byte offset.
 import argparse
 import os
 import struct
+import subprocess
 import sys
 
 # --------------------------------------------------------------------------
@@ -1119,6 +1120,13 @@ def build_generated(outdir):
     with open(os.path.join(outdir, 'nbss-partial-flood-40k.pcap'), 'wb') as fh:
         fh.write(p.bytes())
 
+    # The memory flood of issue 11 at 2,000 connections (test/bench/make-flood.py):
+    # each 60 KiB into a Negotiate request that declares 64 KiB, none finished. 120 MiB
+    # of partial messages against the 64 MiB table budget.
+    flood = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bench', 'make-flood.py')
+    subprocess.run([sys.executable, flood, os.path.join(outdir, 'memory-flood-2k.pcap'),
+                    '--connections', '2000'], check=True)
+
 
 GENERATED = [
     ('gen/syn-flood-1m.pcap', '1 000 000 SYNs from distinct address/port pairs (made at test time), then '
@@ -1134,6 +1142,11 @@ GENERATED = [
     ('gen/nbss-partial-flood-40k.pcap', '40 000 connections whose two sides each send an NBSS header '
      'declaring 16 MiB and 1 byte (14 MB made at test time)', '0',
      both(r'"event":"file"[^}]*"tcp_connections":40001,', r'"evicted":7233', CANARY_RE), '60', '256'),
+    ('gen/memory-flood-2k.pcap', '2 000 connections each 60 KiB into a Negotiate request declaring '
+     '64 KiB, never finished (120 MB made at test time): the 64 MiB table budget gives up the '
+     'oldest partial messages, every connection is reported', '0',
+     both(r'"event":"summary"[^}]*"conversations":2000,',
+          r'"event":"conversation"[^}]*"anomalies":\[[^]]*"memory-budget"'), '60', '100'),
 ]
 
 

@@ -1005,6 +1005,49 @@ static void test_cut_message_keeps_its_frame_time(void **state)
 	tb_free(&nb);
 }
 
+/* Three connections each send 6 KiB of a Negotiate request whose NBSS header
+ * declares 8 KiB, in turns of 1 KiB, under a table budget of 16 KiB (their
+ * buffers grow 1, 2, 4, 8 KiB; all three take a 4 KiB ring). When a buffer
+ * cannot grow, the least recently active holder other than the one growing
+ * is given up: conversation 3 when 2 grows in turn 2 (1 has just been
+ * active), then 2 when 1 grows in turn 5.
+ * Every conversation is still reported (the given-up ones known as SMB2 by
+ * the header kept), the given-up ones with the memory-budget anomaly. */
+static void test_budget_gives_up_oldest(void **state)
+{
+	struct fixture *fx = *state;
+	fx->t.budget.limit = 16 * 1024;
+	struct tflow f[3];
+	struct tbuf m;
+	m_neg_req(&m, SMB2_NEGOTIATE_SIGNING_ENABLED, 0);
+	tb_fill(&m, 0x33, 8192 - m.n); /* padding after the dialects, inside the message */
+	uint8_t hdr[4] = {NBSS_SESSION_MESSAGE, 0, 8192 >> 8, 0};
+	for (int i = 0; i < 3; i++) {
+		flow_init(&f[i], fx, (uint8_t)(2 + i), (uint16_t)(40000 + i));
+		handshake(&f[i]);
+		seg(&f[i], 0, TCP_ACK, hdr, 4);
+	}
+	for (size_t off = 0; off < 6144; off += 1024)
+		for (int i = 0; i < 3; i++)
+			seg(&f[i], 0, TCP_ACK, m.p + off, 1024);
+	assert_true(fx->t.budget.used <= fx->t.budget.limit);
+	assert_int_equal(fx->t.stats.budget_given_up, 2);
+	flow_table_flush(&fx->t);
+	assert_int_equal(fx->rec->nconc, 3);
+	const anomaly_mask mb = ANOM_BIT(ANOM_MEMORY_BUDGET);
+	assert_false(fx->rec->conc[0].anomalies & mb);
+	assert_true(fx->rec->conc[1].anomalies & mb);
+	assert_true(fx->rec->conc[2].anomalies & mb);
+	/* the one kept is handed on, 6 of 8 KiB; of the others only the header */
+	assert_int_equal(fx->rec->nneg, 1);
+	assert_int_equal(fx->rec->neg[0].kind, SMB_EV_SMB2_NEGOTIATE_REQUEST);
+	assert_true(fx->rec->neg[0].truncated);
+	for (int i = 0; i < 3; i++)
+		assert_true(fx->rec->conc[i].anomalies & ANOM_BIT(ANOM_TRUNCATED_MESSAGE));
+	assert_int_equal(fx->t.budget.used, 0);
+	tb_free(&m);
+}
+
 /* Per-session records: two sessions on one connection, each keyed by its
  * SessionId; the second (a guest) is told apart from the first. */
 static void test_sessions_recorded(void **state)
@@ -1066,6 +1109,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_smb_port_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_message_keeps_its_frame_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_gives_up_oldest, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

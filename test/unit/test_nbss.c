@@ -960,6 +960,49 @@ static void test_free_partial(void **state)
 	t_free(&t);
 }
 
+/* The budget: buffers are taken from it and given back; a grow it refuses
+ * (no reclaim) truncates the message; nbss_give_up keeps the first
+ * NBSS_GIVE_UP_HEAD bytes and hands the message on truncated at its end. */
+static void test_budget(void **state)
+{
+	(void)state;
+	struct t t;
+	struct budget b = {0, 1 << 20, NULL, NULL, 0};
+	t_init(&t, false);
+	t.d.budget = &b;
+	size_t n = sizeof smb2_neg;
+	feed(&t, smb2_neg, 40); /* the NBSS header and 36 bytes of the SMB2 header */
+	assert_int_equal(b.used, t.d.buf_cap);
+	assert_true(b.used > 0);
+	feed(&t, smb2_neg + 40, n - 40);
+	assert_int_equal(t.r.n, 1);
+	assert_int_equal(b.used, 0); /* given back with the message */
+	check_whole(&t.r.m[0], smb2_neg, n);
+
+	/* given up mid-message: the head is kept, the message ends truncated */
+	feed(&t, smb2_neg, n - 10);
+	assert_true(nbss_give_up(&t.d));
+	assert_false(nbss_give_up(&t.d)); /* nothing held any more */
+	assert_int_equal(b.used, 0);
+	feed(&t, smb2_neg + n - 10, 10);
+	assert_int_equal(t.r.n, 2);
+	size_t held = n - 10 - 4; /* body bytes in the buffer when it was given up */
+	size_t head = held < NBSS_GIVE_UP_HEAD ? held : NBSS_GIVE_UP_HEAD;
+	check_msg(&t.r.m[1], 0, (uint32_t)(n - 4), true, smb2_neg + 4, head);
+	assert_int_equal(t.d.given_up, 1);
+
+	/* no room and nothing to reclaim: kept short, truncated, counted */
+	b.limit = 0;
+	feed(&t, smb2_neg, 40);
+	feed(&t, smb2_neg + 40, n - 40);
+	assert_int_equal(t.r.n, 3);
+	assert_true(t.r.m[2].truncated);
+	assert_int_equal(t.r.m[2].kept, 0);
+	assert_true(t.d.budget_refused >= 1);
+	assert_int_equal(b.used, 0);
+	t_free(&t);
+}
+
 /* ---- nbss_looks_like_smb ---- */
 
 static bool looks(const uint8_t h[8], bool nb139)
@@ -1056,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_truncation_sweep),
 		cmocka_unit_test(test_free_partial),
+		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_looks_like_smb),
 	};
 	return cmocka_run_group_tests_name("nbss", tests, NULL, NULL);

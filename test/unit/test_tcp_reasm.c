@@ -833,26 +833,26 @@ static void test_delivered_budget(void **state)
 {
 	(void)state;
 	struct t t;
-	size_t shared = 0;
+	struct budget b = {0, BUDGET_DEFAULT, NULL, NULL, 0};
 	t_init(&t);
-	t.d.shared_queued = &shared;
+	t.d.budget = &b;
 	SYN(&t, 999);
 	DATA(&t, 1000, "abc");
-	assert_int_equal(shared, REASM_HISTORY);
+	assert_int_equal(b.used, REASM_HISTORY);
 	reasm_free(&t.d);
-	assert_int_equal(shared, 0);
+	assert_int_equal(b.used, 0);
 	assert_null(t.d.history);
 	t_free(&t);
 
 	t_init(&t);
-	shared = REASM_MAX_QUEUED_TOTAL / 2 + 1;
-	t.d.shared_queued = &shared;
+	b.used = BUDGET_DEFAULT / 2 + 1;
+	t.d.budget = &b;
 	SYN(&t, 999);
 	DATA(&t, 1000, "abc");
 	DATA(&t, 1000, "xyz");
 	assert_null(t.d.history);
 	assert_int_equal(t.d.overlap_conflicts, 0);
-	assert_int_equal(shared, REASM_MAX_QUEUED_TOTAL / 2 + 1);
+	assert_int_equal(b.used, BUDGET_DEFAULT / 2 + 1);
 	t_free(&t);
 }
 

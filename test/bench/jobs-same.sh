@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# jobs-same.sh: `smbneg -j 2` (files read by forked workers, replayed in order) prints
+# exactly what a serial run (-j 1) prints, on every capture of captures/ read at once,
+# in every output format, with --hosts, -q and -v; the same stderr and exit status.
+# Also with files that cannot be read among them, and with --fail-on.
+#
+# usage: test/bench/jobs-same.sh SMBNEG SOURCE_ROOT
+# Exit 0 when every pair is identical, 1 otherwise, 77 (skip) without captures/.
+set -u
+export LC_ALL=C TZ=UTC0
+smbneg=$1 src=$2
+[ -d "$src/captures" ] || { echo "SKIP: no $src/captures"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs-same.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# same NAME ARGS...: -j 1 and -j 2 give the same stdout, stderr and status
+same() {
+  local name=$1 r1 r2; shift
+  "$smbneg" -j 1 "$@" > "$tmp/o1" 2> "$tmp/e1"; r1=$?
+  "$smbneg" -j 2 "$@" > "$tmp/o2" 2> "$tmp/e2"; r2=$?
+  if [ $r1 -eq $r2 ] && cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/e1" "$tmp/e2"; then
+    echo "ok   $name (exit $r1, $(wc -c < "$tmp/o1") bytes)"
+  else
+    echo "FAIL $name: exit $r1 / $r2"; diff "$tmp/o1" "$tmp/o2" | head -5
+    diff "$tmp/e1" "$tmp/e2" | head -5; fail=1
+  fi
+}
+
+caps=$src/captures
+for fmt in text json csv; do
+  same "captures/ -o $fmt" -o $fmt -r "$caps"
+  same "captures/ -o $fmt --hosts" -o $fmt --hosts -r "$caps"
+  same "captures/ -o $fmt -q" -o $fmt -q -r "$caps"
+  same "captures/ -o $fmt --hosts-per-file" -o $fmt --hosts-per-file -r "$caps"
+done
+same "captures/ -v" -v -r "$caps"
+same "captures/ --idle 1" --idle 1 -r "$caps"
+bad=$src/test/hostile/cases
+if [ -d "$bad" ]; then
+  files=("$bad/truncated-record-header.pcap" "$caps" "$bad/not-a-pcap.pcap" "$bad/ends-mid-packet.pcap")
+  same "unreadable files among them, json" -o json -r "${files[@]}"
+  same "unreadable files among them, --fail-on" --fail-on not-signed,smb1 -r "${files[@]}"
+fi
+exit $fail
