@@ -49,7 +49,7 @@ struct out {
 	bool color;           /* text: ANSI colours (a terminal, NO_COLOR unset) */
 	bool verbose;         /* text: every Negotiate field (-v) */
 	bool hosts;           /* --hosts: a per-server inventory instead of conversations */
-	bool stream;          /* flush each event and row (live, stdin): seen as they happen */
+	bool stream;          /* flush each event and row (live, stdin) as it happens */
 	bool hosts_per_file;  /* --hosts-per-file: one inventory per input, at its end */
 	const char *file;     /* input being read */
 	bool header_done;     /* text, CSV: the header line is out */
