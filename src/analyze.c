@@ -2,6 +2,7 @@
 #include "smbneg/analyze.h"
 
 #include "smbneg/ntlmssp.h"
+#include "smbneg/regress.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
 
@@ -55,6 +56,8 @@ uint64_t analyze_report(struct analyzer *a, const struct conv *c, struct facts *
 	}
 	uint64_t row = tally_conversation(&a->tally, c, f, v);
 	out_conversation(a->out, row, c, f, v);
+	if (a->regress)
+		regress_conversation(a->regress, c, f, v);
 	correlate_flush(&a->corr, false);
 	return row;
 }
@@ -251,8 +254,12 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a, on_resumed};
 	char why[512] = "";
 	analyze_begin_file(a, name);
+	if (a->regress)
+		regress_begin_file(a->regress, path ? path : name);
 	if (!flow_table_init(&t, &ops)) {
 		snprintf(err, errsize, "%s: out of memory", name);
+		if (a->regress)
+			regress_end_file(a->regress, err);
 		tally_end_file(&a->tally, &t.stats, true);
 		out_end_file(a->out, &t.stats, err);
 		return false;
@@ -275,6 +282,8 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
+	if (a->regress)
+		regress_end_file(a->regress, r == CAPTURE_OK ? NULL : err);
 	if (a->out->hosts_per_file) {
 		out_file_hosts(a->out, &a->tally);
 		tally_reset_hosts(&a->tally);

@@ -1,5 +1,5 @@
 /* baseline: the records, their order, the writer and the exit-status table
- * (include/smbneg/baseline.h; format in test/README-baseline.md). */
+ * (include/smbneg/baseline.h; format in README, "Regression checks in CI"). */
 #include "smbneg/baseline.h"
 #include "smbneg/utf8.h"
 

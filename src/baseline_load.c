@@ -1,5 +1,5 @@
 /* baseline_load: reads the JSON lines baseline_write writes, and nothing else
- * (include/smbneg/baseline.h, format in test/README-baseline.md).
+ * (include/smbneg/baseline.h, format in README, "Regression checks in CI").
  *
  * Every byte is untrusted: a line is at most BL_LINE_MAX bytes, one JSON
  * object of strings (RFC 8259 7, UTF-8 checked, \u escapes with surrogate

@@ -1,6 +1,8 @@
 /* jobs: -j, files read by forked workers, replayed in order (see include/smbneg/jobs.h). */
 #include "smbneg/jobs.h"
 
+#include "smbneg/regress.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,6 +215,8 @@ static bool get_event(FILE *f, struct rec_event *r)
 static void end_file(struct analyzer *a, const struct rec_end *end)
 {
 	tally_end_file(&a->tally, &end->st, end->failed);
+	if (a->regress)
+		regress_end_file(a->regress, end->failed ? end->error : NULL);
 	if (a->out->hosts_per_file) {
 		out_file_hosts(a->out, &a->tally);
 		tally_reset_hosts(&a->tally);
@@ -244,6 +248,8 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	uint64_t base = a->tally.conversations; /* the worker numbered its rows from 1 */
 	struct rec_ntlm rn;
 	analyze_begin_file(a, path); /* output, tally and relay correlation */
+	if (a->regress)
+		regress_begin_file(a->regress, path);
 	rewind(f);
 	while (fread(&tag, sizeof tag, 1, f) == 1) {
 		if (tag == REC_EVENT && get_event(f, ev)) {

@@ -7,6 +7,7 @@
 #include "smbneg/out.h"
 #include "smbneg/out_relay_list.h"
 #include "smbneg/predict.h"
+#include "smbneg/regress.h"
 #include "smbneg/verdict.h"
 
 #include <pcap/pcap.h>
@@ -70,24 +71,24 @@ static void usage(FILE *f)
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
 		"                   (an address seen in several files is one row)\n"
 		"  --hosts-per-file the inventory of each file, the file named\n"
-		"  --relay-list FILE  write the NTLM relay targets seen (servers that accepted a\n"
-		"                   session without requiring signing or encryption), one\n"
-		"                   address per line (ntlmrelayx.py -tf FILE)\n"
-		"  --relay-list-probes  with --relay-list: also servers seen only in a Negotiate\n"
-		"                   that did not require signing\n"
-		"  --assume-client PROFILE  predict, per server, what a client with PROFILE would\n"
-		"                   get: win11-24h2 winserver2025 win10 xp-patched xp-unpatched\n"
-		"                   required enabled disabled\n"
+		"  --relay-list FILE  write the NTLM relay targets seen, one per line (ntlmrelayx\n"
+		"                   -tf); --relay-list-probes: also Negotiate-only servers\n"
+		"  --assume-client P  predict per server for client profile P: win11-24h2 ...\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
-		"  --fail-on LIST   exit 1 when a conversation gets a verdict in LIST\n"
-		"                   (verdict names, any-mismatch, any-failure, smb1)\n"
+		"  --fail-on LIST   exit 1 when a condition in LIST hits, each hit named: verdict\n"
+		"                   names, any-mismatch, any-failure, smb1, anomaly:NAME,\n"
+		"                   no-conversations\n"
+		"  --baseline FILE  compare with a baseline; exit 1 on any difference, each named\n"
+		"  --write-baseline FILE  record this run's facts (paths relative to -r DIR)\n"
+		"  --junit FILE     write a JUnit XML report (one testsuite per capture)\n"
 		"  explain CODE     what an error code means (decimal, negative or 0x hex)\n"
 		"\n"
 		"examples:\n"
 		"  smbneg -r capture.pcapng\n"
 		"  smbneg -r capture.pcap -o json host 10.0.0.5\n"
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
+		"  smbneg -r samples/ -q --baseline samples/baseline.jsonl --junit report.xml\n"
 		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
 		"  smbneg -i eth0 -o json -Z nobody\n"
 		"  smbneg -r big.pcap -w evidence.pcap\n"
@@ -96,43 +97,9 @@ static void usage(FILE *f)
 		"verdicts: signed not-signed mismatch-no-communication mismatch-access-denied\n"
 		"          guest-blocked secure-negotiate-failed invalid-signature\n"
 		"          negotiate-failed logon-failed incomplete\n"
-		"exit status: 0 ok, 1 a --fail-on verdict was seen, 2 usage or input error\n"
-		"             (2 wins when both; the --fail-on hits are printed either way)\n");
-}
-
-/* --fail-on: a set of verdicts (bit per enum verdict_kind) plus "smb1". */
-struct fail_on {
-	unsigned verdicts;
-	bool smb1;
-};
-
-static bool parse_fail_on(const char *list, struct fail_on *fo)
-{
-	char buf[512];
-	if (strlen(list) >= sizeof buf)
-		return false;
-	memcpy(buf, list, strlen(list) + 1);
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		/* any-mismatch: the signing failures; any-failure adds the
-		 * negotiation and logon failures (README "Exit status") */
-		bool any_failure = strcmp(tok, "any-failure") == 0;
-		if (any_failure || strcmp(tok, "any-mismatch") == 0) {
-			fo->verdicts |= 1u << V_MISMATCH_NO_COMMUNICATION |
-					1u << V_MISMATCH_ACCESS_DENIED | 1u << V_GUEST_BLOCKED |
-					1u << V_SECURE_NEGOTIATE_FAILED | 1u << V_INVALID_SIGNATURE;
-			if (any_failure)
-				fo->verdicts |= 1u << V_NEGOTIATE_FAILED | 1u << V_LOGON_FAILED;
-		} else if (strcmp(tok, "smb1") == 0) {
-			fo->smb1 = true;
-		} else {
-			enum verdict_kind v = verdict_from_name(tok);
-			if (v == V_COUNT)
-				return false;
-			fo->verdicts |= 1u << v;
-		}
-	}
-	return true;
+		"exit status: 0 ok, 1 a --fail-on hit or a baseline difference, 2 usage error,\n"
+		"             an output not written, or (without --baseline) an unreadable input;\n"
+		"             2 wins over 1, and every hit and difference is printed either way\n");
 }
 
 /* The trailing arguments, joined with spaces, as tcpdump does. */
@@ -163,7 +130,9 @@ static void add_input(struct inputs *in, const char *path)
 struct opts {
 	struct inputs in;
 	enum out_format fmt;
-	struct fail_on fail_on;
+	struct regress_fail_on fail_on;
+	const char *baseline, *write_baseline, *junit; /* regress.h */
+	struct regress_root root;		       /* of the -r arguments */
 	bool quiet, verbose, write_all, list, hosts, hosts_per_file, relay_list_probes;
 	const char *iface, *write_path, *drop_user, *relay_list;
 	const struct predict_profile *assume; /* --assume-client */
@@ -180,7 +149,10 @@ enum {
 	OPT_HOSTS_PER_FILE,
 	OPT_RELAY_LIST,
 	OPT_RELAY_PROBES,
-	OPT_ASSUME
+	OPT_ASSUME,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
+	OPT_JUNIT,
 };
 
 static const struct option longopts[] = {
@@ -195,6 +167,9 @@ static const struct option longopts[] = {
     {"relay-list", required_argument, NULL, OPT_RELAY_LIST},
     {"relay-list-probes", no_argument, NULL, OPT_RELAY_PROBES},
     {"assume-client", required_argument, NULL, OPT_ASSUME},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+    {"junit", required_argument, NULL, OPT_JUNIT},
     {NULL, 0, NULL, 0},
 };
 
@@ -231,6 +206,7 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	switch (ch) {
 	case 'r':
 		add_input(&o->in, optarg); /* exits on a usage error */
+		regress_root_add(&o->root, optarg);
 		break;
 	case 'i':
 		o->iface = optarg;
@@ -289,9 +265,20 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	case 'v':
 		o->verbose = true;
 		break;
-	case OPT_FAIL_ON:
-		if (!parse_fail_on(optarg, &o->fail_on))
-			errx(2, "--fail-on %s: unknown verdict name", optarg);
+	case OPT_FAIL_ON: {
+		char msg[2048];
+		if (!regress_fail_on_parse(optarg, &o->fail_on, msg, sizeof msg))
+			errx(2, "%s", msg);
+		break;
+	}
+	case OPT_BASELINE:
+		o->baseline = optarg;
+		break;
+	case OPT_WRITE_BASELINE:
+		o->write_baseline = optarg;
+		break;
+	case OPT_JUNIT:
+		o->junit = optarg;
 		break;
 	case 'V':
 		printf("smbneg %s\n", SMBNEG_VERSION);
@@ -325,6 +312,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 		int taken = inputs_take_words(&o->in, rest, words, msg, sizeof msg);
 		if (taken < 0)
 			errx(2, "%s", msg);
+		for (int i = 0; i < taken; i++)
+			regress_root_add(&o->root, words[i]);
 		rest -= taken;
 		words += taken;
 	}
@@ -389,6 +378,9 @@ static void check_usage(const struct opts *o)
 		errx(2, "give either -r FILE or -i IFACE; see smbneg --help");
 	if (o->write_all && !o->write_path)
 		errx(2, "--write-all needs -w FILE");
+	if (o->iface && (o->baseline || o->write_baseline))
+		errx(2, "--baseline and --write-baseline read captures (-r), not -i: a live "
+			"capture has no stable file names");
 	check_filter(o);
 	if (o->iface)
 		check_interface(o->iface);
@@ -419,23 +411,36 @@ static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t
 	return analyze_live(a, &l, msg, size);
 }
 
-/* --fail-on: print every hit (also when an input failed); true if any. */
-static bool fail_on_hits(const struct fail_on *fo, const struct tally *t)
+/* The CI checks (--fail-on, --baseline, --write-baseline, --junit), before
+ * any input is read; a baseline that cannot be used is a usage error. */
+static void regress_setup(struct regress *r, const struct opts *o)
 {
-	bool hit = false;
-	for (int v = 0; v < V_COUNT; v++) {
-		if ((fo->verdicts & (1u << v)) && t->verdicts[v]) {
-			fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) %s\n",
-				(unsigned long long)t->verdicts[v], verdict_names[v]);
-			hit = true;
-		}
+	regress_init(r, stderr);
+	r->fail_on = o->fail_on;
+	r->record = o->baseline || o->write_baseline || o->junit;
+	r->root = o->root.path[0] ? o->root.path : NULL;
+	char msg[1200];
+	if (o->baseline && regress_load(r, o->baseline, msg, sizeof msg) != 0)
+		errx(2, "--baseline %s", msg);
+}
+
+/* Compare, report and write what the CI options ask; the exit status
+ * (README "Regression checks in CI", baseline_exit_status). */
+static int regress_status(struct regress *r, const struct opts *o, FILE *out_stream,
+			  bool output_error)
+{
+	/* the differences go with the output (-o json: among its events) */
+	struct regress_outputs ro = {o->write_baseline, o->junit, out_stream, false, out_stream};
+	if (o->fmt == OUT_JSON) {
+		ro.diff_json = true;
+		ro.summary = stderr;
+	} else if (o->fmt == OUT_CSV) {
+		ro.diff = ro.summary = stderr;
 	}
-	if (fo->smb1 && t->smb1_conversations) {
-		fprintf(stderr, "smbneg: --fail-on: %llu conversation(s) used SMB1\n",
-			(unsigned long long)t->smb1_conversations);
-		hit = true;
-	}
-	return hit;
+	struct baseline_outcome out;
+	regress_finish(r, &ro, &out);
+	out.output_error |= output_error;
+	return baseline_exit_status(&out);
 }
 
 /* --relay-list FILE; false (reported) when it could not be written. */
@@ -477,7 +482,8 @@ static bool read_files(struct analyzer *a, const struct opts *opt)
 /* Read every input (or the interface) and report; the exit status. */
 static int analyse(const struct opts *opt)
 {
-	int status = 0;
+	struct regress reg;
+	regress_setup(&reg, opt);
 	struct out o;
 	out_init(&o, opt->fmt, stdout);
 	o.quiet = opt->quiet;
@@ -498,32 +504,30 @@ static int analyse(const struct opts *opt)
 	a.write_all = opt->write_all;
 	a.max_conversations = (uint64_t)opt->max_conv;
 	a.progress = !opt->quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
+	a.regress = &reg;
 	char msg[1024];
-	if (opt->iface && !run_live(&a, opt, msg, sizeof msg)) {
+	if (opt->iface && !run_live(&a, opt, msg, sizeof msg))
 		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
-	if (!read_files(&a, opt))
-		status = 2;
-	if (!analyze_close(&a, msg, sizeof msg)) {
+	read_files(&a, opt); /* a file that fails is counted by regress */
+	bool output_error = !analyze_close(&a, msg, sizeof msg);
+	if (output_error)
 		fprintf(stderr, "smbneg: %s\n", msg);
-		status = 2;
-	}
 	if (opt->write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
 			opt->write_path, (unsigned long long)a.written_frames,
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
-	if (opt->relay_list && !write_relay_list(opt, &a.tally) && status == 0)
-		status = 2;
+	if (opt->relay_list && !write_relay_list(opt, &a.tally))
+		output_error = true; /* exit 2, as any output that could not be written */
 	if (opt->assume && !opt->quiet)
 		out_predictions(&o, &a.tally, opt->assume);
 	out_summary(&o, &a.tally);
-	/* 2 (an input could not be read) wins over 1; the hits are printed either way */
-	if (fail_on_hits(&opt->fail_on, &a.tally) && status == 0)
-		status = 1;
+	fflush(o.f);
+	/* every hit and difference is printed, whatever the status */
+	int status = regress_status(&reg, opt, o.f, output_error);
 	out_free(&o);
 	analyze_free(&a);
+	regress_free(&reg);
 	return status;
 }
 

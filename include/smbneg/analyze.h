@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct regress; /* regress.h */
+
 #define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
 #define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
 
@@ -37,6 +39,8 @@ struct analyzer {
 	uint64_t written_conversations, written_frames, written_incomplete;
 	size_t kept_total;          /* evidence bytes held for open conversations */
 	struct flow_table *table;   /* the input being read */
+	struct regress *regress;    /* CI checks (--fail-on, baseline, JUnit): told of each
+				       input and concluded conversation; NULL: none */
 	struct correlate corr;      /* relay correlation over all inputs */
 	/* Set in a -j worker: NTLM observations go here instead of corr, for the
 	 * parent to replay through analyze_ntlm (relays across files). */

@@ -2,7 +2,7 @@
  * and 6). Per capture file and per conversation it keeps the facts that matter
  * (verdict, cause, dialect, each side's signing, protection, anomalies; never
  * free text), writes and reads them as JSON lines (format in
- * test/README-baseline.md), and compares a run with a stored baseline.
+ * README, "Regression checks in CI"), and compares a run with a stored baseline.
  *
  * A pure module: the caller fills the plain records below from its own
  * results; nothing here knows about packets, conversations or verdict enums.
@@ -185,7 +185,7 @@ void baseline_diffs_summary(FILE *f, const struct baseline_diffs *d);
 int baseline_relpath(const char *base, const char *path, const char *cwd, char *out, size_t size);
 
 /* What a CI run ended with, and its exit status (the table in
- * test/README-baseline.md): 2 when the run cannot be trusted (usage error,
+ * README, "Regression checks in CI"): 2 when the run cannot be trusted (usage error,
  * baseline unusable, an output not written, or an unreadable capture without
  * --baseline), else 1 when a --fail-on condition hit or the baseline
  * differs, else 0. */

@@ -11,9 +11,10 @@
  * run, byte for byte.
  *
  * What sees the files together must hang off those replayed calls in the
- * parent (as the tally does): the record carries the event and conversation
- * structs by value, so a struct reached through a pointer from smb_event
- * that is added later must be added to the record (jobs.c, rec_event). -w
+ * parent (as the tally and the CI checks of regress.h do): the record carries
+ * the event and conversation structs by value, so a struct reached through a
+ * pointer from smb_event that is added later must be added to the record
+ * (jobs.c, rec_event). -w
  * (one evidence file) and stdin are read serially (jobs_usable). */
 #ifndef SMBNEG_JOBS_H
 #define SMBNEG_JOBS_H

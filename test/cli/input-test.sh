@@ -21,8 +21,6 @@ shopt -s nullglob
 CAPS=(captures/*.pcap captures/*.pcapng)
 [ ${#CAPS[@]} -gt 0 ] || skip "no captures in $ROOT/captures"
 CORPUS=$ROOT/../shared/corpus
-err_lacks() { ! grep -qF -- "$1" "$WORK/err" || { echo "  stderr has '$1'" >&2; return 1; }; }
-out_lacks() { ! grep -qF -- "$1" "$WORK/out" || { echo "  stdout has '$1'" >&2; return 1; }; }
 # same A B: two files have the same bytes (a diff of their start otherwise)
 same() { cmp -s "$1" "$2" || { echo "  $1 and $2 differ:" >&2; diff "$1" "$2" | head -n 6 >&2; return 1; }; }
 

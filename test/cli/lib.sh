@@ -61,5 +61,7 @@ run() { "$SMBNEG" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null; RC=$?; }
 rc_is() { [ "$RC" = "$1" ] || { echo "  exit status $RC, expected $1; stderr: $(head -c 300 "$WORK/err")" >&2; return 1; }; }
 err_has() { grep -qF -- "$1" "$WORK/err" || { echo "  stderr lacks '$1': $(head -c 300 "$WORK/err")" >&2; return 1; }; }
 out_has() { grep -qF -- "$1" "$WORK/out" || { echo "  stdout lacks '$1'" >&2; return 1; }; }
+err_lacks() { ! grep -qF -- "$1" "$WORK/err" || { echo "  stderr has '$1'" >&2; return 1; }; }
+out_lacks() { ! grep -qF -- "$1" "$WORK/out" || { echo "  stdout has '$1'" >&2; return 1; }; }
 out_empty() { [ ! -s "$WORK/out" ] || { echo "  stdout not empty: $(head -c 200 "$WORK/out")" >&2; return 1; }; }
 all() { local c; for c in "$@"; do eval "$c" || return 1; done; }

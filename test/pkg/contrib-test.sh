@@ -121,16 +121,20 @@ ci_example_works() { # FILE
     ln -s "$(realpath "$smbneg")" "$tmp/ci/bin/smbneg"
     cp "$src/captures/smb2-srv_mandatory-cli_required-user.pcap" "$tmp/ci/samples/"
     cp "$src/captures/smb1-srv_mandatory-cli_required-user.pcap" "$tmp/ci/samples/"
+    # the baseline the examples compare with, recorded as their comments say
+    (cd "$tmp/ci" && "$(realpath "$smbneg")" -q -r samples/ --write-baseline samples/smbneg-baseline.jsonl) ||
+        { echo "  --write-baseline: exit $?"; return 1; }
     (cd "$tmp/ci" && PATH="$tmp/ci/bin:$PATH" bash -e -c "$cmds" 2>&1) || { echo "  signed samples: exit $?"; return 1; }
+    [ -s "$tmp/ci/smbneg-junit.xml" ] || { echo "  no JUnit report"; return 1; }
     cp "$src/captures/smb1-srv_mandatory-cli_disabled-user.pcap" "$tmp/ci/samples/" # mismatch-access-denied
     (cd "$tmp/ci" && PATH="$tmp/ci/bin:$PATH" bash -e -c "$cmds" > "$tmp/ci/out" 2>&1)
     rc=$?
     [ $rc = 1 ] || { echo "  with a mismatch: exit $rc, expected 1"; cat "$tmp/ci/out"; return 1; }
 }
 if python3 -c 'import yaml' 2>/dev/null; then
-    ok ci-github "contrib/ci/github-actions.yml: YAML, its smbneg command passes signed samples, fails on a mismatch" \
+    ok ci-github "contrib/ci/github-actions.yml: YAML, its smbneg command passes signed samples against their baseline, fails on a mismatch" \
         ci_example_works "$src/contrib/ci/github-actions.yml"
-    ok ci-gitlab "contrib/ci/gitlab-ci.yml: YAML, its smbneg command passes signed samples, fails on a mismatch" \
+    ok ci-gitlab "contrib/ci/gitlab-ci.yml: YAML, its smbneg command passes signed samples against their baseline, fails on a mismatch" \
         ci_example_works "$src/contrib/ci/gitlab-ci.yml"
 else
     echo "SKIP ci-github, ci-gitlab: python3-yaml not installed (apt-get install python3-yaml)"

@@ -812,7 +812,7 @@ static void test_relpath(void **state)
 	assert_true(strlen(small) < sizeof small);
 }
 
-/* The exit-status table of test/README-baseline.md, row by row. */
+/* The exit-status table of README, "Regression checks in CI", row by row. */
 static void test_exit_status(void **state)
 {
 	(void)state;
