@@ -133,7 +133,8 @@ host = [("file", NSTR), ("server", STR), ("conversations", UINT), ("smb1", BOOL)
         ("max_smb2_dialect", NSTR), ("max_smb2_dialect_id", NUINT),
         ("signing", {"enum": ["unknown", "required", "not-required", "mixed"]}),
         ("server_signing_seen", {"type": "array", "items": {"enum": ["disabled", "enabled", "required"]}}),
-        ("relay_target", BOOL), ("guest_sessions", UINT), ("downgrades", UINT)] + server_id + [
+        ("relay_target", BOOL), ("relay_list", STR), ("sessions_accepted", UINT),
+        ("relayable_sessions", UINT), ("guest_sessions", UINT), ("downgrades", UINT)] + server_id + [
         ("signing_algorithms", {"type": "array", "items": {"enum": SIGNING_ALGS}}),
         ("ciphers", {"type": "array", "items": {"enum": CIPHERS}}),
         ("encrypted_conversations", UINT), ("users", STRS), ("users_dropped", UINT),
@@ -149,7 +150,10 @@ session = [("frame", UINT), ("smb_version", {"enum": [1, 2]})] + [
     ("rounds", UINT), ("ntlm_flags", UINT), ("ntlm_server_challenge", NSTR), ("ntlmv2_proof", NSTR)]
 relay = [("victim", STR), ("relay", STR), ("target", STR), ("user", NSTR), ("domain", NSTR),
          ("evidence", {"type": "array", "items": {"enum": ["ntproofstr-reused", "challenge-forwarded"]}}),
-         ("frames", UINTS)]
+         ("frames", UINTS), ("relay_port", UINT), ("target_signing", SIGNING),
+         ("target_session_established", BOOL)]
+prediction = [("profile", STR), ("server", STR), ("protocol", NSTR), ("logon", {"enum": ["guest", "user"]}),
+              ("verdict", NSTR), ("error", NSTR), ("reason", NSTR), ("fix", NSTR)]
 bl_fields = {"type": "object", "additionalProperties": O(type="object", properties=O(old={}, new={}), required=["old", "new"], additionalProperties=False)}
 baseline = O(type="object", description="--baseline: one difference from the baseline (README-baseline); written by the baseline engine, without the envelope",
              properties=O(event={"const": "baseline-diff"},
@@ -163,7 +167,8 @@ defs["negotiate"] = event("negotiate", TS, negotiate, "one Negotiate message, wh
 defs["verdict"] = event("verdict", TS, verdict, "the verdict of a connection as soon as the wire decided it: ANALYZE_VERDICT_MESSAGES (8) ordinary messages after Session Setup (decided_by messages), a failure status (failure), or the end of the connection (close); one per connection, before its conversation event")
 defs["session"] = event("session", TS, session, "one Session Setup exchange, when its final response is seen (SPEC, session layer)")
 defs["conversation"] = event("conversation", TS, conversation, "one SMB connection, when it ends; the first keys are SPEC's contract")
-defs["relay"] = event("relay", TS, relay, "an NTLM relay across two conversations (SPEC)", conn=False)
+defs["prediction"] = event("prediction", NTS, prediction, "--assume-client: the prediction for one server", conn=False)
+defs["relay"] = event("relay", NTS, relay, "an NTLM relay across two conversations (SPEC)", conn=False)
 defs["file"] = event("file", NTS, filev, "one input, when it is read", conn=False)
 defs["stats"] = event("stats", TS, stats, "live with --stats SECS: every SECS seconds", conn=False)
 defs["host"] = event("host", NTS, host, "--hosts: one per server (--hosts-per-file: per server and file, file set)", conn=False)

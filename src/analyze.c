@@ -1,6 +1,7 @@
 /* analyze: one input through the whole pipeline (see include/smbneg/analyze.h). */
 #include "smbneg/analyze.h"
 
+#include "smbneg/ntlmssp.h"
 #include "smbneg/regress.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/verdict.h"
@@ -11,12 +12,72 @@
 #include <time.h>
 #include <unistd.h>
 
+/* ---- relay correlation (correlate.h) ---- */
+
+static void on_relay(void *arg, const struct correlate_report *r)
+{
+	struct analyzer *a = arg;
+	out_relay(a->out, r);
+}
+
+/* An NTLMSSP CHALLENGE or AUTHENTICATE from the SMB layer (smb_ntlm.c). */
+static void on_ntlm(void *arg, const struct conv *c, const struct frame_ctx *f,
+		    const struct ntlmssp_msg *m)
+{
+	struct analyzer *a = arg;
+	struct correlate_ntlm n;
+	memset(&n, 0, sizeof n);
+	n.type = m->type;
+	if (m->type == 2) {
+		memcpy(n.challenge, m->u.challenge.server_challenge, 8);
+	} else {
+		n.has_proof = m->u.auth.ntlmv2;
+		memcpy(n.ntproofstr, m->u.auth.nt_proof_str, 16);
+		n.user = m->u.auth.user;
+		n.domain = m->u.auth.domain;
+	}
+	if (a->ntlm_hook) /* a -j worker: the parent correlates (jobs.c) */
+		a->ntlm_hook(a->ntlm_hook_arg, c, f->frame, &f->ts, &n);
+	else
+		analyze_ntlm(a, c, f->frame, &f->ts, &n);
+}
+
+void analyze_ntlm(struct analyzer *a, const struct conv *c, uint64_t frame,
+		  const struct timeval *ts, const struct correlate_ntlm *n)
+{
+	correlate_ntlm(&a->corr, c, frame, ts, n);
+}
+
+uint64_t analyze_report(struct analyzer *a, const struct conv *c, struct facts *f,
+			struct verdict *v)
+{
+	indicator_mask relay = correlate_concluded(&a->corr, c, f);
+	if (relay & ~f->indicators) { /* a relay names it: its words change */
+		f->indicators |= relay;
+		verdict_decide(f, v);
+	}
+	uint64_t row = tally_conversation(&a->tally, c, f, v);
+	out_conversation(a->out, row, c, f, v);
+	if (a->regress)
+		regress_conversation(a->regress, c, f, v);
+	correlate_flush(&a->corr, false);
+	return row;
+}
+
+void analyze_begin_file(struct analyzer *a, const char *name)
+{
+	out_begin_file(a->out, name);
+	tally_begin_file(&a->tally);
+	correlate_begin_file(&a->corr);
+}
+
 void analyze_init(struct analyzer *a, struct out *out)
 {
 	memset(a, 0, sizeof *a);
 	a->out = out;
 	tally_init(&a->tally);
 	a->last_dlt = -1;
+	correlate_init(&a->corr, on_relay, a); /* out of memory: no correlation */
 }
 
 /* ---- -w evidence: the raw frames of each conversation, within caps ---- */
@@ -173,7 +234,7 @@ static void early_verdict(struct analyzer *a, struct conv *c, const struct frame
 static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
 		       const struct frame_ctx *f)
 {
-	struct smb_events ev = {on_event, arg};
+	struct smb_events ev = {on_event, arg, on_ntlm};
 	smb_conn_message(c, dir, m, f, &ev);
 	early_verdict(arg, c, f);
 }
@@ -192,16 +253,12 @@ static void on_concluded(void *arg, struct conv *c)
 		struct verdict v;
 		facts_build(c, &f);
 		verdict_decide(&f, &v);
-		uint64_t row = tally_conversation(&a->tally, c, &f, &v);
-		c->row = row;
 		const struct evidence *ev = c->app;
 		if (!(ev && ev->verdict_sent)) {
 			struct frame_ctx last = {c->last_frame, c->last_ts, 0, 0, NULL, -1};
 			out_verdict(a->out, c, &f, &v, &last, "close");
 		}
-		out_conversation(a->out, row, c, &f, &v);
-		if (a->regress)
-			regress_conversation(a->regress, c, &f, &v);
+		c->row = analyze_report(a, c, &f, &v);
 		if (a->writer && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
 	}
@@ -246,8 +303,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 	struct flow_table t;
 	struct flow_ops ops = {on_message, keep_limit, on_frame, on_concluded, a, on_resumed};
 	char why[512] = "";
-	out_begin_file(a->out, name);
-	tally_begin_file(&a->tally);
+	analyze_begin_file(a, name);
 	if (a->regress)
 		regress_begin_file(a->regress, path ? path : name);
 	if (!flow_table_init(&t, &ops)) {
@@ -365,10 +421,12 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 
 bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 {
+	correlate_flush(&a->corr, true); /* relays whose conversations never concluded */
 	return !a->writer || evidence_close(a->writer, a->last_dlt, err, errsize);
 }
 
 void analyze_free(struct analyzer *a)
 {
 	tally_free(&a->tally);
+	correlate_free(&a->corr);
 }

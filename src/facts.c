@@ -375,4 +375,5 @@ void facts_build(const struct conv *c, struct facts *f)
 	what_the_wire_showed(c->smb, f);
 	failures(c, c->smb, f);
 	protection_and_identity(c->smb, f);
+	f->indicators = c->smb->ind.fired;
 }

@@ -25,6 +25,10 @@ static size_t bucket(const struct host_table *h, const struct endpoint *e)
 	return (size_t)(x % h->nbuckets);
 }
 
+/* The server forced encryption on a session (MS-SMB2 2.2.6 SessionFlags
+ * ENCRYPT_DATA): a relayed session without the session key is useless. */
+static bool encryption_forced(const struct facts *f) { return f->encrypt_data; }
+
 const char *const host_signing_alg_names[] = {"HMAC-MD5", "HMAC-SHA256", "AES-128-CMAC",
 					     "AES-128-GMAC", NULL};
 const char *const host_cipher_names[] = {"AES-128-CCM", "AES-128-GCM", "AES-256-CCM",
@@ -94,8 +98,13 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct fac
 	}
 	x->conversations++;
 	x->verdicts[v->verdict]++;
-	if (v->server.setting != SIGNING_UNKNOWN)
+	if (v->server.setting != SIGNING_UNKNOWN) {
 		x->signing_seen |= 1u << v->server.setting;
+		if (f->smb_version == 1)
+			x->smb1_signing_seen |= 1u << v->server.setting;
+		else if (f->smb_version == 2)
+			x->smb2_signing_seen |= 1u << v->server.setting;
+	}
 	if (f->smb1_accepted) {
 		x->smb1 = true;
 		if (f->smb1_has_mode && f->smb1_security_mode < 16)
@@ -108,6 +117,12 @@ void host_table_add(struct host_table *h, const struct conv *c, const struct fac
 		x->guest_sessions++;
 	if (v->verdict == V_SECURE_NEGOTIATE_FAILED)
 		x->downgrades++;
+	if (f->session_ok) {
+		x->sessions_accepted++;
+		if (!f->server_requires && v->server.setting != SIGNING_UNKNOWN &&
+		    !encryption_forced(f))
+			x->relayable_sessions++;
+	}
 	add_identity(x, f);
 }
 
@@ -148,6 +163,16 @@ enum host_signing host_signing(const struct host *x)
 bool host_relay_target(const struct host *x)
 {
 	return host_signing(x) != HOST_SIGNING_REQUIRED;
+}
+
+const char *const host_relay_names[] = {"no", "yes", "probe-only"};
+
+enum host_relay host_relay(const struct host *x)
+{
+	if (x->relayable_sessions)
+		return HOST_RELAY_YES;
+	bool not_req = x->signing_seen & (1u << SIGNING_ENABLED | 1u << SIGNING_DISABLED);
+	return not_req && !x->sessions_accepted ? HOST_RELAY_PROBE_ONLY : HOST_RELAY_NO;
 }
 
 void host_table_free(struct host_table *h)

@@ -18,6 +18,7 @@ enum rec_tag {
 	REC_CONV = 0x434f4e56,
 	REC_END = 0x454e4446,
 	REC_RESUMED = 0x52534d44, /* after END: rows of --idle connections that resumed */
+	REC_NTLM = 0x4e544c4d,	  /* an NTLMSSP observation, for the relay correlation */
 };
 
 /* Which structs an event points to follow it (bits in rec_event.has). */
@@ -134,6 +135,45 @@ static const struct out_ops record_ops = {
     .end_file = record_end_file,
 };
 
+/* An NTLMSSP CHALLENGE or AUTHENTICATE (analyzer.ntlm_hook): the parent
+ * correlates them across files (analyze_ntlm), in the order they were seen. */
+struct rec_ntlm {
+	struct conv c;
+	uint64_t frame;
+	struct timeval ts;
+	struct correlate_ntlm n; /* user and domain point into the arrays below */
+	bool has_user, has_domain;
+	char user[RELAY_NAME_MAX], domain[RELAY_NAME_MAX];
+};
+
+static void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct timeval *ts,
+			const struct correlate_ntlm *n)
+{
+	FILE *f = arg;
+	uint32_t tag = REC_NTLM;
+	struct rec_ntlm r;
+	memset(&r, 0, sizeof r);
+	r.c = *c;
+	r.c.smb = NULL;
+	r.c.app = NULL;
+	r.frame = frame;
+	r.ts = *ts;
+	r.n = *n;
+	r.has_user = n->user != NULL;
+	r.has_domain = n->domain != NULL;
+	snprintf(r.user, sizeof r.user, "%s", n->user ? n->user : "");
+	snprintf(r.domain, sizeof r.domain, "%s", n->domain ? n->domain : "");
+	fwrite(&tag, sizeof tag, 1, f);
+	fwrite(&r, sizeof r, 1, f);
+}
+
+static void replay_ntlm(struct analyzer *a, struct rec_ntlm *r)
+{
+	r->n.user = r->has_user ? r->user : NULL;
+	r->n.domain = r->has_domain ? r->domain : NULL;
+	analyze_ntlm(a, &r->c, r->frame, &r->ts, &r->n);
+}
+
 /* ---- replay in the parent ---- */
 
 /* Read the parts an event has; false on a short record. */
@@ -206,20 +246,19 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	struct rec_end end;
 	uint32_t tag;
 	uint64_t base = a->tally.conversations; /* the worker numbered its rows from 1 */
-	out_begin_file(a->out, path);
-	tally_begin_file(&a->tally);
+	struct rec_ntlm rn;
+	analyze_begin_file(a, path); /* output, tally and relay correlation */
 	if (a->regress)
 		regress_begin_file(a->regress, path);
 	rewind(f);
 	while (fread(&tag, sizeof tag, 1, f) == 1) {
 		if (tag == REC_EVENT && get_event(f, ev)) {
 			out_event(a->out, &ev->e);
+		} else if (tag == REC_NTLM && fread(&rn, sizeof rn, 1, f) == 1) {
+			replay_ntlm(a, &rn);
 		} else if (tag == REC_CONV && fread(&rc, sizeof rc, 1, f) == 1) {
-			uint64_t row = tally_conversation(&a->tally, &rc.c, &rc.f, &rc.v);
-			rc.c.row = row;
-			out_conversation(a->out, row, &rc.c, &rc.f, &rc.v);
-			if (a->regress)
-				regress_conversation(a->regress, &rc.c, &rc.f, &rc.v);
+			/* as the serial run: ntlm-relay added when a relay names it */
+			rc.c.row = analyze_report(a, &rc.c, &rc.f, &rc.v);
 		} else if (tag == REC_END && fread(&end, sizeof end, 1, f) == 1) {
 			end_file(a, &end);
 			replay_resumed(a, f, base);
@@ -248,6 +287,8 @@ static void worker(const struct analyzer *parent, const char *path, FILE *f)
 	struct analyzer a;
 	analyze_init(&a, &o);
 	a.filter = parent->filter;
+	a.ntlm_hook = record_ntlm; /* the parent correlates, over all files */
+	a.ntlm_hook_arg = f;
 	char msg[1024];
 	analyze_file(&a, path, msg, sizeof msg); /* the record says how it went */
 	uint32_t tag = REC_RESUMED, n = (uint32_t)o.nresumed;

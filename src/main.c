@@ -6,6 +6,8 @@
 #include "smbneg/inputs.h"
 #include "smbneg/jobs.h"
 #include "smbneg/out.h"
+#include "smbneg/out_relay_list.h"
+#include "smbneg/predict.h"
 #include "smbneg/regress.h"
 #include "smbneg/verdict.h"
 
@@ -75,6 +77,9 @@ static void usage(FILE *f)
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
 		"                   (an address seen in several files is one row)\n"
 		"  --hosts-per-file the inventory of each file, the file named\n"
+		"  --relay-list FILE  write the NTLM relay targets seen, one per line (ntlmrelayx\n"
+		"                   -tf); --relay-list-probes: also Negotiate-only servers\n"
+		"  --assume-client P  predict per server for client profile P: win11-24h2 ...\n"
 		"  -q               summary only\n"
 		"  -v               text: print every Negotiate field as it is seen\n"
 		"  --fail-on LIST   exit 1 when a condition in LIST hits, each hit named: verdict\n"
@@ -134,8 +139,9 @@ struct opts {
 	struct regress_fail_on fail_on;
 	const char *baseline, *write_baseline, *junit; /* regress.h */
 	struct regress_root root;		       /* of the -r arguments */
-	bool quiet, verbose, write_all, list, hosts, hosts_per_file;
-	const char *iface, *write_path, *drop_user, *log_path, *sensor;
+	bool quiet, verbose, write_all, list, hosts, hosts_per_file, relay_list_probes;
+	const char *iface, *write_path, *drop_user, *relay_list, *log_path, *sensor;
+	const struct predict_profile *assume; /* --assume-client */
 	long max_conv, duration, idle, stats, rotate_secs, rotate_count, buffer_kib;
 	long jobs; /* -j; 0: the number of cores when more than one file is read */
 	uint64_t rotate_bytes;
@@ -152,6 +158,9 @@ enum {
 	OPT_LOG,
 	OPT_STATS,
 	OPT_SENSOR,
+	OPT_RELAY_LIST,
+	OPT_RELAY_PROBES,
+	OPT_ASSUME,
 	OPT_BASELINE,
 	OPT_WRITE_BASELINE,
 	OPT_JUNIT,
@@ -169,6 +178,9 @@ static const struct option longopts[] = {
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
     {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
+    {"relay-list", required_argument, NULL, OPT_RELAY_LIST},
+    {"relay-list-probes", no_argument, NULL, OPT_RELAY_PROBES},
+    {"assume-client", required_argument, NULL, OPT_ASSUME},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"junit", required_argument, NULL, OPT_JUNIT},
@@ -235,6 +247,18 @@ static int output_option(struct opts *o, int ch, int argc, char **argv)
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
+		break;
+	case OPT_RELAY_LIST:
+		o->relay_list = optarg;
+		break;
+	case OPT_RELAY_PROBES:
+		o->relay_list_probes = true;
+		break;
+	case OPT_ASSUME:
+		if ((o->assume = predict_profile_find(optarg)) == NULL)
+			errx(2, "--assume-client %s: expected win11-24h2, winserver2025, win10, "
+				"xp-patched, xp-unpatched, required, enabled or disabled",
+			     optarg);
 		break;
 	case OPT_HOSTS_PER_FILE:
 		o->hosts = o->hosts_per_file = true;
@@ -494,6 +518,23 @@ static int regress_status(struct regress *r, const struct opts *o, FILE *out_str
 	return baseline_exit_status(&out);
 }
 
+/* --relay-list FILE; false (reported) when it could not be written. */
+static bool write_relay_list(const struct opts *opt, const struct tally *t)
+{
+	FILE *f = fopen(opt->relay_list, "w");
+	if (!f) {
+		fprintf(stderr, "smbneg: --relay-list %s: %s\n", opt->relay_list, strerror(errno));
+		return false;
+	}
+	long n = out_relay_list(&t->host_table, f, opt->relay_list_probes);
+	bool ok = n >= 0 && !ferror(f);
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "smbneg: --relay-list %s: write error\n", opt->relay_list);
+	return ok;
+}
+
 /* Read every file, with -j workers when they can be used; false if one failed. */
 static bool read_files(struct analyzer *a, const struct opts *opt)
 {
@@ -576,7 +617,7 @@ static int analyse(const struct opts *opt)
 		errx(2, "%s", msg);
 	struct analyzer a;
 	analyze_init(&a, &o);
-	if (opt->hosts && !tally_enable_hosts(&a.tally))
+	if ((opt->hosts || opt->relay_list || opt->assume) && !tally_enable_hosts(&a.tally))
 		errx(2, "--hosts: out of memory");
 	a.filter = opt->filter;
 	a.writer = opt->write_path ? &ew : NULL;
@@ -591,6 +632,10 @@ static int analyse(const struct opts *opt)
 			opt->write_path, (unsigned long long)a.written_frames,
 			(unsigned long long)a.written_conversations,
 			a.written_incomplete ? " (some cut at the per-conversation cap)" : "");
+	if (opt->relay_list && !write_relay_list(opt, &a.tally))
+		output_error = true; /* exit 2, as any output that could not be written */
+	if (opt->assume && !opt->quiet)
+		out_predictions(&o, &a.tally, opt->assume);
 	out_summary(&o, &a.tally);
 	fflush(o.f);
 	/* every hit and difference is printed, whatever the status */

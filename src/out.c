@@ -1,6 +1,7 @@
 /* out: the output dispatcher (see include/smbneg/out.h). */
 #include "smbneg/out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void out_init(struct out *o, enum out_format fmt, FILE *f)
@@ -63,6 +64,30 @@ void out_event(struct out *o, const struct smb_event *e)
 	if (o->hosts || o->quiet || !o->ops->event)
 		return;
 	o->ops->event(o, e);
+}
+
+void out_relay(struct out *o, const struct correlate_report *r)
+{
+	if (o->hosts || !o->ops->relay)
+		return;
+	o->ops->relay(o, r);
+	fflush(o->f);
+}
+
+void out_predictions(struct out *o, const struct tally *t, const struct predict_profile *p)
+{
+	size_t n;
+	struct host **all = o->ops->prediction ? host_table_sorted(&t->host_table, &n) : NULL;
+	if (!all)
+		return;
+	o->ops->prediction(o, p, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct prediction pr;
+		predict_host(p, all[i], &pr);
+		o->ops->prediction(o, p, all[i], &pr);
+	}
+	free(all);
+	fflush(o->f);
 }
 
 void out_conversation(struct out *o, uint64_t row, const struct conv *c, const struct facts *f,

@@ -6,6 +6,15 @@
 #include "smbneg/smb_const.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* Appends name to the space-separated list in arg (160 bytes). */
+static void csv_name(const char *name, void *arg)
+{
+	char *list = arg;
+	size_t at = strlen(list);
+	snprintf(list + at, 160 - at, "%s%s", at ? " " : "", name);
+}
 
 /* One optional field: empty where JSON has null. */
 static void csv_opt(struct out *o, const char *s)
@@ -48,7 +57,7 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 			"unsigned_messages,verdict,reason,protection,signing_algorithm,cipher,"
 			"server_name,server_domain,server_dns_name,server_dns_domain,"
 			"server_os_version,who,signed_after_session_setup,"
-			"unsigned_after_session_setup,fix\n");
+			"unsigned_after_session_setup,fix,indicators\n");
 		o->header_done = true;
 	}
 	const char *d = fmt_dialect(f, dia, sizeof dia);
@@ -72,6 +81,11 @@ static void csv_conversation(struct out *o, uint64_t row, const struct conv *c,
 		verdict_names[v->verdict]);
 	fmt_csv_string(o->f, v->reason);
 	csv_identity(o, f, v);
+	char ind[160] = "";
+	if (f->indicators) /* space-separated names, empty when none */
+		tok_each_bit(indicator_bits, f->indicators, csv_name, ind);
+	fputc(',', o->f);
+	fmt_csv_string(o->f, ind);
 	fputc('\n', o->f);
 }
 

@@ -52,6 +52,11 @@ void json_connection(struct jw *w, struct out *o, const struct conv *c)
 	j_str(w, "server", fmt_endpoint(conv_server(c), sv, sizeof sv));
 }
 
+static void item_cb(const char *name, void *arg)
+{
+	j_item_str(arg, name);
+}
+
 /* SPEC "Sessions, identity, protection": one session object (the
  * conversation's `sessions`: status a name, SPEC's contract). */
 static void j_session(struct jw *w, int smb_version, const struct smb_session *x,
@@ -135,7 +140,8 @@ static void j_identity(struct jw *w, const struct facts *f)
 		j_close(w, '}');
 	}
 	j_close(w, ']');
-	j_open(w, "indicators", '[');
+	j_open(w, "indicators", '['); /* SPEC "Across conversations" */
+	tok_each_bit(indicator_bits, f->indicators, item_cb, w);
 	j_close(w, ']');
 }
 
@@ -235,6 +241,59 @@ static void json_conversation(struct out *o, uint64_t row, const struct conv *c,
 	j_end(&w);
 	if (o->stream) /* live, stdin: each event as it happens */
 		fflush(o->f);
+}
+
+/* SPEC "Across conversations": {"event":"relay","victim","relay","target",
+ * "user","domain","evidence":[...],"frames":[...]} */
+static void json_relay(struct out *o, const struct correlate_report *r)
+{
+	if (o->quiet)
+		return;
+	char buf[64];
+	const struct relay_event *ev = &r->ev;
+	struct jw w = {o->f, true};
+	json_begin(&w, o, "relay", o->now_set ? &o->now : NULL);
+	struct endpoint e = correlate_endpoint(&ev->victim);
+	j_str(&w, "victim", fmt_endpoint(&e, buf, sizeof buf));
+	j_str(&w, "relay", fmt_address(ev->relay_server.family, ev->relay_server.addr, buf,
+				       sizeof buf));
+	e = correlate_endpoint(&ev->target);
+	j_str(&w, "target", fmt_endpoint(&e, buf, sizeof buf));
+	j_str(&w, "user", ev->user[0] ? ev->user : NULL);
+	j_str(&w, "domain", ev->domain[0] ? ev->domain : NULL);
+	j_open(&w, "evidence", '[');
+	tok_each_bit(relay_evidence_bits, ev->evidence, item_cb, &w);
+	j_close(&w, ']');
+	j_open(&w, "frames", '[');
+	for (unsigned i = 0; i < ev->nframes; i++)
+		j_item_u64(&w, ev->frames[i]);
+	j_close(&w, ']');
+	/* extensions: the relay host's port towards the victim, the target's signing */
+	j_u64(&w, "relay_port", ev->relay_server.port);
+	j_str(&w, "target_signing", signing_names[r->target_signing]);
+	j_bool(&w, "target_session_established", r->target_session_ok);
+	j_end(&w);
+}
+
+/* --assume-client: {"event":"prediction","profile","server","protocol","logon",
+ * "verdict","error","reason","fix"} per server. */
+static void json_prediction(struct out *o, const struct predict_profile *p, const struct host *x,
+			    const struct prediction *pr)
+{
+	if (!x)
+		return;
+	char addr[64];
+	struct jw w = {o->f, true};
+	json_begin(&w, o, "prediction", o->now_set ? &o->latest : NULL);
+	j_str(&w, "profile", p->name);
+	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
+	j_str(&w, "protocol", pr->protocol);
+	j_str(&w, "logon", pr->guest_logon ? "guest" : "user");
+	j_str(&w, "verdict", pr->verdict);
+	j_str(&w, "error", pr->error);
+	j_str(&w, "reason", pr->reason);
+	j_str(&w, "fix", pr->fix);
+	j_end(&w);
 }
 
 /* `verdict`: the verdict as soon as the wire decided it (analyze.c). */
@@ -385,6 +444,9 @@ static void json_host(struct out *o, const struct host *x)
 			j_item_str(&w, signing_names[s]);
 	j_close(&w, ']');
 	j_bool(&w, "relay_target", host_relay_target(x));
+	j_str(&w, "relay_list", host_relay_names[host_relay(x)]); /* --relay-list */
+	j_u64(&w, "sessions_accepted", x->sessions_accepted);
+	j_u64(&w, "relayable_sessions", x->relayable_sessions);
 	j_u64(&w, "guest_sessions", x->guest_sessions);
 	j_u64(&w, "downgrades", x->downgrades);
 	j_host_identity(&w, x);
@@ -405,11 +467,13 @@ static void json_hosts(struct out *o, const struct tally *t)
 }
 
 const struct out_ops out_json_ops = {
-    .event = json_event,
-    .conversation = json_conversation,
-    .verdict = json_verdict,
-    .stats = json_stats,
-    .end_file = json_file,
-    .hosts = json_hosts,
-    .summary = json_summary,
+	.event = json_event,
+	.conversation = json_conversation,
+	.verdict = json_verdict,
+	.stats = json_stats,
+	.relay = json_relay,
+	.prediction = json_prediction,
+	.end_file = json_file,
+	.hosts = json_hosts,
+	.summary = json_summary,
 };

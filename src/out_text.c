@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOSTS_LEGEND                                                                          \
-	"RELAY = the server accepted sessions without requiring signing (an NTLM relay target); " \
-	"SIGNING mixed = required on some connections only\n"
+#define HOSTS_LEGEND                                                                       \
+	"RELAY = the server accepted sessions without requiring signing (an NTLM relay "       \
+	"target); probe = signing not required (probe only): seen only in a Negotiate, no "    \
+	"session (--relay-list lists it with --relay-list-probes); SIGNING mixed = required "  \
+	"on some connections only\n"
 #define ROW_FORMAT "%-5s %-21s %-21s %-3s %-13s %-17s %-17s %-9s %-20s %-10s %s\n"
 
 static const char *side_text(const struct side_signing *sd, char *buf, size_t size)
@@ -85,7 +87,11 @@ static void text_conversation(struct out *o, uint64_t row, const struct conv *c,
 {
 	if (v->verdict != V_SIGNED || v->note[0] || v->reason[0])
 		keep_reason(o, row, v);
-	o->cause_seen[v->cause] = true;
+	const struct knowledge_attack *k = knowledge_attack_of(f->indicators);
+	if (v->cause == CAUSE_ATTACK && k)
+		o->attacks |= IND_BIT(k->indicator); /* its fix, not the wire cause's */
+	else
+		o->cause_seen[v->cause] = true;
 	if (o->quiet)
 		return;
 	char num[24], cl[64], sv[64], ver[8], dia[64], cs[48], ss[48], cnt[32], who[160];
@@ -224,7 +230,87 @@ static void text_event(struct out *o, const struct smb_event *e)
 	}
 }
 
-/* What to change: one fix per cause seen, each fix once (knowledge.c). */
+/* Relays are listed in their own section after the table. */
+static void text_relay(struct out *o, const struct correlate_report *r)
+{
+	if (!o->relays && (o->relays = calloc(OUT_MAX_RELAYS, sizeof *o->relays)) == NULL)
+		return;
+	if (o->nrelays >= OUT_MAX_RELAYS) {
+		o->relays_dropped++;
+		return;
+	}
+	o->relays[o->nrelays++] = *r;
+}
+
+/* SPEC "Across conversations": who relayed whom to where, on what evidence;
+ * a target that does not require signing is what signing exists to stop. */
+static void text_relays(struct out *o)
+{
+	if (!o->nrelays || o->quiet)
+		return;
+	fprintf(o->f, "\nNTLM relay:\n");
+	for (size_t i = 0; i < o->nrelays; i++) {
+		const struct correlate_report *r = &o->relays[i];
+		const struct relay_event *ev = &r->ev;
+		char v[64], h[64], t[64], evid[64];
+		struct endpoint e = correlate_endpoint(&ev->victim);
+		fmt_endpoint(&e, v, sizeof v);
+		fmt_address(ev->relay_server.family, ev->relay_server.addr, h, sizeof h);
+		e = correlate_endpoint(&ev->target);
+		fmt_endpoint(&e, t, sizeof t);
+		fprintf(o->f, "  %s -> relay host %s -> target %s, user %s%s%s (%s; frames", v, h,
+			t, ev->domain, ev->domain[0] ? "\\" : "", ev->user[0] ? ev->user : "?",
+			tok_bits(relay_evidence_bits, ev->evidence, evid, sizeof evid));
+		for (unsigned k = 0; k < ev->nframes; k++)
+			fprintf(o->f, "%s%llu", k ? ", " : " ", (unsigned long long)ev->frames[k]);
+		const char *why =
+		    r->target_signing == SIGNING_REQUIRED
+			? "the target requires signing: the relayed session cannot sign, so it "
+			  "cannot be used"
+			: "the target does not require signing: a relayed session is exactly the "
+			  "attack SMB signing exists to stop; require signing on the target";
+		fprintf(o->f, ")\n    %s\n", why);
+	}
+	if (o->relays_dropped)
+		fprintf(o->f, "  ... and %llu more (use -o json for all)\n",
+			(unsigned long long)o->relays_dropped);
+}
+
+/* --assume-client: a section after the rows, one entry per server. */
+static void text_prediction(struct out *o, const struct predict_profile *p, const struct host *x,
+			    const struct prediction *pr)
+{
+	if (!x) {
+		fprintf(o->f, "\nPrediction for client profile %s (%s):\n", p->name,
+			p->description);
+		return;
+	}
+	char addr[64];
+	fprintf(o->f, "  %-39s %-26s %s, %s logon: %s\n",
+		fmt_address(x->family, x->addr, addr, sizeof addr), pr->verdict,
+		pr->protocol ? pr->protocol : "no dialect", pr->guest_logon ? "guest" : "user",
+		pr->reason);
+	if (pr->error)
+		fprintf(o->f, "    the user sees: %s\n", pr->error);
+	if (pr->fix)
+		fprintf(o->f, "    fix: %s\n", pr->fix);
+}
+
+/* What to do about each kind of attack seen (no signing advice for them). */
+static void text_attack_fixes(struct out *o, const char *title)
+{
+	for (int i = 0; i < IND_COUNT; i++) {
+		const struct knowledge_attack *k = knowledge_attack_of(o->attacks & IND_BIT(i));
+		if (!k)
+			continue;
+		fprintf(o->f, "%s  attack (%s): %s\n", title, indicator_name((enum indicator)i),
+			k->fix);
+		title = "";
+	}
+}
+
+/* What to change: one fix per cause seen, each fix once (knowledge.c); then
+ * what to do about each kind of attack seen (no signing advice for them). */
 static void print_fixes(struct out *o)
 {
 	const char *title = "\nWhat to change:\n";
@@ -232,7 +318,8 @@ static void print_fixes(struct out *o)
 	size_t ndone = 0;
 	for (int c = 0; c < CAUSE_COUNT; c++) {
 		enum verdict_kind v = rules_verdict_of((enum verdict_cause)c);
-		const char *fix = o->cause_seen[c] ? knowledge_cause_fix(c, v) : NULL;
+		bool seen = o->cause_seen[c] && v < V_COUNT;
+		const char *fix = seen ? knowledge_cause_fix(c, v) : NULL;
 		bool repeat = false;
 		for (size_t i = 0; i < ndone && fix; i++)
 			repeat |= done[i] == fix;
@@ -242,6 +329,7 @@ static void print_fixes(struct out *o)
 		fprintf(o->f, "%s  %s (%s): %s\n", title, verdict_names[v], cause_names[c], fix);
 		title = "";
 	}
+	text_attack_fixes(o, title);
 }
 
 /* Live: connections concluded by --idle that sent again, named by their rows. */
@@ -261,6 +349,7 @@ static void text_resumed(struct out *o, const struct tally *t)
 
 static void text_summary(struct out *o, const struct tally *t)
 {
+	text_relays(o);
 	if (o->hosts_per_file && t->files)
 		fputs("\n" HOSTS_LEGEND, o->f);
 	if (o->nreasons && !o->quiet) {
@@ -393,7 +482,10 @@ static void text_hosts(struct out *o, const struct tally *t)
 			fmt_address(x->family, x->addr, addr, sizeof addr),
 			(unsigned long long)x->conversations, x->smb1 ? "yes" : "no",
 			x->max_dialect ? tok_str(smb2_dialect_names, x->max_dialect, "?") : "-",
-			host_signing_names[host_signing(x)], host_relay_target(x) ? "yes" : "no",
+			host_signing_names[host_signing(x)],
+			!host_relay_target(x)			      ? "no"
+			: host_relay(x) == HOST_RELAY_PROBE_ONLY ? "probe"
+								  : "yes",
 			(unsigned long long)x->guest_sessions);
 		const char *sep = "";
 		for (int k = 0; k < V_COUNT; k++) {
@@ -417,11 +509,15 @@ static void text_hosts(struct out *o, const struct tally *t)
 static void text_free(struct out *o)
 {
 	reasons_free(o);
+	free(o->relays);
+	o->relays = NULL;
 }
 
 const struct out_ops out_text_ops = {
 	.event = text_event,
 	.conversation = text_conversation,
+	.relay = text_relay,
+	.prediction = text_prediction,
 	.hosts = text_hosts,
 	.summary = text_summary,
 	.free = text_free,

@@ -153,6 +153,11 @@ static void join(struct relay_table *t, const struct relay_entry *e, const struc
 	ev->updated = existed;
 }
 
+void relay_new_input(struct relay_table *t)
+{
+	t->now_us = 0;
+}
+
 static void advance(struct relay_table *t, const struct relay_obs *o)
 {
 	t->observed++;

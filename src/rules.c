@@ -46,6 +46,7 @@ const char *const cause_names[CAUSE_COUNT] = {
 	[CAUSE_NO_NEGOTIATE_RESPONSE_CLOSED] = "no-negotiate-response-closed",
 	[CAUSE_NO_NEGOTIATE_RESPONSE] = "no-negotiate-response",
 	[CAUSE_ENDS_BEFORE_TRAFFIC] = "ends-before-traffic",
+	[CAUSE_ATTACK] = "attack",
 };
 
 /* ---- shared tests ---- */
@@ -243,7 +244,9 @@ struct rule_result rules_decide(const struct facts *f)
 	size_t i = 0;
 	while (i < n - 1 && !rules[i].holds(f))
 		i++;
-	struct rule_result r = {rules[i].verdict, rules[i].cause, f};
+	struct rule_result r = {rules[i].verdict, rules[i].cause, rules[i].cause, f};
+	if (f->indicators)
+		r.cause = CAUSE_ATTACK;
 	return r;
 }
 

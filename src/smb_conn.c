@@ -3,6 +3,7 @@
 
 #include "smbneg/smb_cmd.h"
 #include "smbneg/smb_const.h"
+#include "smbneg/smb_ntlm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,10 @@ static const struct smb_cmd commands[] = {
 	 smb1_session_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TREE_CONNECT_ANDX, 0, NULL, smb1_tree_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TREE_CONNECT, 0, NULL, smb1_tree_response},
-	{SMB_PROTO_SMB1, SMB1_CMD_TRANSACTION2, 0, NULL, smb1_tree_response},
+	{SMB_PROTO_SMB1, SMB1_CMD_TRANSACTION2, 0, smb1_trans_message, smb1_trans2_response},
+	{SMB_PROTO_SMB1, IND_SMB1_CMD_TRANSACTION, 0, smb1_trans_message, smb1_trans_message},
+	{SMB_PROTO_SMB1, IND_SMB1_CMD_TRANSACTION2_SECONDARY, 0, smb1_trans_message, NULL},
+	{SMB_PROTO_SMB1, IND_SMB1_CMD_NT_TRANSACT, 0, smb1_trans_message, NULL},
 	{SMB_PROTO_SMB2, SMB2_CMD_NEGOTIATE, SMB_CMD_BEFORE_COUNTS, smb2_negotiate_request,
 	 smb2_negotiate_response},
 	{SMB_PROTO_SMB2, SMB2_CMD_SESSION_SETUP, SMB_CMD_OWN_RULES, smb2_session_request,
@@ -138,12 +142,16 @@ static void smb1_dispatch(struct smb_ctx *x, const struct rd *msg)
 	const struct smb_cmd *cmd = find_command(SMB_PROTO_SMB1, h.command);
 	if (cmd && (cmd->flags & SMB_CMD_BEFORE_COUNTS)) {
 		run_handler(cmd, x, &m);
+		if (h.command == SMB1_CMD_NEGOTIATE && x->reply)
+			smb_ntlm_smb1_negotiate(x);
 		return;
 	}
 	int role = x->reply ? 1 : 0;
 	count_signed(&s->after_negotiate[role], x->is_signed);
 	note_invalid_signature(x);
 	run_handler(cmd, x, &m);
+	if (h.command == SMB1_CMD_SESSION_SETUP_ANDX)
+		smb_ntlm_session_setup(x, &m);
 	if (s->session_ok && !(cmd && (cmd->flags & SMB_CMD_OWN_RULES)))
 		count_signed(&s->ordinary[role], x->is_signed);
 }
@@ -204,6 +212,8 @@ static void smb2_dispatch(struct smb_ctx *x, const struct rd *msg, bool cut)
 	count_signed(&s->after_negotiate[role], x->is_signed);
 	smb2_statuses(x, &h);
 	run_handler(cmd, x, &m);
+	if (h.command == SMB2_CMD_SESSION_SETUP)
+		smb_ntlm_session_setup(x, &m);
 	if (s->session_ok && smb2_is_ordinary(&h, cmd, x->own_signing_rules))
 		count_signed(&s->ordinary[role], x->is_signed);
 }
@@ -269,10 +279,26 @@ static void smb_by_protocol(struct smb_ctx *x, enum smb_proto proto, const struc
 		break;
 	case SMB_PROTO_COMPRESSED: /* MS-SMB2 2.2.42 compression header */
 		x->s->compressed[role]++;
+		indicators_smb2_compressed(&x->s->ind, r, m->length);
 		break;
 	default:
 		break;
 	}
+}
+
+/* EternalBlue pool grooming (indicators_nbss): a message that declares
+ * about 64 KiB, carries a marker and zeros, and never completes. It is no
+ * SMB message: true when it was one of these, which is then not parsed. */
+static bool nbss_groom(struct conv *c, const struct nbss_msg *m)
+{
+	struct indicator_state probe;
+	memset(&probe, 0, sizeof probe);
+	struct rd r = rd_init(m->p, m->kept);
+	indicator_mask fired = indicators_nbss(&probe, m->length, &r, !m->truncated);
+	if (!fired || !smb_state(c))
+		return false;
+	c->smb->ind.fired |= fired;
+	return true;
 }
 
 void smb_conn_message(struct conv *c, int dir, const struct nbss_msg *m, const struct frame_ctx *f,
@@ -281,6 +307,8 @@ void smb_conn_message(struct conv *c, int dir, const struct nbss_msg *m, const s
 	if (m->type == NBSS_NEGATIVE_RESPONSE)
 		c->anomalies |= ANOM_BIT(ANOM_NBSS_NEGATIVE_RESPONSE);
 	if (m->type != NBSS_SESSION_MESSAGE || m->length == 0)
+		return;
+	if (nbss_groom(c, m))
 		return;
 	if (m->truncated)
 		c->anomalies |= ANOM_BIT(ANOM_TRUNCATED_MESSAGE);

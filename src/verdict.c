@@ -124,10 +124,18 @@ static const char *auth_words(const struct facts *f)
 	return n ? n : "an unknown";
 }
 
-/* Reason and note of the cause, from its knowledge templates. */
-static void words(const struct facts *f, struct verdict *v)
+/* The attack's words (CAUSE_ATTACK): names of the indicators, what the most
+ * severe one means, and what the wire showed for signing. */
+struct attack_words {
+	char names[160], wire[512 + 64];
+	const char *what, *wire_note;
+};
+
+/* Reason and note of cause, from its knowledge templates. */
+static void render(const struct facts *f, const struct verdict *v, enum verdict_cause cause,
+		   const struct attack_words *a, char *reason, char *note, size_t size)
 {
-	const struct knowledge *k = knowledge_of(v->cause);
+	const struct knowledge *k = knowledge_of(cause);
 	if (!k)
 		return;
 	struct verdict_words w;
@@ -154,10 +162,49 @@ static void words(const struct facts *f, struct verdict *v)
 		{"logon_hint", w.logon_hint},
 		{"auth", auth_words(f)},
 		{"cipher", f->cipher ? f->cipher : "SMB 3.x"},
+		{"indicators", a ? a->names : ""},
+		{"attack", a ? a->what : ""},
+		{"wire", a ? a->wire : ""},
+		{"wire_note", a ? a->wire_note : ""},
 	};
 	size_t n = sizeof vars / sizeof vars[0];
-	knowledge_render(k->reason, vars, n, v->reason, sizeof v->reason);
-	knowledge_render(k->note, vars, n, v->note, sizeof v->note);
+	knowledge_render(k->reason, vars, n, reason, size);
+	knowledge_render(k->note, vars, n, note, size);
+}
+
+/* Appends name to the comma-separated list in arg (attack_words.names). */
+static void add_name(const char *name, void *arg)
+{
+	char *list = arg;
+	size_t at = strlen(list);
+	snprintf(list + at, sizeof ((struct attack_words *)0)->names - at, "%s%s", at ? ", " : "",
+		 name);
+}
+
+/* An attack conversation: the wire cause's words become part of the attack's. */
+static void words(const struct facts *f, struct verdict *v)
+{
+	if (v->cause != CAUSE_ATTACK) {
+		render(f, v, v->cause, NULL, v->reason, v->note, sizeof v->reason);
+		return;
+	}
+	const struct knowledge_attack *k = knowledge_attack_of(f->indicators);
+	struct attack_words a;
+	char reason[sizeof v->reason];
+	render(f, v, v->wire_cause, NULL, reason, v->note, sizeof reason);
+	a.names[0] = '\0';
+	tok_each_bit(indicator_bits, f->indicators, add_name, a.names);
+	a.what = k ? k->what : "";
+	if (!f->any_negotiate) /* e.g. EternalBlue's grooming connections */
+		snprintf(reason, sizeof reason,
+			 "no Negotiate was sent, the connection carried only the attack");
+	snprintf(a.wire, sizeof a.wire, "%s%s%s", verdict_names[v->verdict], reason[0] ? ", " : "",
+		 reason);
+	char note[sizeof v->note];
+	snprintf(note, sizeof note, "%s", v->note);
+	a.wire_note = note;
+	render(f, v, CAUSE_ATTACK, &a, v->reason, v->note, sizeof v->reason);
+	v->fix = k ? k->fix : NULL;
 }
 
 void verdict_decide(const struct facts *f, struct verdict *v)
@@ -166,6 +213,7 @@ void verdict_decide(const struct facts *f, struct verdict *v)
 	struct rule_result r = rules_decide(f);
 	v->verdict = r.verdict;
 	v->cause = r.cause;
+	v->wire_cause = r.wire_cause;
 	v->smb_version = f->smb_version;
 	v->client = f->client;
 	v->server = f->server;

@@ -8,6 +8,7 @@
 
 #include "smbneg/capture.h"
 #include "smbneg/evidence.h"
+#include "smbneg/correlate.h"
 #include "smbneg/out.h"
 #include "smbneg/tally.h"
 
@@ -46,6 +47,12 @@ struct analyzer {
 	struct capture_counters stats_prev;
 	struct regress *regress;    /* CI checks (--fail-on, baseline, JUnit): told of each
 				       input and concluded conversation; NULL: none */
+	struct correlate corr;      /* relay correlation over all inputs */
+	/* Set in a -j worker: NTLM observations go here instead of corr, for the
+	 * parent to replay through analyze_ntlm (relays across files). */
+	void (*ntlm_hook)(void *arg, const struct conv *c, uint64_t frame,
+			  const struct timeval *ts, const struct correlate_ntlm *n);
+	void *ntlm_hook_arg;
 };
 
 /* Zero an analyzer reporting on out. */
@@ -57,6 +64,16 @@ bool analyze_file(struct analyzer *a, const char *path, char *err, size_t errsiz
 bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, size_t errsize);
 /* Capture live (l->filter is set from a->filter). */
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize);
+/* The steps of a serial run that a replay (jobs.c) repeats in order: a new
+ * input; one NTLMSSP observation of conversation c (relay correlation); a
+ * concluded conversation with its facts and verdict, reported (the relay
+ * indicator added and the verdict decided again when a relay names it;
+ * held relay events handed on after it). Returns its row. */
+void analyze_begin_file(struct analyzer *a, const char *name);
+void analyze_ntlm(struct analyzer *a, const struct conv *c, uint64_t frame,
+		  const struct timeval *ts, const struct correlate_ntlm *n);
+uint64_t analyze_report(struct analyzer *a, const struct conv *c, struct facts *f,
+			struct verdict *v);
 /* Close the -w file (evidence_close). Returns false (with err) when writing failed. */
 bool analyze_close(struct analyzer *a, char *err, size_t errsize);
 /* Release the tally (after the summary). */

@@ -10,6 +10,7 @@
 #define SMBNEG_FACTS_H
 
 #include "smbneg/conv.h"
+#include "smbneg/indicators.h"
 #include "smbneg/smb_conn.h"
 
 #include <stdbool.h>
@@ -126,6 +127,10 @@ struct facts {
 	bool encrypt_data; /* the server forced encryption (SessionFlags ENCRYPT_DATA) */
 	struct smb_server_id server_id;
 	char server_os_version[24];    /* "MAJOR.MINOR.BUILD", or "" */
+
+	/* attack indicators (SPEC "Across conversations"): the handlers' bits,
+	 * plus IND_NTLM_RELAY added by the relay correlation (correlate.h) */
+	indicator_mask indicators;
 
 	/* per session (MS-SMB2 SessionId / MS-CIFS UID) */
 	unsigned nsessions;

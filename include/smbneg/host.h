@@ -31,6 +31,10 @@ struct host {
 	uint16_t max_dialect;     /* highest SMB2 dialect chosen */
 	uint64_t guest_sessions;
 	uint64_t downgrades;      /* Secure Negotiate saw different values */
+	uint32_t smb1_signing_seen, smb2_signing_seen; /* signing_seen, by protocol */
+	uint64_t sessions_accepted;  /* conversations where a Session Setup succeeded */
+	uint64_t relayable_sessions; /* ... while the server required neither signing nor
+				      * encryption (SessionFlags ENCRYPT_DATA) */
 	/* identity (the first NTLMSSP CHALLENGE that named it), protection seen */
 	struct smb_server_id id;
 	char os_version[24];
@@ -69,5 +73,14 @@ extern const char *const host_signing_names[];
 enum host_signing host_signing(const struct host *x);
 /* An NTLM relay target: some connection showed signing not required. */
 bool host_relay_target(const struct host *x);
+
+/* For --relay-list (relay tools' target list, ntlmrelayx -tf): */
+enum host_relay {
+	HOST_RELAY_NO,         /* requires signing or encryption, or nothing known */
+	HOST_RELAY_YES,        /* accepted a session without requiring signing or encryption */
+	HOST_RELAY_PROBE_ONLY, /* signing not required, seen only in Negotiate (no session) */
+};
+extern const char *const host_relay_names[]; /* "no", "yes", "probe-only" */
+enum host_relay host_relay(const struct host *x);
 
 #endif

@@ -7,6 +7,7 @@
 #define SMBNEG_KNOWLEDGE_H
 
 #include "smbneg/facts.h"
+#include "smbneg/indicators.h"
 #include "smbneg/rules.h"
 
 #include <stdbool.h>
@@ -49,6 +50,15 @@ const char *knowledge_render(const char *template, const struct knowledge_vars *
 const char *knowledge_fix(enum verdict_kind v);
 /* The fix for a cause: its own, else its verdict's; NULL for `signed`. */
 const char *knowledge_cause_fix(enum verdict_cause cause, enum verdict_kind v);
+/* What an attack indicator means and what to do (knowledge_attack.c). */
+struct knowledge_attack {
+	enum indicator indicator;
+	const char *what;   /* one clause: what the wire showed */
+	const char *fix;    /* incident response, not a signing setting */
+	const char *source; /* the public write-up the rule follows */
+};
+/* The row of the most severe indicator in m; NULL when m is empty. */
+const struct knowledge_attack *knowledge_attack_of(indicator_mask m);
 /* How Secure Negotiate failed, in words (MS-SMB2 3.2.5.14.12); "" when it did not. */
 const char *knowledge_secure_negotiate(enum secure_negotiate sn);
 

@@ -31,6 +31,10 @@ void out_event(struct out *o, const struct smb_event *e);
 /* A concluded conversation, numbered row (tally_conversation). */
 void out_conversation(struct out *o, uint64_t row, const struct conv *c, const struct facts *f,
 		      const struct verdict *v);
+/* An NTLM relay (correlate.h), after the conversations it joins. */
+void out_relay(struct out *o, const struct correlate_report *r);
+/* --assume-client: one prediction per server of the inventory. */
+void out_predictions(struct out *o, const struct tally *t, const struct predict_profile *p);
 /* Live: the connection reported as row (concluded by --idle) sent again. */
 void out_resumed(struct out *o, uint64_t row);
 /* error: NULL, or why the file could not be read (fully). */

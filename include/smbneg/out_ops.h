@@ -7,7 +7,9 @@
 #define SMBNEG_OUT_OPS_H
 
 #include "smbneg/conv.h"
+#include "smbneg/correlate.h"
 #include "smbneg/facts.h"
+#include "smbneg/predict.h"
 #include "smbneg/flow.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/tally.h"
@@ -18,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define OUT_MAX_RELAYS 64        /* text: relay events kept for their section */
 #define OUT_MAX_REASONS 1000     /* text: distinct reasons kept for after the table */
 #define OUT_MAX_RANGES 256       /* text: row ranges listed per reason */
 #define OUT_REASON_BUCKETS 256
@@ -55,6 +58,10 @@ struct out {
 	struct out_reason **reason_index;          /* text: OUT_REASON_BUCKETS chains */
 	size_t nreasons;
 	uint64_t reasons_dropped;
+	struct correlate_report *relays; /* text: OUT_MAX_RELAYS, allocated at the first */
+	size_t nrelays;
+	uint64_t relays_dropped;
+	indicator_mask attacks;  /* text: the indicator describing each attack conversation */
 	bool cause_seen[CAUSE_COUNT]; /* text: the fixes to list */
 	bool several_files;   /* more than one input: text rows under a heading per file */
 	const char *heading;  /* text: the file whose heading is out */
@@ -97,6 +104,12 @@ struct out_ops {
 			const char *decided_by);
 	/* A periodic stats event (optional). */
 	void (*stats)(struct out *o, const struct out_stats *s);
+	/* An NTLM relay joining two conversations already reported (optional). */
+	void (*relay)(struct out *o, const struct correlate_report *r);
+	/* --assume-client: the prediction for one server (optional); host NULL
+	 * once before the first, to open the section. */
+	void (*prediction)(struct out *o, const struct predict_profile *p, const struct host *x,
+			   const struct prediction *pr);
 	/* The end of one input; error: NULL or why it could not be read (optional). */
 	void (*end_file)(struct out *o, const struct flow_stats *st, const char *error);
 	/* The per-server inventory (--hosts; with --hosts-per-file, of the input

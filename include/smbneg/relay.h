@@ -105,6 +105,12 @@ struct relay_table {
 /* Empties t; window_us 0 means RELAY_WINDOW_US. */
 void relay_init(struct relay_table *t, uint64_t window_us);
 
+/* A new input begins: its capture clock may be older than the last input's
+ * (files given out of time order). Forgets the newest time seen, so the new
+ * input's observations match each other and any kept entry within the window
+ * of them; entries far from the new clock still never match. */
+void relay_new_input(struct relay_table *t);
+
 /* A CHALLENGE (server to client) of conversation o with its 8-byte
  * ServerChallenge. Returns true and fills *ev when it joins an earlier
  * CHALLENGE of another conversation into a relay (or adds evidence to a known

@@ -56,6 +56,7 @@ enum verdict_cause {
 	CAUSE_NO_NEGOTIATE_RESPONSE_CLOSED,
 	CAUSE_NO_NEGOTIATE_RESPONSE,
 	CAUSE_ENDS_BEFORE_TRAFFIC,
+	CAUSE_ATTACK, /* an indicator fired: the verdict is the wire's, the words the attack's */
 	CAUSE_COUNT
 };
 
@@ -64,12 +65,19 @@ extern const char *const cause_names[CAUSE_COUNT];
 struct rule_result {
 	enum verdict_kind verdict;
 	enum verdict_cause cause;
+	enum verdict_cause wire_cause; /* the rule that gave the verdict (== cause but for
+					* CAUSE_ATTACK) */
 	const struct facts *facts; /* what the rule read */
 };
 
-/* Run the rules over f (the last rule always holds). */
+/* Run the rules over f (the last rule always holds). When f->indicators is
+ * not empty the conversation is an attack (SPEC "Across conversations"):
+ * the verdict stays what the wire shows (the first rule that holds, kept as
+ * wire_cause) and the cause becomes CAUSE_ATTACK, so that its words describe
+ * the attack rather than advise a signing change. */
 struct rule_result rules_decide(const struct facts *f);
-/* The rule row of a cause: its verdict; V_COUNT when cause is unknown. */
+/* The rule row of a cause: its verdict; V_COUNT when cause is unknown or is
+ * CAUSE_ATTACK (whose verdict is that of the rule under it). */
 enum verdict_kind rules_verdict_of(enum verdict_cause cause);
 
 #endif

@@ -51,6 +51,10 @@ void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m);
 void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m);
 /* smb1_tree.c (MS-CIFS 2.2.4.55, 2.2.4.46: Tree Connect, Trans2 status) */
 void smb1_tree_response(struct smb_ctx *x, const struct smb_msg *m);
+/* smb1_trans.c (MS-CIFS 2.2.4.33, 2.2.4.46, 2.2.4.47, 2.2.4.62): attack
+ * indicators on Transaction, Transaction2, Transaction2 Secondary, NT Transact */
+void smb1_trans_message(struct smb_ctx *x, const struct smb_msg *m);
+void smb1_trans2_response(struct smb_ctx *x, const struct smb_msg *m);
 /* smb2_negotiate.c (MS-SMB2 2.2.3, 2.2.4) */
 void smb2_negotiate_request(struct smb_ctx *x, const struct smb_msg *m);
 void smb2_negotiate_response(struct smb_ctx *x, const struct smb_msg *m);

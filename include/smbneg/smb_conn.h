@@ -9,6 +9,7 @@
 
 #include "smbneg/conv.h"
 #include "smbneg/frame.h"
+#include "smbneg/indicators.h"
 #include "smbneg/nbss.h"
 #include "smbneg/rd.h"
 #include "smbneg/smb1.h"
@@ -134,6 +135,10 @@ struct conv_smb {
 	uint64_t vn_pending_mid;       /* MessageId of the last VALIDATE_NEGOTIATE request */
 	uint32_t vn_status;
 	struct smb2_validate_negotiate vn_req, vn_resp;
+
+	/* Attack indicators (indicators.h): raised by smb1_trans.c, the NBSS
+	 * and compression hooks in smb_conn.c and the NTLMSSP CHALLENGE hook. */
+	struct indicator_state ind;
 };
 
 enum smb_event_kind {
@@ -163,9 +168,15 @@ struct smb_event {
 	const struct smb_session *session;
 };
 
+struct ntlmssp_msg; /* ntlmssp.h */
 struct smb_events {
 	void (*event)(void *arg, const struct smb_event *e);
 	void *arg;
+	/* Optional: an NTLMSSP CHALLENGE (in a Session Setup response) or
+	 * AUTHENTICATE (in a request) of conversation c, completed by frame f
+	 * (smb_ntlm.c; for the relay correlation). */
+	void (*ntlm)(void *arg, const struct conv *c, const struct frame_ctx *f,
+		     const struct ntlmssp_msg *m);
 };
 
 /* One NBSS message sent by c->ep[dir], completed by frame f. */

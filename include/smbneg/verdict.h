@@ -14,6 +14,7 @@
 struct verdict {
 	enum verdict_kind verdict;
 	enum verdict_cause cause;
+	enum verdict_cause wire_cause; /* the rule under CAUSE_ATTACK, else == cause */
 	int smb_version; /* 0 unknown, 1, 2 */
 	struct side_signing client, server;
 	/* What the settings predict (bit (1 << enum kb_outcome) per possible
@@ -22,7 +23,8 @@ struct verdict {
 	bool encrypted; /* ordinary traffic was encrypted (SMB 3.x transform) */
 	char reason[512];  /* one line: what happened and the error a user sees */
 	char note[512];    /* a prediction the wire did not bear out, or empty */
-	const char *fix;   /* what to change (knowledge_cause_fix); NULL for `signed` */
+	const char *fix;   /* what to change (knowledge_cause_fix), or for CAUSE_ATTACK what to do
+			    * about the attack (knowledge_attack_of); NULL for `signed` */
 };
 
 /* Decide the verdict of a conversation from its facts. */

@@ -4,7 +4,8 @@
 # counts summed, smb1 OR-ed, sets united; `signing` and `relay_target` are worked out
 # again from the united `server_signing_seen` (OR-ing relay_target would be wrong: a
 # server seen only with an unknown mode in one file and `required` in another is not
-# a relay target), `max_smb2_dialect` is the highest; names and OS version from the
+# a relay target; `relay_list`, --relay-list's class, from the summed
+# `relayable_sessions` and `sessions_accepted`), `max_smb2_dialect` is the highest; names and OS version from the
 # first run that saw them, algorithms and ciphers united in their table order, users
 # sorted and distinct (at most 8, as one run keeps). `ts` the latest of all runs (schema 2).
 # Sorted by server address.
@@ -40,6 +41,12 @@ def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .
         signing: $signing,
         server_signing_seen: $seen,
         relay_target: ($signing != "required"),
+        relay_list: (if (map(.relayable_sessions) | add) > 0 then "yes"
+          elif ($seen | any(. == "enabled" or . == "disabled"))
+            and (map(.sessions_accepted) | add) == 0 then "probe-only"
+          else "no" end),
+        sessions_accepted: (map(.sessions_accepted) | add),
+        relayable_sessions: (map(.relayable_sessions) | add),
         guest_sessions: (map(.guest_sessions) | add),
         downgrades: (map(.downgrades) | add),
         server_name: first_set(.server_name),

@@ -165,7 +165,7 @@ sys.exit(0 if s and all(x == "127.0.0.3:445" for x in s) and len(s) == 3 else 1)
 # CSV
 # ----------------------------------------------------------------------------------
 "$SMBNEG" -r captures -o csv > "$WORK/all.csv" 2>"$WORK/err"; RC=$?
-HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason,protection,signing_algorithm,cipher,server_name,server_domain,server_dns_name,server_dns_domain,server_os_version,who,signed_after_session_setup,unsigned_after_session_setup,fix'
+HEADER='file,client,server,smb_version,dialect,client_signing,server_signing,client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,reason,protection,signing_algorithm,cipher,server_name,server_domain,server_dns_name,server_dns_domain,server_os_version,who,signed_after_session_setup,unsigned_after_session_setup,fix,indicators'
 ok csv-exit-0 "-o csv over captures/: exit 0" rc_is 0
 ok csv-header "CSV: the first line is the header" test "$(head -n 1 "$WORK/all.csv")" = "$HEADER"
 ok csv-header-once "CSV: the header only once for many files" test "$(grep -c '^file,client,' "$WORK/all.csv")" = 1
@@ -194,7 +194,7 @@ for n, (r, c) in enumerate(zip(rows, conv), 2):
         for i, k in enumerate(head):
             if k == "reason" or len(r) != len(head):
                 continue
-            want = "" if c[k] is None else str(c[k])
+            want = "" if c[k] is None else " ".join(c[k]) if isinstance(c[k], list) else str(c[k])
             if r[i] != want:
                 bad.append(f"line {n} ({c['file']}): {k} = {r[i]!r}, JSON {c[k]!r}")
     elif mode == "quotes":
@@ -449,6 +449,36 @@ if command -v tshark >/dev/null 2>&1; then
         all 'tshark -n -r "$WORK/ev-empty.pcap" >/dev/null 2>&1'
 else
     echo "# tshark not installed: the tshark part of the -w checks is skipped"
+fi
+
+# ----------------------------------------------------------------------------------
+# --relay-list (ntlmrelayx -tf format): servers that accepted a session unsigned
+# ----------------------------------------------------------------------------------
+RELAY_AUTO=captures/relay-ntlmrelayx-smb2-target_signing_auto.pcap       # target .72 not required
+RELAY_MAND=captures/relay-ntlmrelayx-smb2-target_signing_mandatory.pcap  # target .73 required
+if [ -f "$RELAY_AUTO" ] && [ -f "$RELAY_MAND" ]; then
+    run -q -r "$RELAY_AUTO" -r "$RELAY_MAND" -r "$NOTSIGNED" -r "$SIGNED" --relay-list "$WORK/rl"
+    ok relay-list "--relay-list: the not-required targets, one address per line, not the one requiring signing" \
+        all 'rc_is 0' 'grep -qx 127.0.0.72 "$WORK/rl"' '! grep -qx 127.0.0.73 "$WORK/rl"' \
+            '! grep -qvE "^[0-9a-f.:]+$" "$WORK/rl"'
+    run -q -r "$NOTSIGNED" --relay-list "$WORK/no-such-dir/rl"
+    ok relay-list-unwritable "--relay-list into a missing directory: exit 2, stderr names the file" \
+        all 'rc_is 2' "err_has '$WORK/no-such-dir/rl'"
+fi
+
+# relay across two files (each leg of captures/attack-ntlm-relay.pcap in its own
+# file), read in turn and by -j workers: the same relay event
+RELAY_CAP=captures/attack-ntlm-relay.pcap
+if [ -f "$RELAY_CAP" ] && command -v tcpdump >/dev/null 2>&1; then
+    tcpdump -r "$RELAY_CAP" -w "$WORK/relay-target.pcap" 'tcp port 41115' 2>/dev/null
+    tcpdump -r "$RELAY_CAP" -w "$WORK/relay-victim.pcap" 'tcp port 33738' 2>/dev/null
+    relay_of() {   # relay_of JOBS: the relay events of both files
+        "$SMBNEG" -j "$1" -o json -r "$WORK/relay-target.pcap" -r "$WORK/relay-victim.pcap" |
+            grep '"event":"relay"'
+    }
+    ok relay-across-files "relay: legs in two files give one relay event (victim, relay host, target, user), the same with -j 2" \
+        all '[ "$(relay_of 1 | grep -c "\"victim\":\"127.0.0.1:33738\",\"relay\":\"127.0.0.24\",\"target\":\"127.0.0.22:445\",\"user\":\"smbnegattack\"")" = 1 ]' \
+            '[ "$(relay_of 1)" = "$(relay_of 2)" ]'
 fi
 
 report cli "$T0"

@@ -93,7 +93,7 @@ static void on_event(void *arg, const struct smb_event *e)
 static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
 		       const struct frame_ctx *f)
 {
-	struct smb_events ev = {on_event, arg};
+	struct smb_events ev = {on_event, arg, NULL};
 	smb_conn_message(c, dir, m, f, &ev);
 }
 

@@ -96,10 +96,10 @@ static void test_row(void **state)
 		"client_security_mode,server_security_mode,signed_messages,unsigned_messages,verdict,"
 		"reason,protection,signing_algorithm,cipher,server_name,server_domain,server_dns_name,"
 		"server_dns_domain,server_os_version,who,signed_after_session_setup,"
-		"unsigned_after_session_setup,fix\n"
+		"unsigned_after_session_setup,fix,indicators\n"
 		"\"x.pcap\",192.0.2.7:50000,192.0.2.1:445,2,\"3.1.1\",enabled,enabled,1,,3,9,not-signed,"
 		"\"a \"\"quoted\"\" reason, with a comma\",\"none\",\"AES-128-CMAC\",,\"FS1\",,,"
-		"\"example.org\",\"10.0.20348\",\"EXAMPLE\\alice\",0,7,\"require signing\"\n";
+		"\"example.org\",\"10.0.20348\",\"EXAMPLE\\alice\",0,7,\"require signing\",\"\"\n";
 	/* the header once, then two identical rows */
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_string_equal(buf + strlen(want), strchr(want, '\n') + 1);

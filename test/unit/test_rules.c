@@ -349,6 +349,36 @@ static void test_ends_before_traffic(void **state)
 	expect(&f, CAUSE_ENDS_BEFORE_TRAFFIC, V_INCOMPLETE);
 }
 
+/* An attack conversation: the verdict stays what the wire shows (here
+ * not-signed, and an exploit connection with no Negotiate: incomplete), the
+ * cause says attack and keeps the wire's cause beside it. */
+static void test_attack(void **state)
+{
+	(void)state;
+	struct facts f = base();
+	f.unsigned_after_session = 4;
+	f.indicators = IND_BIT(IND_MS17_010_PROBE) | IND_BIT(IND_MS17_010_VULNERABLE);
+	struct rule_result r = rules_decide(&f);
+	assert_int_equal(r.cause, CAUSE_ATTACK);
+	assert_int_equal(r.wire_cause, CAUSE_NOT_REQUIRED);
+	assert_int_equal(r.verdict, V_NOT_SIGNED);
+	struct facts g;
+	memset(&g, 0, sizeof g);
+	g.smb_seen = true;
+	g.indicators = IND_BIT(IND_ETERNALBLUE_EXPLOIT);
+	r = rules_decide(&g);
+	assert_int_equal(r.cause, CAUSE_ATTACK);
+	assert_int_equal(r.verdict, V_INCOMPLETE);
+	/* the most severe indicator describes it, and its fix is no signing change */
+	const struct knowledge_attack *k = knowledge_attack_of(f.indicators);
+	assert_non_null(k);
+	assert_int_equal(k->indicator, IND_MS17_010_VULNERABLE);
+	assert_null(strstr(k->fix, "RequireSecuritySignature"));
+	assert_null(knowledge_attack_of(0));
+	for (int i = 0; i < IND_COUNT; i++) /* every indicator has a row */
+		assert_int_equal(knowledge_attack_of(IND_BIT(i))->indicator, i);
+}
+
 /* Every cause: a unique name, a rule, a knowledge row citing its source. */
 static void test_tables_complete(void **state)
 {
@@ -357,12 +387,15 @@ static void test_tables_complete(void **state)
 		assert_non_null(cause_names[i]);
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(cause_names[i], cause_names[j]);
-		assert_int_not_equal(rules_verdict_of((enum verdict_cause)i), V_COUNT);
+		if (i == CAUSE_ATTACK) /* its verdict is that of the rule under it */
+			assert_int_equal(rules_verdict_of((enum verdict_cause)i), V_COUNT);
+		else
+			assert_int_not_equal(rules_verdict_of((enum verdict_cause)i), V_COUNT);
 		const struct knowledge *k = knowledge_of((enum verdict_cause)i);
 		assert_non_null(k);
 		assert_true(k->source[0] != '\0');
 		/* a verdict other than signed always says why */
-		if (rules_verdict_of((enum verdict_cause)i) != V_SIGNED)
+		if (rules_verdict_of((enum verdict_cause)i) != V_SIGNED || i == CAUSE_ATTACK)
 			assert_true(k->reason[0] != '\0');
 	}
 }
@@ -386,6 +419,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_smb),
+		cmocka_unit_test(test_attack),
 		cmocka_unit_test(test_invalid_signature),
 		cmocka_unit_test(test_secure_negotiate_failed),
 		cmocka_unit_test(test_guest_blocked),

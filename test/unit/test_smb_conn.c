@@ -30,7 +30,7 @@ static void feed(struct conv *c, int dir, const struct tbuf *b, struct rec *r)
 	uint8_t *p = heap_copy(b->p, b->n);
 	struct nbss_msg m = {NBSS_SESSION_MESSAGE, p, b->n, (uint32_t)b->n, false};
 	struct frame_ctx f = {7, {1700000000, 0}, 0, 0, NULL, -1};
-	struct smb_events ev = {on_event, r};
+	struct smb_events ev = {on_event, r, NULL};
 	smb_conn_message(c, dir, &m, &f, &ev);
 	free(p);
 }

@@ -391,6 +391,38 @@ static void test_secure_negotiate_unsigned_error(void **state)
 	free_conv(c);
 }
 
+/* The same failure on the victim's leg of an NTLM relay (issue 10): the
+ * unsigned answer came from the relay host, a man in the middle; the verdict
+ * stays what the wire shows, but the words are the attack's and the fix is
+ * no "ask the vendor" signing advice. */
+static void test_secure_negotiate_failed_relay_victim(void **state)
+{
+	(void)state;
+	struct conv *c = mk_conv();
+	struct conv_smb *s = c->smb;
+	smb2_negotiated(s, 1, 1, SMB2_DIALECT_0300);
+	smb2_session(s, 1);
+	s->vn_req_seen = true;
+	s->vn_req.is_validate = true;
+	s->vn_resp_seen = true;
+	s->vn_status = NT_STATUS_INVALID_DEVICE_REQUEST;
+	struct facts f;
+	facts_build(c, &f);
+	f.indicators |= IND_BIT(IND_NTLM_RELAY); /* as correlate_concluded() adds it */
+	struct verdict v;
+	verdict_decide(&f, &v);
+	assert_int_equal(v.verdict, V_SECURE_NEGOTIATE_FAILED);
+	assert_int_equal(v.cause, CAUSE_ATTACK);
+	assert_int_equal(v.wire_cause, CAUSE_SECURE_NEGOTIATE_FAILED);
+	assert_true(contains(v.reason, "ntlm-relay"));
+	assert_true(contains(v.reason, "man in the middle"));
+	assert_true(contains(v.reason, "unsigned")); /* what the wire showed, kept */
+	assert_non_null(v.fix);
+	assert_false(contains(v.fix, "vendor"));
+	assert_true(contains(v.fix, "relay host"));
+	free_conv(c);
+}
+
 /* A signed VALIDATE_NEGOTIATE_INFO response that repeats the Negotiate. */
 static void vn_ok(struct conv_smb *s)
 {
@@ -707,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_guest_blocked),
 		cmocka_unit_test(test_guest_blocked_status),
 		cmocka_unit_test(test_secure_negotiate_unsigned_error),
+		cmocka_unit_test(test_secure_negotiate_failed_relay_victim),
 		cmocka_unit_test(test_secure_negotiate_dialect_differs),
 		cmocka_unit_test(test_secure_negotiate_passes),
 		cmocka_unit_test(test_invalid_signature),
