@@ -7,8 +7,10 @@
 #include "smbneg/verdict.h"
 
 #include <stdlib.h>
-
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ---- relay correlation (correlate.h) ---- */
 
@@ -74,7 +76,6 @@ void analyze_init(struct analyzer *a, struct out *out)
 	memset(a, 0, sizeof *a);
 	a->out = out;
 	tally_init(&a->tally);
-	a->dumper_dlt = -1;
 	a->last_dlt = -1;
 	correlate_init(&a->corr, on_relay, a); /* out of memory: no correlation */
 }
@@ -89,20 +90,30 @@ struct kept_frame {
 	uint8_t data[];
 };
 
-/* The frames of one conversation (conv.app). */
+/* What the analyser keeps per conversation (conv.app): the -w frames, and
+ * whether its verdict event is out. */
 struct evidence {
 	struct kept_frame *head, *tail;
 	size_t bytes;
-	bool incomplete; /* a frame was not kept (a cap was reached) */
+	bool incomplete;   /* a frame was not kept (a cap was reached) */
+	bool verdict_sent; /* the verdict event was written */
+	uint32_t checks;   /* messages looked at for the verdict event */
 };
+
+static struct evidence *conv_app(struct conv *c)
+{
+	if (!c->app)
+		c->app = calloc(1, sizeof(struct evidence));
+	return c->app;
+}
 
 static void on_frame(void *arg, struct conv *c, const struct frame_ctx *f)
 {
 	struct analyzer *a = arg;
-	if (!a->write_path)
+	if (!a->writer)
 		return;
-	struct evidence *ev = c->app;
-	if (!ev && (ev = c->app = calloc(1, sizeof *ev)) == NULL)
+	struct evidence *ev = conv_app(c);
+	if (!ev)
 		return;
 	size_t n = f->caplen;
 	if (n > ANALYZE_MAX_KEPT_BYTES - ev->bytes || n > ANALYZE_MAX_KEPT_TOTAL - a->kept_total) {
@@ -144,48 +155,27 @@ static void evidence_free(struct analyzer *a, struct conv *c)
 	c->app = NULL;
 }
 
-/* Open the -w file for link type dlt; false (reported once) on failure. */
-static bool open_dumper(struct analyzer *a, int dlt)
-{
-	a->dead = pcap_open_dead(dlt, 262144);
-	if (!a->dead)
-		return false;
-	a->dumper = pcap_dump_open(a->dead, a->write_path);
-	if (!a->dumper) {
-		fprintf(stderr, "smbneg: -w %s: %s\n", a->write_path, pcap_geterr(a->dead));
-		pcap_close(a->dead);
-		a->dead = NULL;
-		a->write_path = NULL;
-		a->write_failed = true;
-		return false;
-	}
-	a->dumper_dlt = dlt;
-	return true;
-}
-
 /* -w: append the conversation's kept frames to the evidence file. */
 static void write_evidence(struct analyzer *a, const struct evidence *ev)
 {
 	int dlt = a->table->dlt;
-	if (!a->dumper && !open_dumper(a, dlt))
-		return;
-	if (dlt != a->dumper_dlt) {
-		if (!a->dlt_warned)
-			fprintf(stderr,
-				"smbneg: -w: inputs have different link types; frames of link "
-				"type %d are not written\n",
-				dlt);
-		a->dlt_warned = true;
-		return;
-	}
 	for (const struct kept_frame *k = ev->head; k; k = k->next) {
 		struct pcap_pkthdr h;
 		h.ts = k->ts;
 		h.caplen = k->caplen;
 		h.len = k->len;
-		pcap_dump((u_char *)a->dumper, &h, k->data);
+		if (!evidence_write(a->writer, dlt, &h, k->data)) {
+			if (!a->dlt_warned)
+				fprintf(stderr,
+					"smbneg: -w: inputs have different link types; frames of "
+					"link type %d are not written\n",
+					dlt);
+			a->dlt_warned = true;
+			return;
+		}
 		a->written_frames++;
 	}
+	evidence_flush(a->writer);
 	a->written_conversations++;
 	if (ev->incomplete)
 		a->written_incomplete++;
@@ -199,11 +189,54 @@ static void on_event(void *arg, const struct smb_event *e)
 	out_event(a->out, e);
 }
 
+/* What decided the verdict before the conversation ended, or NULL: a failure
+ * status the rules turn into a failure verdict, or ANALYZE_VERDICT_MESSAGES
+ * ordinary messages after Session Setup (README "Verdict events"). */
+static const char *decided_by(const struct facts *f, const struct verdict *v)
+{
+	bool failure_seen = f->invalid_signature || f->guest_blocked_status ||
+			    f->tree_connect_status || f->session_fail_status ||
+			    f->secure_negotiate >= SN_UNSIGNED;
+	/* a failed logon is often retried on the same connection: decided at close */
+	bool failure_verdict = v->verdict != V_SIGNED && v->verdict != V_NOT_SIGNED &&
+			       v->verdict != V_INCOMPLETE && v->verdict != V_LOGON_FAILED;
+	if (failure_seen && failure_verdict)
+		return "failure";
+	/* encrypted messages carry no signature: they count as protected traffic */
+	if (f->signed_after_session + f->unsigned_after_session + f->encrypted_msgs >=
+	    ANALYZE_VERDICT_MESSAGES)
+		return "messages";
+	return NULL;
+}
+
+/* Emit the verdict event once the wire has decided it. */
+static void early_verdict(struct analyzer *a, struct conv *c, const struct frame_ctx *at)
+{
+	if (!c->smb || !out_wants_verdicts(a->out))
+		return;
+	struct evidence *ev = conv_app(c);
+	if (!ev || ev->verdict_sent)
+		return;
+	/* a long undecided stream (no Session Setup) is looked at less often */
+	if (++ev->checks > ANALYZE_VERDICT_MESSAGES * 8 && ev->checks % 16)
+		return;
+	struct facts f;
+	struct verdict v;
+	facts_build(c, &f);
+	verdict_decide(&f, &v);
+	const char *by = decided_by(&f, &v);
+	if (!by)
+		return;
+	out_verdict(a->out, c, &f, &v, at, by);
+	ev->verdict_sent = true;
+}
+
 static void on_message(void *arg, struct conv *c, int dir, const struct nbss_msg *m,
 		       const struct frame_ctx *f)
 {
 	struct smb_events ev = {on_event, arg, on_ntlm};
 	smb_conn_message(c, dir, m, f, &ev);
+	early_verdict(arg, c, f);
 }
 
 static size_t keep_limit(void *arg, const struct rd *prefix)
@@ -220,9 +253,13 @@ static void on_concluded(void *arg, struct conv *c)
 		struct verdict v;
 		facts_build(c, &f);
 		verdict_decide(&f, &v);
-		c->row = analyze_report(a, c, &f, &v);
 		const struct evidence *ev = c->app;
-		if (a->write_path && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
+		if (!(ev && ev->verdict_sent)) {
+			struct frame_ctx last = {c->last_frame, c->last_ts, 0, 0, NULL, -1};
+			out_verdict(a->out, c, &f, &v, &last, "close");
+		}
+		c->row = analyze_report(a, c, &f, &v);
+		if (a->writer && ev && ev->head && (a->write_all || v.verdict != V_SIGNED))
 			write_evidence(a, ev);
 	}
 	smb_conn_free(c);
@@ -244,6 +281,19 @@ static bool done(void *arg)
 {
 	const struct analyzer *a = arg;
 	return a->max_conversations && a->tally.conversations >= a->max_conversations;
+}
+
+/* The time of the file and summary events: the last frame read, the wall
+ * clock when live; unchanged (the previous input's) for an empty input. */
+static void set_time(struct analyzer *a, bool live, const struct flow_table *t)
+{
+	struct timeval now;
+	if (live) {
+		gettimeofday(&now, NULL);
+		out_set_time(a->out, &now);
+	} else if (t->stats.frames) {
+		out_set_time(a->out, &t->now.ts);
+	}
 }
 
 /* Set up a table, run one of the capture functions, conclude and report. */
@@ -281,6 +331,7 @@ static bool run(struct analyzer *a, const char *path, FILE *fp, struct capture_l
 		a->last_dlt = t.dlt;
 	if (r != CAPTURE_OK)
 		snprintf(err, errsize, "%s: %s", name, why);
+	set_time(a, live, &t);
 	tally_end_file(&a->tally, &t.stats, r != CAPTURE_OK);
 	if (a->regress)
 		regress_end_file(a->regress, r == CAPTURE_OK ? NULL : err);
@@ -304,8 +355,61 @@ bool analyze_stream(struct analyzer *a, FILE *fp, const char *name, char *err, s
 	return run(a, NULL, fp, NULL, name, err, errsize);
 }
 
+/* Resident set size in bytes (Linux /proc/self/statm), 0 when unknown. */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	long page = sysconf(_SC_PAGESIZE);
+	return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096);
+}
+
+/* --stats: one stats event with the counters since the last one. */
+static void stats_event(struct analyzer *a, struct flow_table *t, const struct capture_counters *c)
+{
+	struct out_stats s;
+	memset(&s, 0, sizeof s);
+	s.interval_secs = (uint64_t)a->stats_secs;
+	s.received = c->received;
+	s.dropped = c->dropped - a->stats_prev.dropped;
+	s.ifdropped = c->ifdropped - a->stats_prev.ifdropped;
+	s.dropped_total = c->dropped;
+	s.ifdropped_total = c->ifdropped;
+	s.frames = t->stats.frames;
+	s.open_conversations = t->active;
+	s.conversations = a->tally.conversations;
+	s.bytes_held = t->budget.used + a->kept_total; /* messages held, -w evidence */
+	s.rss_bytes = rss_bytes();
+	a->stats_prev = *c;
+	out_stats(a->out, &s);
+}
+
+/* About every second while live: the stats event, -G rotation of the
+ * evidence file (capture.c marks open conversations with capture-drops). */
+static void on_tick(void *arg, struct flow_table *t, const struct capture_counters *c)
+{
+	struct analyzer *a = arg;
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	if (a->stats_secs > 0 && c->valid && now.tv_sec - a->last_stats >= a->stats_secs) {
+		a->last_stats = now.tv_sec;
+		out_set_time(a->out, &now);
+		stats_event(a, t, c);
+	}
+	if (a->writer)
+		evidence_tick(a->writer, now.tv_sec);
+}
+
 bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t errsize)
 {
+	a->last_stats = time(NULL);
+	l->on_tick = on_tick;
+	l->tick_arg = a;
 	l->filter = a->filter;
 	l->done = done;
 	l->done_arg = a;
@@ -317,24 +421,8 @@ bool analyze_live(struct analyzer *a, struct capture_live *l, char *err, size_t 
 
 bool analyze_close(struct analyzer *a, char *err, size_t errsize)
 {
-	bool ok = !a->write_failed;
 	correlate_flush(&a->corr, true); /* relays whose conversations never concluded */
-	if (!ok)
-		snprintf(err, errsize, "-w: the evidence file could not be written");
-	if (a->write_path && !a->dumper && a->last_dlt >= 0)
-		open_dumper(a, a->last_dlt); /* nothing to write: an empty, valid file */
-	if (a->dumper) {
-		if (pcap_dump_flush(a->dumper) != 0) {
-			snprintf(err, errsize, "-w: write error");
-			ok = false;
-		}
-		pcap_dump_close(a->dumper);
-		a->dumper = NULL;
-	}
-	if (a->dead)
-		pcap_close(a->dead);
-	a->dead = NULL;
-	return ok;
+	return !a->writer || evidence_close(a->writer, a->last_dlt, err, errsize);
 }
 
 void analyze_free(struct analyzer *a)

@@ -227,6 +227,30 @@ static bool drop_privileges(const char *user, char *err, size_t errsize)
 	return true;
 }
 
+/* About every second: idle conversations concluded, a SIGHUP passed on, the
+ * tick hook called with libpcap's counters. */
+static void tick(struct capture_live *l, pcap_t *p, struct flow_table *t)
+{
+	struct capture_counters c = {false, 0, 0, 0};
+	struct pcap_stat ps;
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	flow_table_expire(t, &tv, l->idle_secs);
+	if (l->hup && *l->hup && l->on_hup) {
+		*l->hup = 0;
+		l->on_hup(l->hup_arg);
+	}
+	if (!l->on_tick)
+		return;
+	if (pcap_stats(p, &ps) == 0) {
+		c.valid = true;
+		c.received = ps.ps_recv;
+		c.dropped = ps.ps_drop;
+		c.ifdropped = ps.ps_ifdrop;
+	}
+	l->on_tick(l->tick_arg, t, &c);
+}
+
 static void on_live_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct flow_table *t = (struct flow_table *)user;
@@ -322,10 +346,8 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		if (l->duration_secs > 0 && since_ms(start) >= (uint64_t)l->duration_secs * 1000)
 			break;
 		if (since_ms(last_sweep) >= 1000) {
-			struct timeval tv;
-			gettimeofday(&tv, NULL);
 			last_sweep = now_ms();
-			flow_table_expire(t, &tv, l->idle_secs);
+			tick(l, p, t);
 		}
 	}
 	struct pcap_stat ps;

@@ -342,7 +342,9 @@ static bool reap(struct job *jobs, size_t n)
 
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 {
-	if (n < 2 || a->write_path)
+	/* -w, and JSON (verdict events, uids, the envelope's ts are made in the
+	 * analyser and out, not recorded here): one process */
+	if (n < 2 || a->writer || a->out->ops == &out_json_ops)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(paths[i], "-") == 0)

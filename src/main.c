@@ -1,6 +1,7 @@
 /* smbneg: passive SMB1/SMB2/SMB3 Negotiate and signing analyser.
  * Command line (README "Usage", smbneg.1); fatal errors only here. */
 #include "smbneg/analyze.h"
+#include "smbneg/evidence.h"
 #include "smbneg/explain.h"
 #include "smbneg/inputs.h"
 #include "smbneg/jobs.h"
@@ -27,14 +28,16 @@
 
 #define DEFAULT_IDLE_SECS 300
 
-/* Set by SIGINT/SIGTERM; the live loop polls it (a signal flag is the one
- * file-level variable a signal handler can share). */
-static volatile sig_atomic_t stop_requested;
+/* Set by SIGINT/SIGTERM, and by SIGHUP; the live loop polls them (signal
+ * flags are the file-level variables a signal handler can share). */
+static volatile sig_atomic_t stop_requested, hup_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		hup_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static long parse_count(const char *opt, const char *s)
@@ -51,23 +54,23 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smbneg -r FILE [-r FILE ...] [options] [BPF EXPRESSION]\n"
-		"       smbneg -i IFACE [-c N] [-G SECS] [-Z USER] [options] [BPF EXPRESSION]\n"
+		"       smbneg -i IFACE [-c N] [--duration SECS] [options] [BPF EXPRESSION]\n"
 		"       smbneg -D | explain CODE | --help | --version\n"
 		"\n"
 		"  -r FILE          read a pcap/pcapng file, plain, gzip or zstd ('-' = stdin;\n"
 		"                   a directory = every capture under it, sorted); repeatable;\n"
 		"                   files named after the options are read too\n"
 		"  -i IFACE         capture live (filter: tcp port 445 or 139, and BPF)\n"
-		"  -c N             live: stop after N conversations\n"
-		"  -G SECS          live: stop after SECS seconds (also --duration)\n"
+		"  -c N, --duration SECS  live: stop after N conversations, or SECS seconds\n"
 		"  --idle SECS      live: conclude conversations idle this long (default 300)\n"
-		"  -Z USER          live: drop privileges to USER once the capture is open\n"
-		"  -B KIB           live: kernel capture buffer in KiB (default 65536)\n"
+		"  -Z USER, -B KIB  live: run as USER once open; kernel buffer KiB (65536)\n"
 		"  -j N             read N files at once (default: one per core), same output\n"
 		"  -D               list interfaces\n"
 		"  -o FORMAT        text (default), json (JSON lines) or csv\n"
-		"  -w FILE          write the frames of conversations not `signed` to a pcap\n"
-		"  --write-all      with -w: write every SMB conversation\n"
+		"  -w FILE          frames of conversations not `signed` to a pcap (--write-all)\n"
+		"  -C MB, -G SECS, -W N  with -w: rotate at MB, every SECS s; a ring of N files\n"
+		"  --log FILE       output to FILE (appended, reopened on SIGHUP)\n"
+		"  --stats SECS     live, JSON: stats events; --sensor NAME: the sensor key\n"
 		"  --hosts          a per-server inventory instead of per-conversation rows\n"
 		"                   (an address seen in several files is one row)\n"
 		"  --hosts-per-file the inventory of each file, the file named\n"
@@ -90,7 +93,7 @@ static void usage(FILE *f)
 		"  smbneg -r samples/ -q --fail-on any-mismatch,not-signed\n"
 		"  smbneg -r samples/ -q --baseline samples/baseline.jsonl --junit report.xml\n"
 		"  smbneg -r samples/*.pcap.gz host 10.0.0.5\n"
-		"  smbneg -i eth0 -o json -Z nobody\n"
+		"  smbneg -i eth0 -o json -Z nobody --log events.jsonl --stats 60\n"
 		"  smbneg -r big.pcap -w evidence.pcap\n"
 		"  smbneg explain 3227320323\n"
 		"\n"
@@ -134,10 +137,11 @@ struct opts {
 	const char *baseline, *write_baseline, *junit; /* regress.h */
 	struct regress_root root;		       /* of the -r arguments */
 	bool quiet, verbose, write_all, list, hosts, hosts_per_file, relay_list_probes;
-	const char *iface, *write_path, *drop_user, *relay_list;
+	const char *iface, *write_path, *drop_user, *relay_list, *log_path, *sensor;
 	const struct predict_profile *assume; /* --assume-client */
-	long max_conv, duration, idle, buffer_kib;
+	long max_conv, duration, idle, stats, rotate_secs, rotate_count, buffer_kib;
 	long jobs; /* -j; 0: the number of cores when more than one file is read */
+	uint64_t rotate_bytes;
 	char *filter;
 };
 
@@ -147,6 +151,10 @@ enum {
 	OPT_IDLE,
 	OPT_HOSTS,
 	OPT_HOSTS_PER_FILE,
+	OPT_DURATION,
+	OPT_LOG,
+	OPT_STATS,
+	OPT_SENSOR,
 	OPT_RELAY_LIST,
 	OPT_RELAY_PROBES,
 	OPT_ASSUME,
@@ -160,7 +168,10 @@ static const struct option longopts[] = {
     {"version", no_argument, NULL, 'V'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"write-all", no_argument, NULL, OPT_WRITE_ALL},
-    {"duration", required_argument, NULL, 'G'},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"stats", required_argument, NULL, OPT_STATS},
+    {"sensor", required_argument, NULL, OPT_SENSOR},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"hosts", no_argument, NULL, OPT_HOSTS},
     {"hosts-per-file", no_argument, NULL, OPT_HOSTS_PER_FILE},
@@ -200,28 +211,21 @@ static enum out_format parse_format(const char *s)
 	errx(2, "-o %s: expected text, json or csv", s);
 }
 
-/* One option; returns -1 to go on, else the exit status (--help, --version). */
-static int one_option(struct opts *o, int ch, int argc, char **argv)
+/* The options of the output, the sensor and -w rotation; -1 to go on, else
+ * the exit status (--help, --version). */
+static int output_option(struct opts *o, int ch, int argc, char **argv)
 {
 	switch (ch) {
-	case 'r':
-		add_input(&o->in, optarg); /* exits on a usage error */
-		regress_root_add(&o->root, optarg);
-		break;
-	case 'i':
-		o->iface = optarg;
-		break;
-	case 'c':
-		o->max_conv = parse_count("-c", optarg);
-		break;
 	case 'G':
-		o->duration = parse_count("-G", optarg);
+		o->rotate_secs = parse_count("-G", optarg);
 		break;
-	case OPT_IDLE:
-		o->idle = parse_count("--idle", optarg);
+	case 'C':
+		if (!evidence_parse_size(optarg, &o->rotate_bytes))
+			errx(2, "-C %s: expected millions of bytes, or a size with k, m or g",
+			     optarg);
 		break;
-	case 'Z':
-		o->drop_user = optarg;
+	case 'W':
+		o->rotate_count = parse_count("-W", optarg);
 		break;
 	case 'B':
 		o->buffer_kib = parse_count("-B", optarg);
@@ -229,17 +233,14 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	case 'j':
 		o->jobs = parse_count("-j", optarg);
 		break;
-	case 'D':
-		o->list = true;
+	case OPT_LOG:
+		o->log_path = optarg;
 		break;
-	case 'o':
-		o->fmt = parse_format(optarg);
+	case OPT_STATS:
+		o->stats = parse_count("--stats", optarg);
 		break;
-	case 'w':
-		o->write_path = optarg;
-		break;
-	case OPT_WRITE_ALL:
-		o->write_all = true;
+	case OPT_SENSOR:
+		o->sensor = optarg;
 		break;
 	case OPT_HOSTS:
 		o->hosts = true;
@@ -292,6 +293,47 @@ static int one_option(struct opts *o, int ch, int argc, char **argv)
 	return -1;
 }
 
+/* One option; returns -1 to go on, else the exit status (--help, --version). */
+static int one_option(struct opts *o, int ch, int argc, char **argv)
+{
+	switch (ch) {
+	case 'r':
+		add_input(&o->in, optarg); /* exits on a usage error */
+		regress_root_add(&o->root, optarg);
+		break;
+	case 'i':
+		o->iface = optarg;
+		break;
+	case 'c':
+		o->max_conv = parse_count("-c", optarg);
+		break;
+	case OPT_DURATION:
+		o->duration = parse_count("--duration", optarg);
+		break;
+	case OPT_IDLE:
+		o->idle = parse_count("--idle", optarg);
+		break;
+	case 'Z':
+		o->drop_user = optarg;
+		break;
+	case 'D':
+		o->list = true;
+		break;
+	case 'o':
+		o->fmt = parse_format(optarg);
+		break;
+	case 'w':
+		o->write_path = optarg;
+		break;
+	case OPT_WRITE_ALL:
+		o->write_all = true;
+		break;
+	default:
+		return output_option(o, ch, argc, argv);
+	}
+	return -1;
+}
+
 /* Parse argv into o; returns -1 to go on, else the exit status. */
 static int parse_options(struct opts *o, int argc, char **argv)
 {
@@ -300,7 +342,8 @@ static int parse_options(struct opts *o, int argc, char **argv)
 	o->idle = DEFAULT_IDLE_SECS;
 	opterr = 0; /* bad_option() says it in one line */
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":r:i:c:G:Z:B:j:Do:w:qvhV", longopts, NULL)) != -1) {
+	const char *shortopts = ":r:i:c:G:C:W:Z:B:j:Do:w:qvhV";
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int status = one_option(o, ch, argc, argv);
 		if (status >= 0)
 			return status;
@@ -378,28 +421,53 @@ static void check_usage(const struct opts *o)
 		errx(2, "give either -r FILE or -i IFACE; see smbneg --help");
 	if (o->write_all && !o->write_path)
 		errx(2, "--write-all needs -w FILE");
+	if ((o->rotate_bytes || o->rotate_secs || o->rotate_count) && !o->write_path)
+		errx(2, "-C, -W and -G rotate the -w file: they need -w FILE "
+			"(--duration SECS stops a live capture)");
+	if (o->rotate_count && !o->rotate_bytes && !o->rotate_secs)
+		errx(2, "-W COUNT needs -C SIZE or -G SECS");
+	if (o->stats && !o->iface)
+		errx(2, "--stats needs -i IFACE");
 	if (o->iface && (o->baseline || o->write_baseline))
 		errx(2, "--baseline and --write-baseline read captures (-r), not -i: a live "
 			"capture has no stable file names");
 	check_filter(o);
 	if (o->iface)
 		check_interface(o->iface);
-	if (o->write_path) { /* fail now, not after reading everything */
-		FILE *probe = fopen(o->write_path, "wb");
-		if (!probe)
-			err(2, "-w %s", o->write_path);
-		fclose(probe);
-	}
 }
 
-static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t size)
+/* --log: the output file, reopened on SIGHUP (logrotate renames it first). */
+struct log_file {
+	const char *path; /* NULL: stdout, nothing to reopen */
+	struct out *out;
+};
+
+static void reopen_log(void *arg)
+{
+	struct log_file *lf = arg;
+	if (lf->path && !out_reopen(lf->out, lf->path)) /* the old file is kept */
+		warn("--log %s: cannot reopen, still writing to the file open before", lf->path);
+}
+
+/* SIGINT/SIGTERM stop a live capture; SIGHUP reopens the --log file. */
+static void catch_signals(bool live, bool hup)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART; /* file reads go on; the live loop's poll() returns */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (live) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	if (hup)
+		sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool run_live(struct analyzer *a, const struct opts *o, struct log_file *lf, char *msg,
+		     size_t size)
+{
 	struct capture_live l;
 	memset(&l, 0, sizeof l);
 	l.iface = o->iface;
@@ -408,6 +476,10 @@ static bool run_live(struct analyzer *a, const struct opts *o, char *msg, size_t
 	l.drop_user = o->drop_user;
 	l.buffer_kib = o->buffer_kib;
 	l.stop = &stop_requested;
+	l.hup = &hup_requested;
+	l.on_hup = reopen_log;
+	l.hup_arg = lf;
+	a->stats_secs = o->stats;
 	return analyze_live(a, &l, msg, size);
 }
 
@@ -479,39 +551,79 @@ static bool read_files(struct analyzer *a, const struct opts *opt)
 	return ok;
 }
 
-/* Read every input (or the interface) and report; the exit status. */
+/* The renderer's options and the JSON envelope: sensor, interface, uid key. */
+static void set_output(struct out *o, const struct opts *opt, char *host, size_t hostsize)
+{
+	o->quiet = opt->quiet;
+	o->verbose = opt->verbose;
+	o->hosts = opt->hosts;
+	o->stream = opt->iface != NULL;
+	for (size_t i = 0; i < opt->in.n; i++)
+		o->stream |= strcmp(opt->in.path[i], "-") == 0; /* tcpdump -w - | smbneg -r - */
+	o->hosts_per_file = opt->hosts_per_file;
+	o->several_files = opt->in.n > 1;
+	o->color = opt->fmt == OUT_TEXT && !opt->log_path && isatty(STDOUT_FILENO) &&
+		   !getenv("NO_COLOR");
+	o->sensor = opt->sensor;
+	o->interface = opt->iface;
+	if (!opt->iface)
+		return; /* saved captures: sensor null unless given, uids the same every run */
+	if (!o->sensor && gethostname(host, hostsize) == 0) {
+		host[hostsize - 1] = '\0';
+		o->sensor = host;
+	}
+	uid_gen_init_now(&o->uid, o->sensor);
+}
+
+/* Every input in turn (a file that fails is counted by regress); SIGHUP
+ * reopens the --log file. True when the -w output could not be written. */
+static bool read_inputs(struct analyzer *a, const struct opts *opt, struct log_file *lf)
+{
+	char msg[1024];
+	if (opt->iface && !run_live(a, opt, lf, msg, sizeof msg))
+		fprintf(stderr, "smbneg: %s\n", msg);
+	read_files(a, opt);
+	if (hup_requested) { /* reading files: the log is reopened after them */
+		hup_requested = 0;
+		reopen_log(lf);
+	}
+	bool output_error = !analyze_close(a, msg, sizeof msg);
+	if (output_error)
+		fprintf(stderr, "smbneg: %s\n", msg);
+	return output_error;
+}
+
+/* Read every input (or the interface) and report; the exit status. Every
+ * output file (--log, -w) is opened first, before -Z drops privileges. */
 static int analyse(const struct opts *opt)
 {
+	char host[256] = "", msg[1024];
+	FILE *f = opt->log_path ? fopen(opt->log_path, "a") : stdout;
+	if (!f)
+		err(2, "--log %s", opt->log_path);
 	struct regress reg;
 	regress_setup(&reg, opt);
 	struct out o;
-	out_init(&o, opt->fmt, stdout);
-	o.quiet = opt->quiet;
-	o.verbose = opt->verbose;
-	o.hosts = opt->hosts;
-	o.stream = opt->iface != NULL;
-	for (size_t i = 0; i < opt->in.n; i++)
-		o.stream |= strcmp(opt->in.path[i], "-") == 0; /* tcpdump -w - | smbneg -r - */
-	o.hosts_per_file = opt->hosts_per_file;
-	o.several_files = opt->in.n > 1;
-	o.color = opt->fmt == OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	out_init(&o, opt->fmt, f);
+	set_output(&o, opt, host, sizeof host);
+	struct log_file lf = {opt->log_path, &o};
+	struct evidence_writer ew;
+	if (opt->write_path && !evidence_open(&ew, opt->write_path, opt->rotate_bytes,
+					      opt->rotate_secs, (unsigned)opt->rotate_count, msg,
+					      sizeof msg))
+		errx(2, "%s", msg);
 	struct analyzer a;
 	analyze_init(&a, &o);
 	if ((opt->hosts || opt->relay_list || opt->assume) && !tally_enable_hosts(&a.tally))
 		errx(2, "--hosts: out of memory");
 	a.filter = opt->filter;
-	a.write_path = opt->write_path;
+	a.writer = opt->write_path ? &ew : NULL;
 	a.write_all = opt->write_all;
 	a.max_conversations = (uint64_t)opt->max_conv;
 	a.progress = !opt->quiet && isatty(STDERR_FILENO) && !getenv("NO_PROGRESS");
 	a.regress = &reg;
-	char msg[1024];
-	if (opt->iface && !run_live(&a, opt, msg, sizeof msg))
-		fprintf(stderr, "smbneg: %s\n", msg);
-	read_files(&a, opt); /* a file that fails is counted by regress */
-	bool output_error = !analyze_close(&a, msg, sizeof msg);
-	if (output_error)
-		fprintf(stderr, "smbneg: %s\n", msg);
+	catch_signals(opt->iface != NULL, opt->iface || opt->log_path);
+	bool output_error = read_inputs(&a, opt, &lf);
 	if (opt->write_path)
 		fprintf(stderr, "smbneg: -w %s: %llu frames of %llu conversations%s\n",
 			opt->write_path, (unsigned long long)a.written_frames,
@@ -528,6 +640,8 @@ static int analyse(const struct opts *opt)
 	out_free(&o);
 	analyze_free(&a);
 	regress_free(&reg);
+	if (opt->log_path && fclose(o.f) != 0)
+		warn("--log %s", opt->log_path);
 	return status;
 }
 

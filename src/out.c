@@ -9,11 +9,54 @@ void out_init(struct out *o, enum out_format fmt, FILE *f)
 	memset(o, 0, sizeof *o);
 	o->ops = fmt == OUT_JSON ? &out_json_ops : fmt == OUT_CSV ? &out_csv_ops : &out_text_ops;
 	o->f = f;
+	/* saved captures: one constant key, so a capture gives the same uids every
+	 * run, read alone, compressed or in a folder (main.c re-keys a live run) */
+	uid_gen_init(&o->uid, "", 0);
 }
 
 void out_begin_file(struct out *o, const char *file)
 {
 	o->file = file;
+	o->inputs++;
+}
+
+void out_set_time(struct out *o, const struct timeval *now)
+{
+	if (now && (!o->now_set || timercmp(now, &o->latest, >)))
+		o->latest = *now;
+	o->now_set = o->now_set || now != NULL;
+	if (now)
+		o->now = *now;
+}
+
+bool out_wants_verdicts(const struct out *o)
+{
+	return !o->hosts && !o->quiet && o->ops->verdict;
+}
+
+void out_verdict(struct out *o, const struct conv *c, const struct facts *f,
+		 const struct verdict *v, const struct frame_ctx *at, const char *decided_by)
+{
+	if (out_wants_verdicts(o))
+		o->ops->verdict(o, c, f, v, at, decided_by);
+}
+
+bool out_reopen(struct out *o, const char *path)
+{
+	fflush(o->f);
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return false;
+	fclose(o->f);
+	o->f = f;
+	return true;
+}
+
+void out_stats(struct out *o, const struct out_stats *s)
+{
+	if (o->ops->stats)
+		o->ops->stats(o, s);
+	fflush(o->f);
 }
 
 void out_event(struct out *o, const struct smb_event *e)

@@ -152,7 +152,7 @@ static void summary_fields(const struct tally *t, const char **name, uint64_t *v
 		name[k] = verdict_names[i];
 		val[k] = t->verdicts[i];
 	}
-	const char *snames[] = {"frames", "tcp_segments", "ip_fragments_skipped",
+	const char *snames[] = {"frames_read", "tcp_segments", "ip_fragments_skipped",
 				"frames_truncated", "frames_malformed", "tcp_connections",
 				"smb_connections", "evicted", "late_segments",
 				"resumed_after_idle"};

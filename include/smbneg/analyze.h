@@ -7,6 +7,7 @@
 #define SMBNEG_ANALYZE_H
 
 #include "smbneg/capture.h"
+#include "smbneg/evidence.h"
 #include "smbneg/correlate.h"
 #include "smbneg/out.h"
 #include "smbneg/tally.h"
@@ -20,6 +21,10 @@ struct regress; /* regress.h */
 
 #define ANALYZE_MAX_KEPT_BYTES (1024 * 1024)      /* evidence frames kept per conversation */
 #define ANALYZE_MAX_KEPT_TOTAL (64 * 1024 * 1024) /* ... and in all */
+/* The verdict event is written once this many ordinary messages (both
+ * directions) followed a successful Session Setup, or at a failure status, or
+ * when the conversation ends (README "Verdict events"). */
+#define ANALYZE_VERDICT_MESSAGES 8
 
 struct analyzer {
 	struct out *out;
@@ -27,18 +32,19 @@ struct analyzer {
 	const char *filter;         /* BPF expression or NULL */
 	uint64_t max_conversations; /* -c: stop after this many (live); 0 = no limit */
 	bool progress;              /* a progress line on stderr while files are read */
-	/* -w: frames of the conversations that did not get `signed` (all with write_all) */
-	const char *write_path;
+	/* -w (opened by the caller, see evidence.h): frames of the conversations that
+	 * did not get `signed` (all with write_all); NULL: no -w */
+	struct evidence_writer *writer;
 	bool write_all;
-	pcap_t *dead;
-	pcap_dumper_t *dumper;
-	int dumper_dlt;
 	int last_dlt;               /* link type of the inputs read, for an empty -w file */
 	bool dlt_warned;
-	bool write_failed;
 	uint64_t written_conversations, written_frames, written_incomplete;
 	size_t kept_total;          /* evidence bytes held for open conversations */
 	struct flow_table *table;   /* the input being read */
+	/* live: --stats SECS (0 none) and the counters between two stats events */
+	long stats_secs;
+	time_t last_stats;
+	struct capture_counters stats_prev;
 	struct regress *regress;    /* CI checks (--fail-on, baseline, JUnit): told of each
 				       input and concluded conversation; NULL: none */
 	struct correlate corr;      /* relay correlation over all inputs */
@@ -68,7 +74,7 @@ void analyze_ntlm(struct analyzer *a, const struct conv *c, uint64_t frame,
 		  const struct timeval *ts, const struct correlate_ntlm *n);
 uint64_t analyze_report(struct analyzer *a, const struct conv *c, struct facts *f,
 			struct verdict *v);
-/* Close the -w file. Returns false (with err) when writing failed. */
+/* Close the -w file (evidence_close). Returns false (with err) when writing failed. */
 bool analyze_close(struct analyzer *a, char *err, size_t errsize);
 /* Release the tally (after the summary). */
 void analyze_free(struct analyzer *a);

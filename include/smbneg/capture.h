@@ -36,6 +36,12 @@ enum capture_result capture_stream(FILE *fp, const char *filter,
 				   const struct capture_progress *progress, struct flow_table *t,
 				   char *err, size_t errsize);
 
+/* libpcap's counters (pcap_stats), cumulative since the capture opened. */
+struct capture_counters {
+	bool valid;
+	uint64_t received, dropped, ifdropped;
+};
+
 struct capture_live {
 	const char *iface;
 	const char *filter;       /* the user's expression, ANDed with CAPTURE_LIVE_FILTER */
@@ -46,6 +52,13 @@ struct capture_live {
 	volatile sig_atomic_t *stop;      /* set by SIGINT/SIGTERM */
 	bool (*done)(void *arg);  /* true: enough has been seen (-c) */
 	void *done_arg;
+	/* Hooks run by the loop about every second, between packets (optional):
+	 * on_hup once *hup was set (SIGHUP; the loop clears it), on_tick. */
+	volatile sig_atomic_t *hup;
+	void (*on_hup)(void *arg);
+	void *hup_arg;
+	void (*on_tick)(void *arg, struct flow_table *t, const struct capture_counters *c);
+	void *tick_arg;
 	/* filled at the end (pcap_stats) */
 	bool stats_valid;
 	unsigned received, dropped, ifdropped;

@@ -13,6 +13,19 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
 
 void out_init(struct out *o, enum out_format fmt, FILE *f);
 void out_begin_file(struct out *o, const char *file);
+/* The time of the next file, host, stats and summary events (NULL: unknown):
+ * the last frame read, or the wall clock when capturing live. */
+void out_set_time(struct out *o, const struct timeval *now);
+/* True when the format shows verdict events (JSON, not -q or --hosts). */
+bool out_wants_verdicts(const struct out *o);
+/* The verdict of c, decided before the conversation ends (see out_ops.h). */
+void out_verdict(struct out *o, const struct conv *c, const struct facts *f,
+		 const struct verdict *v, const struct frame_ctx *at, const char *decided_by);
+/* --log after SIGHUP: write from now on to path (appended), closing the file
+ * written so far; false (errno set, the old file kept) when path cannot be opened. */
+bool out_reopen(struct out *o, const char *path);
+/* A periodic stats event (live, --stats). */
+void out_stats(struct out *o, const struct out_stats *s);
 /* One event of the SMB layer. */
 void out_event(struct out *o, const struct smb_event *e);
 /* A concluded conversation, numbered row (tally_conversation). */

@@ -13,6 +13,7 @@
 #include "smbneg/flow.h"
 #include "smbneg/smb_conn.h"
 #include "smbneg/tally.h"
+#include "smbneg/uid.h"
 #include "smbneg/verdict.h"
 
 #include <stdbool.h>
@@ -67,6 +68,27 @@ struct out {
 	uint64_t resumed[OUT_MAX_RESUMED]; /* rows of --idle connections that resumed */
 	size_t nresumed;
 	bool progress_drawn;
+	/* JSON envelope (README "JSON schema") */
+	const char *sensor;    /* --sensor / the host name (live); NULL: null */
+	const char *interface; /* live: the -i name; NULL: null */
+	struct uid_gen uid;    /* per-connection uid key (uid.h) */
+	uint64_t inputs;       /* inputs begun: with the connection's number, the uid sequence */
+	struct timeval now;    /* time of the file and stats events */
+	bool now_set;          /* ... unknown (null) until set */
+	struct timeval latest; /* the latest of them: time of the host and summary events */
+};
+
+/* A periodic `stats` event (--stats SECS, live). */
+struct out_stats {
+	uint64_t interval_secs;
+	uint64_t received;            /* pcap_stats ps_recv, cumulative */
+	uint64_t dropped, ifdropped;  /* since the last stats event */
+	uint64_t dropped_total, ifdropped_total;
+	uint64_t frames;              /* frames read, cumulative */
+	uint64_t open_conversations;
+	uint64_t conversations;       /* reported so far */
+	uint64_t bytes_held;          /* reassembly queues and -w evidence held */
+	uint64_t rss_bytes;           /* resident set size; 0 unknown */
 };
 
 struct out_ops {
@@ -75,6 +97,13 @@ struct out_ops {
 	/* A concluded conversation, numbered row. */
 	void (*conversation)(struct out *o, uint64_t row, const struct conv *c,
 			     const struct facts *f, const struct verdict *v);
+	/* The verdict of c as soon as the wire decided it (optional); decided_by
+	 * says what decided it: "messages", "failure" or "close". */
+	void (*verdict)(struct out *o, const struct conv *c, const struct facts *f,
+			const struct verdict *v, const struct frame_ctx *at,
+			const char *decided_by);
+	/* A periodic stats event (optional). */
+	void (*stats)(struct out *o, const struct out_stats *s);
 	/* An NTLM relay joining two conversations already reported (optional). */
 	void (*relay)(struct out *o, const struct correlate_report *r);
 	/* --assume-client: the prediction for one server (optional); host NULL

@@ -7,7 +7,8 @@
 # a relay target; `relay_list`, --relay-list's class, from the summed
 # `relayable_sessions` and `sessions_accepted`), `max_smb2_dialect` is the highest; names and OS version from the
 # first run that saw them, algorithms and ciphers united in their table order, users
-# sorted and distinct (at most 8, as one run keeps). Sorted by server address.
+# sorted and distinct (at most 8, as one run keeps). `ts` the latest of all runs (schema 2).
+# Sorted by server address.
 # usage: ... | jq -s -c -f merge-hosts.jq
 def signing_rank: {"disabled": 1, "enabled": 2, "required": 3}[.] // 9;
 def dialect_key: if . == null then [-1] else (split(".") | map(tonumber? // -1)) end;
@@ -15,7 +16,8 @@ def first_set(f): map(f) | map(select(. != null)) | .[0];
 def ordered_union(order): add | unique | sort_by(. as $x | order | index($x) // 99);
 def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .[$k] += $o[$k]));
 
-[.[] | select(.event == "host")]
+([.[] | select(.event == "summary" or .event == "host") | .ts] | max) as $ts
+| [.[] | select(.event == "host")]
 | group_by(.server)
 | map(
     (map(.server_signing_seen) | add | unique | sort_by(signing_rank)) as $seen
@@ -25,11 +27,17 @@ def sum_objects: reduce .[] as $o ({}; reduce ($o | keys_unsorted[]) as $k (.; .
        else "unknown" end) as $signing
     | {
         event: "host",
+        ts: $ts,
+        schema_version: .[0].schema_version,
+        sensor: .[0].sensor,
+        interface: .[0].interface,
+        file: .[0].file,
         server: .[0].server,
         conversations: (map(.conversations) | add),
         smb1: (map(.smb1) | any),
         smb1_security_modes: (map(.smb1_security_modes) | add | unique),
         max_smb2_dialect: (map(.max_smb2_dialect) | max_by(dialect_key)),
+        max_smb2_dialect_id: (max_by(.max_smb2_dialect | dialect_key) | .max_smb2_dialect_id),
         signing: $signing,
         server_signing_seen: $seen,
         relay_target: ($signing != "required"),

@@ -144,9 +144,9 @@ ok dir-trailing-slash "-r captures/ gives the same output as -r captures" all 'r
 for f in $(ls captures | grep -E '\.(pcap|pcapng|cap|dmp)$' | sort); do
     "$SMBNEG" -r "captures/$f" -o json 2>/dev/null | grep '"event":"conversation"' >> "$WORK/each.jsonl"
 done
-ok dir-same-as-files "-r captures: the same conversations as each file alone" \
-    cmp -s <(grep '"event":"conversation"' "$WORK/dir.jsonl" | sed 's/"id":[0-9]*,//') \
-           <(sed 's/"id":[0-9]*,//' "$WORK/each.jsonl")
+ok dir-same-as-files "-r captures: the same conversations as each file alone (but the uid: it counts the inputs)" \
+    cmp -s <(grep '"event":"conversation"' "$WORK/dir.jsonl" | sed 's/"id":[0-9]*,//; s/"uid":"[^"]*",//') \
+           <(sed 's/"id":[0-9]*,//; s/"uid":"[^"]*",//' "$WORK/each.jsonl")
 
 # stdin
 "$SMBNEG" -r - -o json < "$NOTSIGNED" > "$WORK/stdin.jsonl" 2>"$WORK/err"; RC=$?
@@ -378,6 +378,58 @@ ok w-nothing "-w with nothing to write: exit 0, an empty but valid pcap" \
 run -r "$NOTSIGNED" -w "$WORK/no-such-dir/ev.pcap"
 ok w-unwritable-exit-2 "-w into a missing directory: exit 2, stderr names the file" \
     all 'rc_is 2' "err_has '$WORK/no-such-dir/ev.pcap'"
+
+# -w rotation as tcpdump's: -C SIZE (k = KiB) with -W COUNT a ring FILE0..FILE2; without
+# -W: FILE, FILE1, FILE2, ... holding every conversation between them.
+mkdir -p "$WORK/ring" "$WORK/seq"
+"$SMBNEG" "${ETH_R[@]}" -q -w "$WORK/ring/ev.pcap" --write-all -C 64k -W 3 >/dev/null 2>"$WORK/ring.err"; RC=$?
+ring_ok() {
+    local f
+    [ "$(ls "$WORK/ring" | paste -sd ' ')" = "ev.pcap0 ev.pcap1 ev.pcap2" ] || { ls "$WORK/ring" >&2; return 1; }
+    for f in "$WORK"/ring/*; do
+        "$SMBNEG" -r "$f" -o json 2>/dev/null | grep -q '"event":"conversation"' || { echo "  $f" >&2; return 1; }
+    done
+}
+ok w-rotate-ring "-C 64k -W 3: exit 0, three files ev.pcap0..2 (a ring), each a readable pcap with conversations" \
+    all 'rc_is 0' ring_ok
+"$SMBNEG" "${ETH_R[@]}" -q -w "$WORK/seq/ev.pcap" --write-all -C 64k >/dev/null 2>"$WORK/seq.err"; RC=$?
+for f in $(ls "$WORK/seq" | sort -V); do "$SMBNEG" -r "$WORK/seq/$f" -o json 2>/dev/null; done > "$WORK/seq.jsonl"
+ok w-rotate-size "-C 64k: ev.pcap, ev.pcap1, ...: every file at most 64 KiB + one conversation, together every conversation" \
+    "$PY" -c '
+import json, os, sys
+d = sys.argv[1]
+names = sorted(os.listdir(d), key=lambda n: int(n[7:] or 0))
+if names[0] != "ev.pcap" or names[1:] != ["ev.pcap%d" % i for i in range(1, len(names))] or len(names) < 3:
+    print("  files:", names, file=sys.stderr); sys.exit(1)
+def convs(p):
+    return sorted((e["client"], e["server"], e["verdict"]) for e in map(json.loads, open(p))
+                  if e["event"] == "conversation")
+sys.exit(0 if convs(sys.argv[2]) == convs(sys.argv[3]) else 1)' "$WORK/seq" "$WORK/seq.jsonl" "$WORK/eth.jsonl"
+run -r "$NOTSIGNED" -G 10
+ok rotate-needs-w "-G without -w: exit 2, says -G rotates -w and --duration stops" \
+    all 'rc_is 2' "err_has 'need -w FILE'" "err_has '--duration'"
+run -r "$NOTSIGNED" -w "$WORK/x.pcap" -W 3
+ok ring-needs-size "-W without -C or -G: exit 2" all 'rc_is 2' "err_has '-W COUNT needs'"
+run -r "$NOTSIGNED" -w "$WORK/x.pcap" -C 0
+ok size-bad "-C 0: exit 2" all 'rc_is 2' "err_has '-C 0'"
+run -r "$NOTSIGNED" --stats 5
+ok stats-needs-live "--stats with -r: exit 2" all 'rc_is 2' "err_has '--stats needs -i'"
+
+# --log FILE: the output goes to FILE, appended; nothing on stdout.
+"$SMBNEG" -r "$NOTSIGNED" -o json > "$WORK/plain.jsonl" 2>/dev/null
+run -r "$NOTSIGNED" -o json --log "$WORK/events.jsonl"
+run -r "$NOTSIGNED" -o json --log "$WORK/events.jsonl"
+ok log-file "--log FILE: exit 0, stdout empty, FILE holds the output of two runs, appended" \
+    all 'rc_is 0' out_empty 'cmp -s "$WORK/events.jsonl" <(cat "$WORK/plain.jsonl" "$WORK/plain.jsonl")'
+run -r "$NOTSIGNED" --log "$WORK/no-such-dir/events.jsonl"
+ok log-unwritable "--log into a missing directory: exit 2, stderr names the file" \
+    all 'rc_is 2' "err_has '$WORK/no-such-dir/events.jsonl'"
+run -r "$NOTSIGNED" -o json --sensor probe-1
+ok sensor-name "--sensor NAME: every event carries it; interface null when reading files" \
+    "$PY" -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if ev and all(e["sensor"] == "probe-1" and e["interface"] is None for e in ev) else 1)' "$WORK/out"
 
 if command -v tshark >/dev/null 2>&1; then
     # tshark refuses to run as root in some setups only with a warning; -n: no lookups.

@@ -119,7 +119,9 @@ rows = list(csv.reader(open(sys.argv[1], newline="")))
 assert len(rows) == 2, rows
 head, vals = rows
 s = [json.loads(l) for l in open(sys.argv[2]) if '"event":"summary"' in l][0]
-flat = {k: v for k, v in s.items() if not isinstance(v, (dict, str))}
+# schema 2: the envelope is not a counter; counters not known are null (CSV: empty)
+flat = {k: "" if v is None else v for k, v in s.items()
+        if not isinstance(v, (dict, str)) and k not in ("ts", "schema_version", "sensor", "interface")}
 flat.update(s["verdicts"])
 for k in ("packets_received", "packets_dropped", "packets_ifdropped"):
     flat.setdefault(k, "")
@@ -153,8 +155,10 @@ per_file_json() {
     local f
     "$SMBNEG" -r "$A" -r "$B" -r "$C" --hosts-per-file -o json > "$WORK/pf.jsonl" || return 1
     for f in "$A" "$B" "$C"; do
-        "$SMBNEG" -r "$f" --hosts -o json | grep '"event":"host"' > "$WORK/one.jsonl"
-        grep "\"event\":\"host\",\"file\":\"$f\"" "$WORK/pf.jsonl" |
+        # schema 2: `file` is in every host event (null with --hosts), after the envelope
+        "$SMBNEG" -r "$f" --hosts -o json | grep '"event":"host"' |
+            sed 's#"file":null,##' > "$WORK/one.jsonl"
+        grep '"event":"host"' "$WORK/pf.jsonl" | grep -F "\"file\":\"$f\"," |
             sed "s#\"file\":\"$f\",##" > "$WORK/pf-one.jsonl"
         cmp -s "$WORK/one.jsonl" "$WORK/pf-one.jsonl" ||
             { echo "  $f: per-file host events differ" >&2; diff "$WORK/one.jsonl" "$WORK/pf-one.jsonl" | head -4 >&2; return 1; }

@@ -16,7 +16,15 @@
 #       V  smbneg -i lo -o csv host IP > FILE             CSV rows; stopped by SIGTERM
 #       C  smbneg -i lo -o json -c 1 -Z nobody host IP    stops by itself after one
 #       I  smbneg -i lo -o json --idle 2 host IP2         idle expiry
-#       G  smbneg -i lo -o json -G 6 host IP2             stops by itself after 6 s
+#       G  smbneg -i lo -o json --duration 6 host IP2     stops by itself after 6 s
+#       L  smbneg -i lo -o json --log LOG --stats 1 --sensor live-test host IP
+#                                                        the sensor: LOG renamed + SIGHUP
+#                                                        after connection 1 (logrotate)
+#       Z  smbneg -i lo -o json -Z nobody -w DIR/ev-%H%M%S.pcap -G 2 --write-all host IP
+#                                                        -w opened before the drop, then
+#                                                        rotated every 2 s as nobody
+#       W  smbneg -i lo -o json host IP2                 the long-lived connection: its
+#                                                        verdict event while it is open
 #   * makes three connections to IP with smbclient, one after the other:
 #       1 user login, client signing = required  -> signed
 #       2 user login, default client             -> not-signed
@@ -339,7 +347,15 @@ start I "$I_OUT" -i lo -o json --idle 2 host "$IP2"          # idle expiry
 G_OUT=$WORK/g.jsonl
 sleep "$(printf '0.%03d' $(( (1800 - 10#$(date +%N | cut -c1-3)) % 1000 )))"
 G_START=$(date +%s.%N)
-start G "$G_OUT" -i lo -o json -G 6 host "$IP2"
+start G "$G_OUT" -i lo -o json --duration 6 host "$IP2"
+mkdir -p "$WORK/log"
+L_LOG=$WORK/log/events.jsonl
+start L "$WORK/l.stdout" -i lo -o json --log "$L_LOG" --stats 1 --sensor live-test host "$IP"
+mkdir -m 0777 "$WORK/z"
+Z_OUT=$WORK/z.jsonl
+start Z "$Z_OUT" -i lo -o json -Z nobody -w "$WORK/z/ev-%H%M%S.pcap" -G 2 --write-all host "$IP"
+W_OUT=$WORK/w.jsonl
+start W "$W_OUT" -i lo -o json host "$IP2"
 
 # P: stdout a terminal (script(1) gives it a pty); `exec` so that script's child is
 # smbneg itself and can be signalled by PID (it is not our child: cleanup checks
@@ -358,7 +374,7 @@ fi
 
 for i in $(seq 1 50); do
     all=1
-    for pid in "$A_PID" "$T_PID" "$V_PID" "$C_PID" "$I_PID" "$G_PID" $P_PID; do
+    for pid in "$A_PID" "$T_PID" "$V_PID" "$C_PID" "$I_PID" "$G_PID" "$L_PID" "$Z_PID" "$W_PID" $P_PID; do
         kill -0 "$pid" 2>/dev/null || { echo "FAIL: smbneg (pid $pid) ended:"; tail -n 3 "$WORK"/*.err; exit 1; }
         capture_open "$pid" || all=0
     done
@@ -367,7 +383,7 @@ for i in $(seq 1 50); do
 done
 [ $all = 1 ] || { echo "FAIL: smbneg did not open the capture in 5 s"; tail -n 3 "$WORK"/*.err; exit 1; }
 sleep 0.3   # the socket is open; let the filter be installed
-log "smbneg running: json $A_PID, text $T_PID, terminal ${P_PID:-none (no script(1))}, csv $V_PID, -c 1 $C_PID, --idle 2 $I_PID, -G 6 $G_PID"
+log "smbneg running: json $A_PID, text $T_PID, terminal ${P_PID:-none (no script(1))}, csv $V_PID, -c 1 $C_PID, --idle 2 $I_PID, --duration 6 $G_PID, --log $L_PID, -Z -w -G $Z_PID, long-lived $W_PID"
 
 ok running-as-nobody "-Z nobody: the -c 1 instance runs as uid $(id -u nobody) once the capture is open" \
     grep -qE "^Uid:[[:space:]]+$(id -u nobody)[[:space:]]" /proc/"$C_PID"/status
@@ -494,6 +510,14 @@ ok count-exit-0 "-c 1: exit status 0 (got ${EXIT_RC:-none})" test "${EXIT_RC:-x}
 ok count-events "-c 1: one conversation (signed), then the summary" \
     jcheck "$C_OUT" "len(conv) == 1 and conv[0]['verdict'] == 'signed' and ev[-1]['event'] == 'summary' and ev[-1]['conversations'] == 1"
 
+# The sensor's log is rotated as logrotate does it: rename, then SIGHUP.
+wait_for "$L_LOG" "len(conv) >= 1"
+mv "$L_LOG" "$L_LOG.1"
+kill -HUP "$L_PID"
+ok hup-alive "--log: SIGHUP does not stop smbneg" sh -c "sleep 0.5; kill -0 $L_PID"
+ok hup-reopened "--log: SIGHUP reopens the log (a new file at the old name)" \
+    sh -c "for i in \$(seq 1 30); do [ -e '$L_LOG' ] && exit 0; sleep 0.1; done; exit 1"
+
 # 2. not-signed: user login, default client (3.1.1, server auto).
 run_connection 2 "//$IP/private" -U "$TEST_USER%$TEST_PASS"
 
@@ -516,16 +540,18 @@ ok idle-verdict "--idle 2: verdict not-signed, closed \"open\", server $IP2:445"
 
 # -G 6 (on IP2): stops by itself 6 s after it started, while the idle connection is
 # still open: that conversation is concluded and reported at the stop.
-ok duration-stops "-G 6: stops by itself" wait_exit "$G_PID" 8
-ok duration-exit-0 "-G 6: exit status 0 (got ${EXIT_RC:-none})" test "${EXIT_RC:-x}" = 0
+ok duration-stops "--duration 6: stops by itself" wait_exit "$G_PID" 8
+ok duration-exit-0 "--duration 6: exit status 0 (got ${EXIT_RC:-none})" test "${EXIT_RC:-x}" = 0
 # The summary is its last write: the file's mtime is when it stopped.
 G_ELAPSED=$(awk -v a="$G_START" -v b="$(stat -c %.3Y "$G_OUT")" 'BEGIN { printf "%.2f", b - a }')
-ok duration-time "-G 6: stopped 6 s after it started (${G_ELAPSED} s)" \
+ok duration-time "--duration 6: stopped 6 s after it started (${G_ELAPSED} s)" \
     awk -v e="$G_ELAPSED" 'BEGIN { exit !(e >= 5.95 && e <= 7.5) }'
-ok duration-concludes-open "-G 6: the open idle connection is reported (not-signed, closed \"open\") before the summary" \
+ok duration-concludes-open "--duration 6: the open idle connection is reported (not-signed, closed \"open\") before the summary" \
     jcheck "$G_OUT" "len(conv) == 1 and conv[0]['verdict'] == 'not-signed' and conv[0]['closed'] == 'open'
  and ev[-1]['event'] == 'summary' and ev[-1]['conversations'] == 1 and 'packets_dropped' in ev[-1]"
 
+ok verdict-while-open "a long-lived connection: its verdict event (decided by the messages) is written while it is still open, its conversation event not yet" \
+    jcheck "$W_OUT" "[e['decided_by'] for e in ev if e['event'] == 'verdict'] == ['messages'] and not conv"
 echo quit 1<>"$WORK/idle.release"   # release the idle connection
 wait_exit "$IDLE_PID" 15
 ok idle-client-ok "idle smbclient quits normally when released (exit ${EXIT_RC:-none})" test "${EXIT_RC:-x}" = 0
@@ -544,7 +570,12 @@ if [ -n "$P_PID" ]; then   # script -e exits with smbneg's status
     interrupt "$P_PID"; wait_exit "$P_SCRIPT" 5; P_RC=$EXIT_RC
 fi
 
+interrupt "$L_PID"; L_RC=$EXIT_RC
+interrupt "$Z_PID"; Z_RC=$EXIT_RC
+interrupt "$W_PID"; W_RC=$EXIT_RC
 ok sigint-exit-0 "json instance: SIGINT -> exit 0 (got $A_RC)" test "$A_RC" = 0
+ok sensor-exits-0 "--log, -Z -w and long-lived instances: SIGINT -> exit 0 (got $L_RC $Z_RC $W_RC)" \
+    test "$L_RC $Z_RC $W_RC" = "0 0 0"
 ok sigint-text-exit-0 "text instance: SIGINT -> exit 0 (got $T_RC)" test "$T_RC" = 0
 ok sigint-idle-exit-0 "--idle instance: SIGINT -> exit 0 (got $I_RC)" test "$I_RC" = 0
 # When the expired connection resumes (smbclient's `quit`: Tree Disconnect, Logoff,
@@ -620,6 +651,49 @@ ev = convs(sys.argv[2])
 if live != ev or len(ev) != 2:
     print("  live:", live, "evidence:", ev, file=sys.stderr); sys.exit(1)
 ' "$A_OUT" "$WORK/evidence.jsonl"
+
+# The sensor (--log rotated by rename + SIGHUP, --stats 1): no event lost or broken.
+cat "$L_LOG.1" "$L_LOG" > "$WORK/l-all.jsonl"
+ok log-stdout-empty "--log: nothing on stdout" test ! -s "$WORK/l.stdout"
+log_split() {
+    jcheck "$L_LOG.1" "[c['verdict'] for c in conv] == ['signed']" &&
+        jcheck "$L_LOG" "[c['verdict'] for c in conv] == ['not-signed', 'guest-blocked'] and ev[-1]['event'] == 'summary'"
+}
+ok log-split "--log: renamed file: conversation 1 (signed); new file: 2 and 3, then the summary" log_split
+ok log-no-loss "--log: over both files the same conversations, negotiate and verdict events as the stdout instance, each once" \
+    "$PY" -c '
+import json, sys
+def key(p, kinds):
+    return sorted((e["event"], e["client"], e.get("direction") or e.get("verdict")) for e in map(json.loads, open(p))
+                  if e["event"] in kinds)
+k = ("negotiate", "verdict", "conversation")
+a, l = key(sys.argv[1], k), key(sys.argv[2], k)
+if a != l or len(l) != 12:
+    print("  stdout:", a, "log:", l, file=sys.stderr); sys.exit(1)
+' "$A_OUT" "$WORK/l-all.jsonl"
+ok log-verdict-events "every conversation has one verdict event before it, with the same uid and verdict" \
+    jcheck "$WORK/l-all.jsonl" "all([v['verdict'] for v in ev[:ev.index(c)] if v['event'] == 'verdict' and v['uid'] == c['uid']] == [c['verdict']] for c in conv)"
+ok stats-events "--stats 1: stats events (some after the reopen), counters present, sensor and interface set" \
+    jcheck "$WORK/l-all.jsonl" "len([e for e in ev if e['event'] == 'stats']) >= 3
+ and any(e['event'] == 'stats' for e in map(json.loads, open(args[0])))
+ and all(e['packets_received'] >= 0 and e['interval'] == 1 and e['open_conversations'] >= 0
+         and e['rss_bytes'] > 0 for e in ev if e['event'] == 'stats')
+ and all(e['sensor'] == 'live-test' and e['interface'] == 'lo' for e in ev)" "$L_LOG"
+ok live-uid-join "live: negotiate, verdict and conversation events of one connection share a uid; 3 distinct uids" \
+    jcheck "$A_OUT" "len({c['uid'] for c in conv}) == 3 and all({e['uid'] for e in ev if e.get('client') == c['client']} == {c['uid']} for c in conv)"
+if "$PY" -c 'import jsonschema' 2>/dev/null; then
+    ok live-schema "live outputs valid against doc/smbneg-events.schema.json (one type per key, uid joins)" \
+        "$PY" "$ROOT/test/schema/validate-events.py" "$ROOT/doc/smbneg-events.schema.json" \
+        "$A_OUT" "$WORK/l-all.jsonl" "$G_OUT" "$C_OUT" "$W_OUT" "$Z_OUT"
+fi
+# -Z nobody with -w: the first file was opened as root before the drop; later ones by nobody.
+ok drop-w-written "-Z nobody -w: the evidence is written (stderr names 3 conversations)" \
+    grep -qE "^smbneg: -w $WORK/z/ev-%H%M%S.pcap: [1-9][0-9]* frames of 3 conversations" "$WORK/Z.err"
+ok drop-w-rotated "-G 2: at least two evidence files, the later ones created by nobody" \
+    sh -c "[ \$(ls '$WORK/z' | wc -l) -ge 2 ] && [ -n \"\$(find '$WORK/z' -user nobody -name 'ev-*.pcap')\" ]"
+for f in "$WORK"/z/ev-*.pcap; do "$SMBNEG" -r "$f" -o json; done > "$WORK/z-reread.jsonl" 2>"$WORK/z-reread.err"
+ok drop-w-reread "-G 2: the evidence files re-read: the 3 conversations, with the live verdicts" \
+    jcheck "$WORK/z-reread.jsonl" "sorted(c['verdict'] for c in conv) == ['guest-blocked', 'not-signed', 'signed']"
 
 # ----------------------------------------------------------------------------------
 report live "$T0"

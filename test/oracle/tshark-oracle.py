@@ -358,6 +358,9 @@ def run_smbneg(smbneg, path, env):
             ferr = "unparsable smbneg output line: %r" % line[:120]
             continue
         if e.get("event") == "negotiate":
+            if e.get("smb_version") == 2:
+                # schema 2: SMB2 dialects are names, their numbers in dialect_ids/dialect_id
+                e["dialects"], e["dialect"] = e.get("dialect_ids"), e.get("dialect_id")
             events.append(e)
         elif e.get("event") == "conversation":
             convs.append(e)

@@ -139,13 +139,15 @@ static void test_pipeline(void **state)
 	int fd = mkstemp(wpath);
 	assert_true(fd >= 0);
 	close(fd);
+	char err[256] = "";
 	struct out o;
 	out_init(&o, OUT_JSON, of);
 	struct analyzer a;
 	analyze_init(&a, &o);
-	a.write_path = wpath;
+	struct evidence_writer ew;
+	assert_true(evidence_open(&ew, wpath, 0, 0, 0, err, sizeof err));
+	a.writer = &ew;
 	a.write_all = true;
-	char err[256] = "";
 	assert_true(analyze_stream(&a, in, "mem", err, sizeof err));
 	assert_true(analyze_close(&a, err, sizeof err));
 	out_summary(&o, &a.tally);
@@ -158,6 +160,12 @@ static void test_pipeline(void **state)
 	assert_int_equal(a.tally.totals.smb_connections, 1);
 	assert_non_null(strstr(out, "\"cause\":\"closed-after-negotiate\""));
 	assert_non_null(strstr(out, "\"event\":\"negotiate\""));
+	/* a Negotiate-only connection: its verdict is decided when it closes, and the
+	 * verdict event comes right before the conversation event */
+	const char *ve = strstr(out, "\"event\":\"verdict\"");
+	assert_non_null(ve);
+	assert_non_null(strstr(ve, "\"decided_by\":\"close\""));
+	assert_true(ve < strstr(out, "\"event\":\"conversation\""));
 	assert_int_equal(a.written_conversations, 1);
 	assert_int_equal(a.written_frames, 4);
 	assert_int_equal(a.kept_total, 0); /* evidence released with its conversation */

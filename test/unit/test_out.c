@@ -8,6 +8,7 @@
 #include "smbneg/fmt.h"
 #include "smbneg/out.h"
 #include "smbneg/smb_const.h"
+#include "smbneg/community_id.h"
 #include "smbneg/verdict.h"
 
 /* Run fn(f, s) on an exact-size heap copy of s and return what it wrote. */
@@ -337,6 +338,90 @@ static void test_json_conversation_contract(void **state)
 	free(c);
 }
 
+/* ---- the JSON envelope and the joining keys ---- */
+
+/* The value of "key": in a JSON line (up to the next comma), into buf. */
+static const char *value_of(const char *line, const char *key, char *buf, size_t size)
+{
+	char k[64];
+	snprintf(k, sizeof k, "\"%s\":", key);
+	const char *p = strstr(line, k);
+	assert_non_null(p);
+	p += strlen(k);
+	size_t n = strcspn(p, ",}");
+	assert_true(n < size);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void test_json_envelope(void **state)
+{
+	(void)state;
+	struct conv *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	c->smb = calloc(1, sizeof *c->smb);
+	assert_non_null(c->smb);
+	c->id = 7;
+	c->client = 0;
+	c->ep[0].family = c->ep[1].family = 4;
+	memcpy(c->ep[0].addr, (uint8_t[]){10, 0, 0, 1}, 4); /* 10.0.0.1:50000 -> 10.0.0.2:445 */
+	c->ep[0].port = 50000;
+	memcpy(c->ep[1].addr, (uint8_t[]){10, 0, 0, 2}, 4);
+	c->ep[1].port = 445;
+	c->first_ts.tv_sec = 1700000000;
+	c->last_ts.tv_sec = 1700000001;
+	c->last_ts.tv_usec = 250000;
+	c->last_frame = 9;
+	struct facts fx;
+	struct verdict v;
+	facts_build(c, &fx);
+	verdict_decide(&fx, &v);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	struct out o;
+	out_init(&o, OUT_JSON, f);
+	o.sensor = "dc1-sensor";
+	o.interface = "eth1";
+	out_begin_file(&o, "eth1");
+	struct frame_ctx at = {5, {1700000000, 500000}, 0, 0, NULL, 1};
+	out_verdict(&o, c, &fx, &v, &at, "messages");
+	out_conversation(&o, 1, c, &fx, &v);
+	out_free(&o);
+	assert_int_equal(fclose(f), 0);
+
+	char *second = strchr(buf, '\n');
+	assert_non_null(second);
+	*second++ = '\0';
+	char a[64], b[64];
+	/* both events: the envelope, in order, and the same uid and community_id */
+	assert_true(strncmp(buf, "{\"event\":\"verdict\",\"ts\":\"2023-11-14T22:13:20.500000Z\","
+			    "\"schema_version\":2,\"sensor\":\"dc1-sensor\",\"interface\":\"eth1\",",
+			    77) == 0);
+	assert_non_null(strstr(second, "\"ts\":\"2023-11-14T22:13:21.250000Z\"")); /* last frame */
+	assert_string_equal(value_of(buf, "uid", a, sizeof a), value_of(second, "uid", b, sizeof b));
+	assert_int_equal(strlen(a), 2 + 18);
+	assert_true(a[1] == 'C');
+	struct community_id_flow fl = {4, 6, {10, 0, 0, 1}, {10, 0, 0, 2}, 50000, 445};
+	char cid[COMMUNITY_ID_SIZE], want[COMMUNITY_ID_SIZE + 2];
+	assert_int_equal(community_id_v1(&fl, 0, cid, sizeof cid), 0);
+	snprintf(want, sizeof want, "\"%s\"", cid);
+	assert_string_equal(value_of(buf, "community_id", a, sizeof a), want);
+	assert_string_equal(value_of(second, "community_id", b, sizeof b), want);
+	assert_string_equal(value_of(buf, "decided_by", a, sizeof a), "\"messages\"");
+	assert_string_equal(value_of(buf, "frame", a, sizeof a), "5");
+	/* keys of the conversation that are unknown here: null, not absent */
+	assert_string_equal(value_of(second, "dialect_id", a, sizeof a), "null");
+	assert_string_equal(value_of(second, "session_setup_status", a, sizeof a), "null");
+	assert_string_equal(value_of(second, "tree_connect_status_name", a, sizeof a), "null");
+	free(buf);
+	free(c->smb);
+	free(c);
+}
+
 /* Text summary: late data after FIN/RST and --idle connections that resumed
  * (named by their rows) are counted, not conversations. */
 static void test_text_late_and_resumed(void **state)
@@ -383,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_endpoint_ipv6),
 		cmocka_unit_test(test_dialect),
 		cmocka_unit_test(test_json_conversation_contract),
+		cmocka_unit_test(test_json_envelope),
 		cmocka_unit_test(test_text_late_and_resumed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

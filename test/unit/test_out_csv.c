@@ -174,7 +174,7 @@ static void test_quiet_summary(void **state)
 		strncat(want, ",", sizeof want - strlen(want) - 1);
 	}
 	strncat(want,
-		"frames,tcp_segments,ip_fragments_skipped,frames_truncated,frames_malformed,"
+		"frames_read,tcp_segments,ip_fragments_skipped,frames_truncated,frames_malformed,"
 		"tcp_connections,smb_connections,evicted,late_segments,resumed_after_idle,"
 		"packets_received,packets_dropped,packets_ifdropped\n1,0,1,0,",
 		sizeof want - strlen(want) - 1);

@@ -1,0 +1,232 @@
+/* jw: the JSON-lines writer (see include/smbneg/jw.h). */
+#include "smbneg/jw.h"
+
+#include "smbneg/fmt.h"
+#include "smbneg/smb_const.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* The comma and a quoted key into b (at least J_KEY_MAX bytes); 0 when the
+ * key needs escaping or is long (then written by j_key the slow way). */
+#define J_KEY_MAX 80
+
+static size_t j_key_put(struct jw *w, const char *k, char *b)
+{
+	size_t n = 0, len = strlen(k);
+	if (len > J_KEY_MAX - 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (k[i] < 0x20 || k[i] > 0x7e || k[i] == '"' || k[i] == '\\')
+			return 0;
+	if (!w->first)
+		b[n++] = ',';
+	w->first = false;
+	b[n++] = '"';
+	memcpy(b + n, k, len);
+	n += len;
+	b[n++] = '"';
+	b[n++] = ':';
+	return n;
+}
+
+void j_key(struct jw *w, const char *k)
+{
+	char b[J_KEY_MAX];
+	size_t n = j_key_put(w, k, b);
+	if (n) {
+		FMT_FWRITE(b, 1, n, w->f);
+		return;
+	}
+	if (!w->first)
+		fputc(',', w->f);
+	w->first = false;
+	fmt_json_string(w->f, k);
+	fputc(':', w->f);
+}
+
+void j_str(struct jw *w, const char *k, const char *v)
+{
+	j_key(w, k);
+	if (v)
+		fmt_json_string(w->f, v);
+	else
+		fputs("null", w->f);
+}
+
+/* "k":digits in one write; neg puts a minus sign before v. */
+static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
+{
+	char b[J_KEY_MAX + 24], d[24];
+	size_t n = j_key_put(w, k, b), nd = 0;
+	if (!n)
+		j_key(w, k);
+	do
+		d[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		b[n++] = '-';
+	while (nd)
+		b[n++] = d[--nd];
+	FMT_FWRITE(b, 1, n, w->f);
+}
+
+void j_u64(struct jw *w, const char *k, uint64_t v)
+{
+	j_num(w, k, false, v);
+}
+
+void j_i64(struct jw *w, const char *k, int64_t v)
+{
+	j_num(w, k, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void j_bool(struct jw *w, const char *k, bool v)
+{
+	j_key(w, k);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void j_null(struct jw *w, const char *k)
+{
+	j_key(w, k);
+	fputs("null", w->f);
+}
+
+void j_u64_if(struct jw *w, const char *k, bool has, uint64_t v)
+{
+	if (has)
+		j_u64(w, k, v);
+	else
+		j_null(w, k);
+}
+
+void j_i64_if(struct jw *w, const char *k, bool has, int64_t v)
+{
+	if (has)
+		j_i64(w, k, v);
+	else
+		j_null(w, k);
+}
+
+void j_bool_if(struct jw *w, const char *k, bool has, bool v)
+{
+	if (has)
+		j_bool(w, k, v);
+	else
+		j_null(w, k);
+}
+
+void j_open(struct jw *w, const char *k, char bracket)
+{
+	if (k)
+		j_key(w, k);
+	else if (!w->first)
+		fputc(',', w->f);
+	fputc(bracket, w->f);
+	w->first = true;
+}
+
+void j_close(struct jw *w, char bracket)
+{
+	fputc(bracket, w->f);
+	w->first = false;
+}
+
+void j_item_str(struct jw *w, const char *s)
+{
+	if (!w->first)
+		fputc(',', w->f);
+	w->first = false;
+	fmt_json_string(w->f, s);
+}
+
+void j_item_u64(struct jw *w, uint64_t v)
+{
+	char d[24];
+	size_t nd = sizeof d;
+	if (!w->first)
+		fputc(',', w->f);
+	w->first = false;
+	do
+		d[--nd] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	FMT_FWRITE(d + nd, 1, sizeof d - nd, w->f);
+}
+
+static void name_cb(const char *name, void *arg)
+{
+	j_item_str(arg, name);
+}
+
+/* k followed by suffix in nk (cut to fit), as "k_names" (no printf per key). */
+static void names_key(char *nk, size_t size, const char *k, const char *suffix)
+{
+	size_t a = strlen(k), b = strlen(suffix);
+	if (a > size - 1)
+		a = size - 1;
+	if (b > size - 1 - a)
+		b = size - 1 - a;
+	memcpy(nk, k, a);
+	memcpy(nk + a, suffix, b);
+	nk[a + b] = '\0';
+}
+
+void j_flags(struct jw *w, const char *k, bool has, uint32_t v, const struct tok *t)
+{
+	char nk[64];
+	names_key(nk, sizeof nk, k, "_names");
+	if (!has) {
+		j_null(w, k);
+		j_null(w, nk);
+		return;
+	}
+	j_u64(w, k, v);
+	j_open(w, nk, '[');
+	uint32_t rest = tok_each_bit(t, v, name_cb, w);
+	if (rest) {
+		char hex[16];
+		snprintf(hex, sizeof hex, "0x%x", (unsigned)rest);
+		j_item_str(w, hex);
+	}
+	j_close(w, ']');
+}
+
+void j_filetime(struct jw *w, const char *k, bool has, uint64_t ft)
+{
+	char buf[48], nk[64];
+	names_key(nk, sizeof nk, k, "_utc");
+	j_u64_if(w, k, has, ft);
+	if (has)
+		fmt_filetime(ft, buf, sizeof buf);
+	j_str(w, nk, has && buf[0] ? buf : NULL);
+}
+
+void j_guid(struct jw *w, const char *k, const uint8_t *g)
+{
+	char buf[40];
+	j_str(w, k, g ? fmt_guid(g, buf, sizeof buf) : NULL);
+}
+
+void j_status(struct jw *w, const char *k, bool has, uint32_t st)
+{
+	char nk[64];
+	names_key(nk, sizeof nk, k, "_name");
+	j_u64_if(w, k, has, st);
+	j_str(w, nk, has ? tok_name(ntstatus_names, st) : NULL);
+}
+
+void j_anomalies(struct jw *w, anomaly_mask m)
+{
+	j_open(w, "anomalies", '[');
+	for (int i = 0; i < ANOM_COUNT; i++)
+		if (m & ANOM_BIT(i))
+			j_item_str(w, anomaly_names[i]);
+	j_close(w, ']');
+}
+
+void j_end(struct jw *w)
+{
+	j_close(w, '}');
+	fputc('\n', w->f);
+}
