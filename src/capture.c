@@ -280,16 +280,17 @@ static uint64_t since_ms(uint64_t start)
 	return now_ms() - start;
 }
 
-enum capture_result capture_live(struct capture_live *l, struct flow_table *t, char *err,
-				 size_t errsize)
+/* Open, configure and filter the interface, then drop privileges (-Z);
+ * NULL (err filled) when one step failed. */
+static pcap_t *open_live(const struct capture_live *l, struct flow_table *t, char *err,
+			 size_t errsize)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	char filter[4096];
-	enum capture_result r = CAPTURE_OPEN_FAILED;
 	pcap_t *p = pcap_create(l->iface, perr);
 	if (!p) {
 		snprintf(err, errsize, "%s", perr);
-		return CAPTURE_OPEN_FAILED;
+		return NULL;
 	}
 	/* Block mode (TPACKET_V3 on Linux): the kernel hands over a block of
 	 * frames when it is full or LIVE_BLOCK_MS after its first frame, rather
@@ -314,8 +315,21 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		goto fail;
 	if (l->drop_user && !drop_privileges(l->drop_user, err, errsize))
 		goto fail;
+	return p;
+fail:
+	pcap_close(p);
+	return NULL;
+}
+
+enum capture_result capture_live(struct capture_live *l, struct flow_table *t, char *err,
+				 size_t errsize)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	enum capture_result r = CAPTURE_OK;
+	pcap_t *p = open_live(l, t, err, errsize);
+	if (!p)
+		return CAPTURE_OPEN_FAILED;
 	uint64_t start = now_ms(), last_sweep = start;
-	r = CAPTURE_OK;
 	/* Non-blocking reads after poll(): in immediate mode libpcap may block
 	 * in pcap_next_ex regardless of its timeout, and the loop must notice
 	 * signals, the duration and idle conversations. */
@@ -336,7 +350,7 @@ enum capture_result capture_live(struct capture_live *l, struct flow_table *t, c
 		}
 		/* Whatever blocks are ready, a bounded batch at a time (block
 		 * timeouts make ready blocks without a poll wake-up too). */
-		rc = pcap_dispatch(p, LIVE_BATCH, on_live_frame, (u_char *)t);
+		int rc = pcap_dispatch(p, LIVE_BATCH, on_live_frame, (u_char *)t);
 		if (rc < 0) {
 			snprintf(err, errsize, "%s: %s", l->iface, pcap_geterr(p));
 			r = CAPTURE_READ_FAILED;
