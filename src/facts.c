@@ -203,7 +203,7 @@ static void what_the_wire_showed(const struct conv_smb *s, struct facts *f)
 		memcpy(f->sessions, s->sessions, s->nsessions * sizeof f->sessions[0]);
 }
 
-/* ---- negotiation and logon failures (SPEC verdicts negotiate-failed, logon-failed) ---- */
+/* ---- negotiation and logon failures (README "Verdicts": negotiate-failed, logon-failed) ---- */
 
 static void append(char *buf, size_t size, const char *piece)
 {
@@ -274,7 +274,7 @@ static void failures(const struct conv *c, const struct conv_smb *s, struct fact
 
 /* ---- protection and identity ---- */
 
-/* SPEC: SMB1 HMAC-MD5 (MS-CIFS 3.1.5.1); 2.x HMAC-SHA256; 3.0/3.0.2
+/* SMB1 HMAC-MD5 (MS-CIFS 3.1.5.1); 2.x HMAC-SHA256; 3.0/3.0.2
  * AES-128-CMAC (MS-SMB2 3.1.4.1); 3.1.1 the SIGNING context of the
  * response (2.2.4.1.7), else AES-128-CMAC. */
 static const char *signing_algorithm(const struct conv_smb *s, const struct facts *f)
@@ -332,7 +332,7 @@ static void protection_and_identity(const struct conv_smb *s, struct facts *f)
 	for (unsigned i = 0; i < s->nsessions; i++) {
 		const struct smb_session *x = &s->sessions[i];
 		f->encrypt_data |= x->ok && x->encrypt_data;
-		/* SPEC: anonymous also from an empty NTLMSSP user or SMB1 account */
+		/* anonymous also from an empty NTLMSSP user (MS-NLMP 3.2.5.1.2) or SMB1 account */
 		f->anonymous |= x->ok && x->anonymous;
 		f->guest |= x->ok && x->guest;
 	}

@@ -60,7 +60,7 @@ static void add_user(struct host *x, const char *who)
 	x->nusers++;
 }
 
-/* SPEC "Sessions, identity, protection": names, OS, algorithms, logons. */
+/* README "JSON schema" (session keys): names, OS, algorithms, logons. */
 static void add_identity(struct host *x, const struct facts *f)
 {
 	if (!x->id.has_names && f->server_id.has_names)

@@ -260,7 +260,7 @@ indicator_mask indicators_nbss(struct indicator_state *s, uint32_t declared_len,
 /* ---- NTLM --------------------------------------------------------------- */
 
 /* ntlm-fixed-challenge.
- * Sources: SPEC (0x4141414141414141, 0x1122334455667788); Responder
+ * Sources (0x4141414141414141, 0x1122334455667788): Responder
  * (lgandx/Responder, Responder.conf "Challenge", 1122334455667788 in its
  * documentation and older defaults) and Metasploit auxiliary/server/capture/smb
  * (CHALLENGE option, default 1122334455667788); impacket smbserver.py, read in

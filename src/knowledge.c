@@ -221,7 +221,7 @@ static const struct knowledge table[] = {
      "no successful Negotiate response was seen (the capture ends first)", "", "MS-SMB2 3.3.5.4",
      NULL},
     {CAUSE_ATTACK, "attack ({indicators}): {attack}; signing on the wire: {wire}", "{wire_note}",
-     "SPEC \"Across conversations: relay and known attacks\"; knowledge_attack.c", NULL},
+     "README \"JSON schema\" (indicators, relay); knowledge_attack.c", NULL},
     {CAUSE_ENDS_BEFORE_TRAFFIC,
      "the capture ends before any traffic after Session Setup (settings predict {predicted})", "",
      KB916846, FIX_ENDS_EARLY},

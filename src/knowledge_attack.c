@@ -48,7 +48,7 @@ static const struct knowledge_attack attacks[] = {
      "require signing on every server (LanmanServer\\Parameters RequireSecuritySignature=1, "
      "Samba \"server signing = mandatory\"): a relayed session cannot sign, so a server that "
      "requires signing refuses it, which is what signing exists for",
-     "MS-NLMP 3.3.2 (NTProofStr); SPEC \"Across conversations\""},
+     "MS-NLMP 3.3.2 (NTProofStr); README \"JSON schema\" (relay)"},
     {IND_NTLM_FIXED_CHALLENGE,
      "the server sent the fixed NTLM challenge of an attack tool (Responder, Metasploit, "
      "impacket smbserver): a credential-capturing server, whose NTLM responses can be cracked "

@@ -24,7 +24,7 @@ static void csv_opt(struct out *o, const char *s)
 		fmt_csv_string(o->f, s);
 }
 
-/* Protection, server identity and who (SPEC "Sessions, identity, protection"). */
+/* Protection, server identity and who (README "CSV"). */
 static void csv_identity(struct out *o, const struct facts *f, const struct verdict *v)
 {
 	char who[160];

@@ -242,7 +242,7 @@ static void text_relay(struct out *o, const struct correlate_report *r)
 	o->relays[o->nrelays++] = *r;
 }
 
-/* SPEC "Across conversations": who relayed whom to where, on what evidence;
+/* NTLM relay (README "JSON schema": relay): who relayed whom to where, on what evidence;
  * a target that does not require signing is what signing exists to stop. */
 static void text_relays(struct out *o)
 {

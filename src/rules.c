@@ -63,7 +63,7 @@ static bool guest_or_anonymous(const struct facts *f)
 
 /* Signed traffic; unsigned messages beside it are tolerated only where a
  * side required signing (they are then the exception). Encryption (MS-SMB2
- * 3.1.4.3) protects the session too (SPEC: protection `encryption`). */
+ * 3.1.4.3) protects the session too (README "Verdicts": protection `encryption`). */
 static bool signed_traffic(const struct facts *f)
 {
 	enum protection p = facts_protection(f);

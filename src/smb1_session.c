@@ -26,7 +26,7 @@ static void logon_names(struct smb_session *sess, const struct smb1_logon_reques
 	copy_str(sess->user, sizeof sess->user, q->account);
 	copy_str(sess->domain, sizeof sess->domain, q->primary_domain);
 	sess->workstation[0] = '\0';
-	sess->anonymous |= q->anonymous || q->account[0] == '\0'; /* SPEC: empty AccountName */
+	sess->anonymous |= q->anonymous || q->account[0] == '\0'; /* empty AccountName */
 }
 
 void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m)

@@ -1,5 +1,5 @@
 /* smb_ntlm: the NTLMSSP messages of Session Setup, for the attack
- * indicators and the relay correlation (SPEC "Across conversations"). The
+ * indicators and the relay correlation (README "JSON schema": relay). The
  * security blob (SMB2 SecurityBuffer, MS-SMB2 2.2.5/2.2.6; SMB1 extended
  * security SecurityBlob, MS-SMB 2.2.4.6) is decoded with auth_parse_blob();
  * a CHALLENGE raises ntlm-fixed-challenge here, and every CHALLENGE and

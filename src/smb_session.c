@@ -104,7 +104,7 @@ static void take_ntlm(struct conv_smb *s, struct smb_session *x, const struct nt
 		copy_str(x->user, sizeof x->user, a->user);
 		copy_str(x->domain, sizeof x->domain, a->domain);
 		copy_str(x->workstation, sizeof x->workstation, a->workstation);
-		/* MS-NLMP 3.2.5.1.2; SPEC: an empty user with empty responses */
+		/* MS-NLMP 3.2.5.1.2: an empty user with empty responses */
 		x->anonymous |= a->user_empty && a->nt_len == 0;
 		x->has_proof = a->ntlmv2;
 		if (a->ntlmv2)

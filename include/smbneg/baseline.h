@@ -1,5 +1,5 @@
-/* baseline: the regression baseline of a folder of captures (issue 13, items 5
- * and 6). Per capture file and per conversation it keeps the facts that matter
+/* baseline: the regression baseline of a folder of captures (README
+ * "Regression checks in CI"). Per capture file and per conversation it keeps the facts that matter
  * (verdict, cause, dialect, each side's signing, protection, anomalies; never
  * free text), writes and reads them as JSON lines (format in
  * README, "Regression checks in CI"), and compares a run with a stored baseline.

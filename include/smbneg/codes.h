@@ -40,7 +40,7 @@ struct code_row {
 /* The table (src/codes_table.c), codes_count rows; values and names unique. */
 extern const struct code_row codes_table[];
 extern const size_t codes_count;
-/* The verdict names (SPEC "Verdicts") a situation may name; NULL-terminated. */
+/* The verdict names (README "Verdicts") a situation may name; NULL-terminated. */
 extern const char *const codes_verdicts[];
 /* "NTSTATUS", "Win32 error", ... */
 const char *code_kind_name(enum code_kind k);

@@ -12,7 +12,7 @@
  *
  * Output order: a relay event is held until both conversations it joins
  * have concluded (and been reported), then handed on, so it follows them
- * (SPEC). The `ntlm-relay` indicator is given to each conversation that
+ * (README "JSON schema": relay). The `ntlm-relay` indicator is given to each conversation that
  * concludes after the relay was seen, which is the usual case (the relay
  * is detected at the AUTHENTICATE, while both connections are open). A
  * conversation that concluded before (evicted from the flow table, or

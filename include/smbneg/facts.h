@@ -50,8 +50,8 @@ enum secure_negotiate {
 	SN_MISMATCH,        /* signed, but differs from the Negotiate response */
 };
 
-/* How the ordinary traffic after Session Setup was protected (SPEC
- * "Sessions, identity, protection"). */
+/* How the ordinary traffic after Session Setup was protected (README
+ * "Verdicts": protection). */
 enum protection {
 	PROT_UNKNOWN,    /* no ordinary traffic seen: JSON null */
 	PROT_NONE,
@@ -62,7 +62,7 @@ enum protection {
 
 extern const char *const protection_names[PROT_COUNT]; /* [PROT_UNKNOWN] = NULL */
 
-/* Why no dialect was agreed (SPEC verdict `negotiate-failed`). */
+/* Why no dialect was agreed (README "Verdicts": `negotiate-failed`). */
 enum negotiate_failure {
 	NEG_OK,
 	NEG_ERROR_STATUS,  /* an error status in the Negotiate response (STATUS_NOT_SUPPORTED) */
@@ -122,13 +122,13 @@ struct facts {
 
 	/* protection and identity */
 	enum protection protection;
-	const char *signing_algorithm; /* SPEC names, or NULL */
+	const char *signing_algorithm; /* README "JSON schema" names, or NULL */
 	const char *cipher;
 	bool encrypt_data; /* the server forced encryption (SessionFlags ENCRYPT_DATA) */
 	struct smb_server_id server_id;
 	char server_os_version[24];    /* "MAJOR.MINOR.BUILD", or "" */
 
-	/* attack indicators (SPEC "Across conversations"): the handlers' bits,
+	/* attack indicators (README "JSON schema": indicators): the handlers' bits,
 	 * plus IND_NTLM_RELAY added by the relay correlation (correlate.h) */
 	indicator_mask indicators;
 

@@ -1,5 +1,5 @@
-/* indicators: known SMB attacks recognised from wire bytes (SPEC "Across
- * conversations: relay and known attacks").
+/* indicators: known SMB attacks recognised from wire bytes (README "JSON
+ * schema": indicators; sources in indicators.c).
  *
  * Pure functions: each takes a bounded reader over one SMB message (or the
  * NBSS facts of one message) and a small per-conversation state, and returns
@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Names are a contract (SPEC); the table indicator_bits spells them once. */
+/* Names are a contract (README "JSON schema"); the table indicator_bits spells them once. */
 enum indicator {
 	IND_NTLM_FIXED_CHALLENGE, /* "ntlm-fixed-challenge" */
 	IND_NTLM_RELAY,		  /* "ntlm-relay" (set by the caller from relay.h) */

@@ -34,7 +34,7 @@ extern const struct predict_profile predict_profiles[];
 const struct predict_profile *predict_profile_find(const char *name);
 
 struct prediction {
-	const char *verdict;  /* a SPEC verdict name, or "unknown" (nothing known of the server) */
+	const char *verdict;  /* README "Verdicts" name, or "unknown" (server unseen) */
 	const char *protocol; /* "SMB1", "SMB2" or NULL when none would be agreed */
 	bool guest_logon;     /* predicted for a guest logon (only guest sessions were seen) */
 	const char *error;    /* what the user would see; NULL when nothing fails */

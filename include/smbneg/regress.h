@@ -1,4 +1,4 @@
-/* regress: what a CI run checks (issue 13, items 5 and 6). The analyser
+/* regress: what a CI run checks (README "Regression checks in CI"). The analyser
  * hands it each input and each concluded conversation (analyze.c, hooks in
  * run() and on_concluded); it evaluates the --fail-on conditions and names
  * every hit with its input and conversation at once, and, when a baseline or

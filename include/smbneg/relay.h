@@ -1,5 +1,5 @@
-/* relay: NTLM relay correlation across conversations (SPEC "Across
- * conversations: relay and known attacks").
+/* relay: NTLM relay correlation across conversations (README "JSON
+ * schema": relay, indicators).
  *
  * A relay shows as two conversations: victim -> relay host and relay host ->
  * target. The relay host is the server of the first and the client of the

@@ -71,7 +71,7 @@ struct rule_result {
 };
 
 /* Run the rules over f (the last rule always holds). When f->indicators is
- * not empty the conversation is an attack (SPEC "Across conversations"):
+ * not empty the conversation is an attack (README "JSON schema": indicators):
  * the verdict stays what the wire shows (the first rule that holds, kept as
  * wire_cause) and the cause becomes CAUSE_ATTACK, so that its words describe
  * the attack rather than advise a signing change. */

@@ -250,7 +250,7 @@ static enum smb_parse parse_authenticate(const struct rd *msg, struct ntlmssp_ms
 	version_at(msg, AUTH_VERSION, start, &m->version);
 	a->has_mic = start >= AUTH_MIC + 16 && msg->len >= AUTH_MIC + 16;
 	a->user_empty = field_at(msg, 36).len == 0;
-	/* MS-NLMP 3.2.5.1.2 / SPEC: anonymous = no user and no (or Z(1)) responses */
+	/* MS-NLMP 3.2.5.1.2: anonymous = no user and no (or Z(1)) responses */
 	a->anonymous = a->user_empty && a->nt_len == 0 && (a->lm_len == 0 || a->lm_is_z1);
 	return m->field_range ? SMB_PARSE_TRUNCATED : SMB_PARSE_OK;
 }

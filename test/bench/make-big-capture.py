@@ -20,7 +20,7 @@ requires signing or when index % 3 == 0, so five in six end `signed`.
 
 usage: make-big-capture.py OUT.pcap [--conversations N] [--read-kib K]
                            [--concurrency C] [--manifest FILE]
-N defaults to 1500 and K to 192: about 320 MB, the size issue 11 was measured on.
+N defaults to 1500 and K to 192: about 320 MB, the size README "Performance" was measured on.
 --manifest writes one line per conversation: client server expected-verdict.
 """
 import argparse

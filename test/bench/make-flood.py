@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the memory flood of issue 11: N SMB connections open at once, none finished.
+"""Write the memory flood of README "Performance": N SMB connections open at once, none finished.
 
 Every connection gets a TCP handshake; then, round after round, each connection in
 turn sends its next segment (MSS 1448) of one Negotiate request whose NBSS header

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# replay.sh: live capture keeps up (issue 11 item 3). Suite 'bench-live' (not in the
+# replay.sh: live capture keeps up (README "Live capture"). Suite 'bench-live' (not in the
 # default `meson test`; see test/bench/meson.build).
 #
 # usage: test/bench/replay.sh SMBNEG SOURCE_ROOT [CONVERSATIONS]   (default 1500)

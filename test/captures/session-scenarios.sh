@@ -1,7 +1,7 @@
 # session-scenarios.sh — sourced by make-captures.sh: the session-layer scenarios
-# (issue 9: failed negotiations, failed logons, the SMB1 BSRSPYL signing failure,
+# (failed negotiations, failed logons, the SMB1 BSRSPYL signing failure,
 # encryption, guest and anonymous, several sessions on one connection, Kerberos) and
-# the relay / attack-tool scenarios (issue 10).
+# the relay / attack-tool scenarios (test/captures/README-attacks.md).
 #
 # Each group is a function scenario_<group>; `make-captures.sh --only GROUPS` runs
 # only those groups and leaves every other capture file untouched.  Uses the helpers
@@ -363,7 +363,7 @@ scenario_attacksrv() {
     wait_listen "$IP_ATTACKSRV" 445 "$pid" || { cat "$log" >&2; die "smbserver.py does not listen"; }
     smb_session "attacksrv-impacket_smbserver-smb2-user.pcap" "$IP_ATTACKSRV" \
         "impacket smbserver.py -smb2support (attack tool SMB server, no credentials configured) on $IP_ATTACKSRV; default smbclient, user login" \
-        "not-signed|reviewed: impacket smbserver.py: NTLMSSP CHALLENGE server challenge 0xAAAAAAAAAAAAAAAA (impacket 0.10 SimpleSMBServer sets its 'challenge' option to 'A'*16, i.e. the bytes 0xAA, not the letters 0x41): indicator ntlm-fixed-challenge (SPEC lists only 0x4141414141414141 and 0x1122334455667788: add 0xAAAAAAAAAAAAAAAA); dialect 2.0.2; the tool grants any login as guest (SessionFlags IS_GUEST 0x0001); nothing signed" "//$IP_ATTACKSRV/SHARE" "${USER_CRED[@]}"
+        "not-signed|reviewed: impacket smbserver.py: NTLMSSP CHALLENGE server challenge 0xAAAAAAAAAAAAAAAA (impacket 0.10 SimpleSMBServer sets its 'challenge' option to 'A'*16, i.e. the bytes 0xAA, not the letters 0x41): indicator ntlm-fixed-challenge (Responder and Metasploit use 0x4141414141414141 and 0x1122334455667788: add 0xAAAAAAAAAAAAAAAA); dialect 2.0.2; the tool grants any login as guest (SessionFlags IS_GUEST 0x0001); nothing signed" "//$IP_ATTACKSRV/SHARE" "${USER_CRED[@]}"
     smb_session "attacksrv-impacket_smbserver-smb1-user.pcap" "$IP_ATTACKSRV" \
         "impacket smbserver.py on $IP_ATTACKSRV; smbclient NT1 only, user login" \
         "not-signed|reviewed: impacket smbserver.py over SMB1 (NT LM 0.12, SecurityMode 0x03): NTLMSSP server challenge 0xAAAAAAAAAAAAAAAA: indicator ntlm-fixed-challenge; nothing signed" "//$IP_ATTACKSRV/SHARE" "${USER_CRED[@]}" "${NT1_OPTS[@]}"

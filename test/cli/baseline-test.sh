@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# baseline-test.sh — regression checks in CI (issue 13 items 5 and 6; README
+# baseline-test.sh — regression checks in CI (README
 # "Regression checks in CI"): --write-baseline on a folder with a subfolder, then
 # unchanged (exit 0), one capture replaced (exit 1 naming exactly that file and its
 # conversations), the folder moved (relative paths: exit 0); the JUnit report parsed

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# everyday-test.sh — output for people and conversations that are not there (issue 12):
+# everyday-test.sh — output for people and conversations that are not there:
 # late data after FIN/RST is no conversation (counts checked against tshark's TCP
 # conversations when tshark is installed); with several files the text rows are under
 # a heading per file; identical reasons are grouped with their row numbers; -q -o csv

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# input-test.sh — what smbneg reads and how it says what it cannot (issue 12, issue 13
-# item 7): gzip and zstd captures (files and stdin) give the same output as the plain
+# input-test.sh — what smbneg reads and how it says what it cannot: gzip and zstd captures (files and stdin) give the same output as the plain
 # ones; truncated compressed files; foreign formats named with their conversion
 # command; an invalid filter reported once before reading; unknown options; -i with
 # no such interface; -r DIR with subfolders; trailing words that are files.  Suite

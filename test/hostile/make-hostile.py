@@ -1002,7 +1002,7 @@ def summary_conversations(n):
 
 
 def connection_life_cases():
-    """Segments after the end of a connection (issue 12): data after FIN/RST belongs to
+    """Segments after the end of a connection: data after FIN/RST belongs to
     the connection it closed (counted as late data), never a new conversation starting
     mid-stream; a new handshake on the same tuple is a new conversation."""
     def negotiated():
@@ -1120,7 +1120,7 @@ def build_generated(outdir):
     with open(os.path.join(outdir, 'nbss-partial-flood-40k.pcap'), 'wb') as fh:
         fh.write(p.bytes())
 
-    # The memory flood of issue 11 at 2,000 connections (test/bench/make-flood.py):
+    # The memory flood (README "Performance") at 2,000 connections (test/bench/make-flood.py):
     # each 60 KiB into a Negotiate request that declares 64 KiB, none finished. 120 MiB
     # of partial messages against the 64 MiB table budget.
     flood = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bench', 'make-flood.py')

@@ -16,7 +16,7 @@ set -u
 export LC_ALL=C TZ=UTC0
 
 # Cases that fail because of a bug in smbneg, reported and not yet fixed: the case keeps
-# the expectation the spec demands; its failure is printed but does not fail the suite.
+# the expectation README "Verdicts" demands; its failure is printed but does not fail the suite.
 # Remove a name once the bug is fixed (the runner says XPASS when one starts passing).
 KNOWN_FAILURES=(
 )

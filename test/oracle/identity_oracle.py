@@ -1,5 +1,5 @@
-"""Identity part of the tshark oracle (issue 9, item 7; SPEC "Sessions, identity,
-protection").  Imported by tshark-oracle.py.
+"""Identity part of the tshark oracle (README "JSON schema":
+session keys).  Imported by tshark-oracle.py.
 
 Per conversation (TCP connection, keyed by client and server address and port) it
 compares what tshark decodes in the Session Setup exchanges with the keys smbneg puts

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# contrib-test.sh UNIT SMBNEG SRCDIR: checks contrib/ (suite pkg, issue 13).
+# contrib-test.sh UNIT SMBNEG SRCDIR: checks contrib/ (suite pkg).
 #   - `systemd-analyze verify` on the configured unit (as meson installs it, its
 #     ExecStart pointed at the built binary, since verify checks that it exists):
 #     exit 0 and no diagnostic at all (unknown keys only warn);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deb-test.sh SRCDIR: the Debian package end to end (suite pkg, issue 13).
+# deb-test.sh SRCDIR: the Debian package end to end (suite pkg).
 #   build  dpkg-buildpackage -us -uc -b in a temporary copy of the tree (its unit
 #          suite runs in dh_auto_test)
 #   lint   lintian: no E: tag (warnings are printed)

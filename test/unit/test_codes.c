@@ -213,7 +213,7 @@ static bool is_verdict(const char *v)
 static void test_verdicts_exist(void **state)
 {
 	(void)state;
-	/* SPEC "Verdicts": the names, exactly */
+	/* README "Verdicts": the names, exactly */
 	static const char *const spec[] = {
 		"signed", "not-signed", "mismatch-no-communication", "mismatch-access-denied",
 		"guest-blocked", "secure-negotiate-failed", "invalid-signature",

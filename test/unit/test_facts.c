@@ -168,7 +168,7 @@ static void test_sessions_copied(void **state)
 	conv_free(c);
 }
 
-/* SPEC "Sessions, identity, protection": the signing algorithm by dialect
+/* README "JSON schema" (session keys): the signing algorithm by dialect
  * and SIGNING context, the cipher from the ENCRYPTION context (3.1.1) or
  * AES-128-CCM for 3.0/3.0.2 when encrypting, and the protection. */
 static void test_protection_table(void **state)

@@ -1,5 +1,5 @@
-/* Unit tests for indicators: the attack rules of SPEC "Across conversations:
- * relay and known attacks" on hand-built messages (MS-CIFS 2.2.4.33,
+/* Unit tests for indicators: the attack rules (README "JSON schema":
+ * indicators) on hand-built messages (MS-CIFS 2.2.4.33,
  * 2.2.4.46, 2.2.4.47, 2.2.4.62; MS-SMB2 2.2.42), ordinary traffic that must
  * not raise anything, and truncation sweeps. Every input is an exact-size
  * heap copy. */

@@ -188,7 +188,7 @@ static void test_closed_after_negotiate(void **state)
 	expect(&f, CAUSE_CLOSED_AFTER_NEGOTIATE, V_INCOMPLETE);
 }
 
-/* SPEC: an encrypted session is protected whoever asked; the cause says who. */
+/* README "Verdicts": an encrypted session is protected whoever asked; the cause says who. */
 static void test_encrypted_by_server(void **state)
 {
 	(void)state;

@@ -733,7 +733,7 @@ static void test_split_points(void **state)
 	t_free(&ref);
 }
 
-/* ---- retransmissions of bytes already delivered (issue 12) ---- */
+/* ---- retransmissions of bytes already delivered ---- */
 
 /* A retransmission that changes bytes already handed on: the first copy wins
  * and the conflict is counted. The hostile case: bytes 90..119 of the first

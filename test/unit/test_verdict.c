@@ -391,7 +391,7 @@ static void test_secure_negotiate_unsigned_error(void **state)
 	free_conv(c);
 }
 
-/* The same failure on the victim's leg of an NTLM relay (issue 10): the
+/* The same failure on the victim's leg of an NTLM relay: the
  * unsigned answer came from the relay host, a man in the middle; the verdict
  * stays what the wire shows, but the words are the attack's and the fix is
  * no "ask the vendor" signing advice. */
@@ -674,7 +674,7 @@ static void test_lanman_server_disabled(void **state)
 static void test_encrypted(void **state)
 {
 	(void)state;
-	/* SMB 3.x encryption protects the session (SPEC: `signed` with
+	/* SMB 3.x encryption protects the session (README "Verdicts": `signed` with
 	 * protection `encryption`) whoever asked; the reason says who. */
 	struct conv *c = mk_conv();
 	struct conv_smb *s = c->smb;
