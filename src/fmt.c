@@ -1,6 +1,8 @@
 /* fmt: the formatting every renderer shares (see include/smbneg/fmt.h). */
 #include "smbneg/fmt.h"
 
+#include "smbneg/utf8.h"
+
 #include "smbneg/smb_const.h"
 
 #include <arpa/inet.h>
@@ -185,27 +187,11 @@ const char *fmt_filetime(uint64_t ft, char *buf, size_t size)
 	return fmt_time(&tv, buf, size);
 }
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 (RFC 3629 4: no
- * overlong forms, no surrogates, nothing above U+10FFFF). */
+/* Length of the valid UTF-8 sequence at NUL-terminated s (utf8.h), or 0. */
 static size_t utf8_len(const unsigned char *s)
 {
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
-		   : (s[0] & 0xF0) == 0xE0 ? 3
-		   : (s[0] & 0xF8) == 0xF0 ? 4
-					   : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
-	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-		return 0;
-	return n;
+	return utf8_seq(s, strnlen((const char *)s, 4), NULL);
 }
-
 
 /* Escaped strings are built in a small buffer and written a span at a time
  * (a call into stdio per character costs more than the escaping). */

@@ -1,6 +1,8 @@
 /* rd: bounds-checked reader (see include/smbneg/rd.h). */
 #include "smbneg/rd.h"
 
+#include "smbneg/utf8.h"
+
 #include <string.h>
 
 struct rd rd_init(const uint8_t *p, size_t len)
@@ -46,35 +48,6 @@ const uint8_t *rd_peek(const struct rd *r, size_t n)
 	return r->p + r->pos;
 }
 
-static size_t put_utf8(char *dst, size_t size, size_t at, uint32_t cp)
-{
-	char tmp[4];
-	size_t n;
-	if (cp < 0x80) {
-		tmp[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (char)(0xC0 | cp >> 6);
-		tmp[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (char)(0xE0 | cp >> 12);
-		tmp[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		tmp[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		tmp[0] = (char)(0xF0 | cp >> 18);
-		tmp[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		tmp[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		tmp[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	if (n >= size - at) /* keep room for the NUL */
-		return 0;
-	memcpy(dst + at, tmp, n);
-	return n;
-}
-
 bool rd_utf16le(struct rd *r, size_t n, char *dst, size_t size)
 {
 	struct rd s = rd_sub(r, n);
@@ -98,7 +71,7 @@ bool rd_utf16le(struct rd *r, size_t n, char *dst, size_t size)
 		} else if (cp >= 0xD800 && cp < 0xE000) {
 			cp = 0xFFFD;
 		}
-		size_t w = put_utf8(dst, size, at, cp);
+		size_t w = utf8_put(dst + at, size - at - 1, cp); /* room for the NUL */
 		if (w == 0)
 			done = true;
 		at += w;

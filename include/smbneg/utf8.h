@@ -1,5 +1,6 @@
-/* utf8: validation of UTF-8 sequences (RFC 3629), shared by the writers that
- * must emit valid text (baseline JSON lines, JUnit XML). */
+/* utf8: UTF-8 sequences (RFC 3629): validation for the writers that must emit
+ * valid text (fmt escaping, baseline JSON lines, JUnit XML) and encoding for
+ * rd's UTF-16 reader. */
 #ifndef SMBNEG_UTF8_H
 #define SMBNEG_UTF8_H
 
