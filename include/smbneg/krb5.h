@@ -51,6 +51,12 @@ struct krb5_token {
 enum smb_parse krb5_parse(struct rd *r, struct krb5_token *k);
 /* True when the first bytes look like a Kerberos GSS token or bare message. */
 bool krb5_is(const struct rd *r);
+/* A first byte that can start one: 0x60 GSS [APPLICATION 0] (RFC 2743 3.1),
+ * 0x6e AP-REQ, 0x6f AP-REP, 0x7e KRB-ERROR (RFC 4120 5.5.1, 5.5.2, 5.9.1). */
+bool krb5_first_byte(uint8_t b);
+/* One of the Kerberos mechanism OIDs (der.h enum der_oid): RFC 4121, MS
+ * Kerberos, user-to-user, IAKERB. */
+bool krb5_is_mech_oid(int oid);
 /* "ap-req", "ap-rep", "krb-error", "other" or NULL for none. */
 const char *krb5_msg_name(int msg);
 

@@ -7,17 +7,9 @@
 
 static uint8_t mech_of_oid(uint8_t oid)
 {
-	switch (oid) {
-	case DER_OID_NTLMSSP:
+	if (oid == DER_OID_NTLMSSP)
 		return AUTH_MECH_NTLMSSP;
-	case DER_OID_KRB5:
-	case DER_OID_MS_KRB5:
-	case DER_OID_KRB5_U2U:
-	case DER_OID_IAKERB:
-		return AUTH_MECH_KERBEROS;
-	default:
-		return AUTH_MECH_OTHER;
-	}
+	return krb5_is_mech_oid(oid) ? AUTH_MECH_KERBEROS : AUTH_MECH_OTHER;
 }
 
 /* The first bytes of an NTLMSSP message or a Kerberos token. */
@@ -27,8 +19,7 @@ static bool looks_inner(const struct rd *r)
 	const uint8_t *p = rd_peek(r, n);
 	if (!p || n == 0)
 		return false;
-	return memcmp(p, "NTLMSSP", n < 8 ? n : 8) == 0 || p[0] == 0x60 || p[0] == 0x6e ||
-	       p[0] == 0x6f || p[0] == 0x7e;
+	return memcmp(p, "NTLMSSP", n < 8 ? n : 8) == 0 || krb5_first_byte(p[0]);
 }
 
 /* A token that is not SPNEGO: NTLMSSP or Kerberos, else MALFORMED. */
@@ -43,7 +34,7 @@ static enum smb_parse parse_inner(struct rd *r, struct auth_token *t)
 	p = rd_peek(r, 1);
 	if (!p || !looks_inner(r))
 		return SMB_PARSE_MALFORMED;
-	if (p[0] != 0x60 && p[0] != 0x6e && p[0] != 0x6f && p[0] != 0x7e)
+	if (!krb5_first_byte(p[0]))
 		return SMB_PARSE_TRUNCATED; /* a cut "NTLMSSP\0" signature */
 	enum smb_parse e = krb5_parse(r, &t->krb5);
 	if (e == SMB_PARSE_MALFORMED && !t->krb5.gss_wrapped)

@@ -165,8 +165,7 @@ static enum smb_parse unwrap_gss(struct rd *r, struct krb5_token *k)
 	if (e != SMB_PARSE_OK)
 		return e;
 	enum der_oid o = der_oid_lookup(oid);
-	if (o != DER_OID_KRB5 && o != DER_OID_MS_KRB5 && o != DER_OID_KRB5_U2U &&
-	    o != DER_OID_IAKERB)
+	if (!krb5_is_mech_oid(o))
 		return SMB_PARSE_MALFORMED;
 	k->gss_wrapped = true;
 	k->mech_oid = (uint8_t)o;
@@ -177,6 +176,17 @@ static enum smb_parse unwrap_gss(struct rd *r, struct krb5_token *k)
 	return SMB_PARSE_OK;
 }
 
+bool krb5_first_byte(uint8_t b)
+{
+	return b == 0x60 || b == 0x6e || b == 0x6f || b == 0x7e;
+}
+
+bool krb5_is_mech_oid(int oid)
+{
+	return oid == DER_OID_KRB5 || oid == DER_OID_MS_KRB5 || oid == DER_OID_KRB5_U2U ||
+	       oid == DER_OID_IAKERB;
+}
+
 bool krb5_is(const struct rd *r)
 {
 	struct rd c = *r;
@@ -184,10 +194,10 @@ bool krb5_is(const struct rd *r)
 	const uint8_t *p = rd_peek(&c, 1);
 	if (!p)
 		return false;
-	if (p[0] == 0x6e || p[0] == 0x6f || p[0] == 0x7e)
-		return true;
+	if (p[0] != 0x60)
+		return krb5_first_byte(p[0]);
 	memset(&k, 0, sizeof k);
-	return p[0] == 0x60 && unwrap_gss(&c, &k) == SMB_PARSE_OK;
+	return unwrap_gss(&c, &k) == SMB_PARSE_OK;
 }
 
 enum smb_parse krb5_parse(struct rd *r, struct krb5_token *k)
