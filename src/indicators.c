@@ -69,13 +69,13 @@ static bool trans_setup(const struct rd *body, uint16_t *setup0, uint16_t *setup
 static indicator_mask rule_ms17_010(struct indicator_state *s, const struct smb1_header *h,
 				    const struct rd *body)
 {
-	if (h->command != IND_SMB1_CMD_TRANSACTION)
+	if (h->command != SMB1_CMD_TRANSACTION)
 		return 0;
 	if (h->flags & SMB1_FLAGS_REPLY) {
 		if (!s->peek_pending || h->mid != s->peek_mid)
 			return 0;
 		s->peek_pending = false;
-		return h->status == IND_STATUS_INSUFF_SERVER_RESOURCES
+		return h->status == NT_STATUS_INSUFF_SERVER_RESOURCES
 			   ? raise(s, IND_BIT(IND_MS17_010_VULNERABLE))
 			   : 0;
 	}
@@ -99,7 +99,7 @@ static indicator_mask rule_ms17_010(struct indicator_state *s, const struct smb1
 static indicator_mask rule_doublepulsar(struct indicator_state *s, const struct smb1_header *h,
 					const struct rd *body)
 {
-	if (h->command != IND_SMB1_CMD_TRANSACTION2)
+	if (h->command != SMB1_CMD_TRANSACTION2)
 		return 0;
 	if (h->flags & SMB1_FLAGS_REPLY) {
 		if (!s->dp_pending)
@@ -167,7 +167,7 @@ static indicator_mask rule_eternalblue(struct indicator_state *s, const struct s
 {
 	if (h->flags & SMB1_FLAGS_REPLY)
 		return 0;
-	if (h->command == IND_SMB1_CMD_NT_TRANSACT) {
+	if (h->command == SMB1_CMD_NT_TRANSACT) {
 		s->nt_pending = true;
 		s->nt_oversized = nt_trans_oversized(body);
 		s->nt_pid = h->pid_low;
@@ -176,7 +176,7 @@ static indicator_mask rule_eternalblue(struct indicator_state *s, const struct s
 		s->nt_uid = h->uid;
 		return 0;
 	}
-	if (h->command != IND_SMB1_CMD_TRANSACTION2_SECONDARY || !s->nt_pending || !s->nt_oversized)
+	if (h->command != SMB1_CMD_TRANSACTION2_SECONDARY || !s->nt_pending || !s->nt_oversized)
 		return 0;
 	if (h->pid_low != s->nt_pid || h->mid != s->nt_mid || h->tid != s->nt_tid ||
 	    h->uid != s->nt_uid)

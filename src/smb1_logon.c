@@ -131,7 +131,7 @@ enum smb_parse smb1_logon_parse_response(struct rd *r, uint16_t flags2,
 		return e;
 	rd_skip(&words, 4); /* AndX */
 	s->action = rd_le16(&words);
-	s->guest = (s->action & SMB1_ACTION_GUEST) != 0;
+	s->guest = (s->action & SMB1_SESSION_ACTION_GUEST) != 0;
 	bool unicode = (flags2 & SMB1_FLAGS2_UNICODE) != 0;
 	if (s->word_count == 4) {
 		s->security_blob_length = rd_le16(&words);

@@ -38,17 +38,10 @@ extern const struct tok indicator_bits[];
 /* Name of one indicator, NULL when out of range. */
 const char *indicator_name(enum indicator i);
 
-/* SMB1 commands (MS-CIFS 2.2.2.1), Transaction subcommands (2.2.2.2) and
- * Transaction2 subcommands (2.2.2.3) the rules look at. */
-#define IND_SMB1_CMD_TRANSACTION 0x25		 /* MS-CIFS 2.2.4.33 */
-#define IND_SMB1_CMD_TRANSACTION2 0x32		 /* MS-CIFS 2.2.4.46 */
-#define IND_SMB1_CMD_TRANSACTION2_SECONDARY 0x33 /* MS-CIFS 2.2.4.47 */
-#define IND_SMB1_CMD_NT_TRANSACT 0xA0		 /* MS-CIFS 2.2.4.62 */
+/* Transaction subcommands (MS-CIFS 2.2.2.2) and Transaction2 subcommands
+ * (2.2.2.3) the rules look at; SMB1 commands and statuses are in smb_const.h. */
 #define IND_TRANS_PEEK_NMPIPE 0x0023		 /* MS-CIFS 2.2.5.5 */
 #define IND_TRANS2_SESSION_SETUP 0x000E		 /* MS-CIFS 2.2.6.15 (reserved) */
-/* NTSTATUS, MS-ERREF 2.3.1 */
-#define IND_STATUS_NOT_IMPLEMENTED 0xC0000002u
-#define IND_STATUS_INSUFF_SERVER_RESOURCES 0xC0000205u
 /* SMB2 COMPRESSION_TRANSFORM_HEADER, MS-SMB2 2.2.42 (16 bytes, unchained):
  *  0 ProtocolId "\xfcSMB"  4 OriginalCompressedSegmentSize(4)
  *  8 CompressionAlgorithm(2)  10 Flags(2)  12 Offset (or Length if chained)(4) */

@@ -6,13 +6,12 @@
 
 #include "smbneg/rd.h"
 #include "smbneg/smb1.h" /* enum smb_parse */
-#include "smbneg/smb_const.h" /* SMB1_FLAGS2_UNICODE */
+#include "smbneg/smb_const.h" /* SMB1_FLAGS2_UNICODE, SMB1_SESSION_ACTION_GUEST */
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #define SMB1_LOGON_STR_MAX 128
-#define SMB1_ACTION_GUEST 0x0001u     /* MS-CIFS 2.2.4.53.2 SMB_SETUP_GUEST */
 
 /* MS-CIFS 2.2.4.53.1 (WordCount 10 LANMAN, 13 NT LM), MS-SMB 2.2.4.6.1 (12). */
 struct smb1_logon_request {

@@ -79,7 +79,7 @@ static void test_ms17_010_through_dispatch(void **state)
 	assert_non_null(c.smb);
 	assert_int_equal(c.smb->ind.fired, IND_BIT(IND_MS17_010_PROBE));
 	tb_init(&r); /* the answer of an unpatched server, same MID */
-	smb1_header(&r, 0x25, IND_STATUS_INSUFF_SERVER_RESOURCES, true, 0x41);
+	smb1_header(&r, 0x25, NT_STATUS_INSUFF_SERVER_RESOURCES, true, 0x41);
 	tb_u8(&r, 0);
 	tb_le16(&r, 0);
 	feed_msg(&c, 1, r.p, r.n, (uint32_t)r.n, false);
