@@ -5,6 +5,7 @@
  * smb_session_blob(), the account of a logon without extended security
  * (WordCount 10/13, "lm-ntlm") is taken from the request itself. */
 #include "smbneg/smb_cmd.h"
+#include "smbneg/smb_ntlm.h"
 
 #include "smbneg/smb1_logon.h"
 #include "smbneg/smb_const.h"
@@ -45,11 +46,14 @@ void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m)
 	struct smb1_logon_request q;
 	if (smb1_logon_parse_request(&r, m->h1->flags2, &q, &blob) == SMB_PARSE_MALFORMED)
 		return;
+	struct ntlmssp_msg n;
 	if (q.extended_security) {
 		sess->req_blob_length = q.security_blob_length;
-		smb_session_blob(s, sess, blob);
+		if (smb_session_blob(s, sess, blob, &n))
+			smb_ntlm_observe(x, &n);
 	} else if (q.word_count == 10 || q.word_count == 13) {
 		logon_names(sess, &q);
+		smb_ntlm_plain_logon(x, &q);
 	}
 }
 
@@ -88,7 +92,9 @@ void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m)
 		sess->guest = sr.guest;
 	if (parsed && sr.word_count == 4) {
 		sess->resp_blob_length = sr.security_blob_length;
-		smb_session_blob(s, sess, blob);
+		struct ntlmssp_msg n;
+		if (smb_session_blob(s, sess, blob, &n))
+			smb_ntlm_observe(x, &n);
 	}
 	struct smb_event e = {0};
 	e.kind = SMB_EV_SESSION_SETUP;

@@ -150,8 +150,6 @@ static void smb1_dispatch(struct smb_ctx *x, const struct rd *msg)
 	count_signed(&s->after_negotiate[role], x->is_signed);
 	note_invalid_signature(x);
 	run_handler(cmd, x, &m);
-	if (h.command == SMB1_CMD_SESSION_SETUP_ANDX)
-		smb_ntlm_session_setup(x, &m);
 	if (s->session_ok && !(cmd && (cmd->flags & SMB_CMD_OWN_RULES)))
 		count_signed(&s->ordinary[role], x->is_signed);
 }
@@ -212,8 +210,6 @@ static void smb2_dispatch(struct smb_ctx *x, const struct rd *msg, bool cut)
 	count_signed(&s->after_negotiate[role], x->is_signed);
 	smb2_statuses(x, &h);
 	run_handler(cmd, x, &m);
-	if (h.command == SMB2_CMD_SESSION_SETUP)
-		smb_ntlm_session_setup(x, &m);
 	if (s->session_ok && smb2_is_ordinary(&h, cmd, x->own_signing_rules))
 		count_signed(&s->ordinary[role], x->is_signed);
 }

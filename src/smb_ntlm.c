@@ -4,46 +4,16 @@
  * security SecurityBlob, MS-SMB 2.2.4.6) is decoded with auth_parse_blob();
  * a CHALLENGE raises ntlm-fixed-challenge here, and every CHALLENGE and
  * AUTHENTICATE is handed to the caller's ntlm callback (the relay
- * correlation in correlate.c). The session layer decodes the same blobs for
- * its session records; this hook only reads them. */
+ * correlation in correlate.c). The session layer decodes the blobs for its
+ * session records and hands each NTLMSSP message here. */
 #include "smbneg/smb_ntlm.h"
 
-#include "smbneg/auth.h"
 #include "smbneg/smb1_logon.h"
 #include "smbneg/smb_const.h"
 
 #include <stdio.h>
 
 #include <string.h>
-
-/* The security blob of a Session Setup message, false when there is none. */
-static bool session_blob(const struct smb_ctx *x, const struct smb_msg *m, struct rd *blob)
-{
-	if (m->h2) {
-		if (x->reply) {
-			struct smb2_session_setup_response p;
-			bool ok = smb2_parse_session_setup_response(&m->r, &p) == SMB_PARSE_OK;
-			*blob = p.security_buffer;
-			return ok && p.security_buffer_ok;
-		}
-		struct smb2_session_setup_request q;
-		bool ok = smb2_parse_session_setup_request(&m->r, &q) == SMB_PARSE_OK;
-		*blob = q.security_buffer;
-		return ok && q.security_buffer_ok;
-	}
-	if (!(m->h1->flags2 & SMB1_FLAGS2_EXTENDED_SECURITY))
-		return false;
-	if (!x->reply) {
-		struct smb1_logon_request q;
-		struct rd r = m->r;
-		smb1_logon_parse_request(&r, m->h1->flags2, &q, blob);
-		return q.extended_security && rd_left(blob) > 0;
-	}
-	struct smb1_logon_response sr;
-	struct rd r = m->r;
-	smb1_logon_parse_response(&r, m->h1->flags2, &sr, blob);
-	return sr.security_blob_length > 0 && rd_left(blob) > 0;
-}
 
 static void report(struct smb_ctx *x, const struct ntlmssp_msg *n)
 {
@@ -54,20 +24,15 @@ static void report(struct smb_ctx *x, const struct ntlmssp_msg *n)
 /* SMB1 without extended security (MS-CIFS 2.2.4.53.1): the NTLMv2 response
  * is CaseSensitivePassword, the names AccountName and PrimaryDomain; reported
  * as an AUTHENTICATE. */
-static void smb1_plain_logon(struct smb_ctx *x, const struct smb_msg *m)
+void smb_ntlm_plain_logon(struct smb_ctx *x, const struct smb1_logon_request *q)
 {
-	struct smb1_logon_request q;
-	struct rd r = m->r, blob;
-	if (smb1_logon_parse_request(&r, m->h1->flags2, &q, &blob) != SMB_PARSE_OK ||
-	    q.extended_security)
-		return;
 	struct ntlmssp_msg n;
 	memset(&n, 0, sizeof n);
 	n.type = 3;
-	n.u.auth.ntlmv2 = q.ntlmv2;
-	memcpy(n.u.auth.nt_proof_str, q.nt_proof_str, sizeof n.u.auth.nt_proof_str);
-	snprintf(n.u.auth.user, sizeof n.u.auth.user, "%s", q.account);
-	snprintf(n.u.auth.domain, sizeof n.u.auth.domain, "%s", q.primary_domain);
+	n.u.auth.ntlmv2 = q->ntlmv2;
+	memcpy(n.u.auth.nt_proof_str, q->nt_proof_str, sizeof n.u.auth.nt_proof_str);
+	snprintf(n.u.auth.user, sizeof n.u.auth.user, "%s", q->account);
+	snprintf(n.u.auth.domain, sizeof n.u.auth.domain, "%s", q->primary_domain);
 	report(x, &n);
 }
 
@@ -84,20 +49,8 @@ void smb_ntlm_smb1_negotiate(struct smb_ctx *x)
 	report(x, &n);
 }
 
-void smb_ntlm_session_setup(struct smb_ctx *x, const struct smb_msg *m)
+void smb_ntlm_observe(struct smb_ctx *x, const struct ntlmssp_msg *n)
 {
-	struct rd blob;
-	if (m->h1 && !x->reply && !(m->h1->flags2 & SMB1_FLAGS2_EXTENDED_SECURITY)) {
-		smb1_plain_logon(x, m);
-		return;
-	}
-	if (!session_blob(x, m, &blob) || rd_left(&blob) == 0)
-		return;
-	struct auth_token t;
-	auth_parse_blob(&blob, &t); /* what was decoded before an error is kept */
-	if (!t.has_ntlmssp)
-		return;
-	const struct ntlmssp_msg *n = &t.ntlm;
 	if (n->type == 2 && x->reply)
 		indicators_challenge(&x->s->ind, n->u.challenge.server_challenge);
 	if ((n->type == 2 && x->reply) || (n->type == 3 && !x->reply))

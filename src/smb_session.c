@@ -112,11 +112,12 @@ static void take_ntlm(struct conv_smb *s, struct smb_session *x, const struct nt
 	}
 }
 
-void smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob)
+bool smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob,
+		      struct ntlmssp_msg *ntlm)
 {
 	struct auth_token t;
 	if (rd_left(&blob) == 0)
-		return;
+		return false;
 	auth_parse_blob(&blob, &t); /* what was decoded before an error is kept */
 	if (t.mech == AUTH_MECH_NTLMSSP)
 		x->mech = SMB_AUTH_NTLMSSP;
@@ -132,6 +133,9 @@ void smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob)
 		copy_str(x->krb_realm, sizeof x->krb_realm, t.krb5.realm);
 		copy_str(x->krb_service, sizeof x->krb_service, t.krb5.sname);
 	}
+	if (t.has_ntlmssp)
+		*ntlm = t.ntlm;
+	return t.has_ntlmssp;
 }
 
 const char *smb_auth_name(int mech)
