@@ -220,13 +220,16 @@ static void early_verdict(struct analyzer *a, struct conv *c, const struct frame
 	/* a long undecided stream (no Session Setup) is looked at less often */
 	if (++ev->checks > ANALYZE_VERDICT_MESSAGES * 8 && ev->checks % 16)
 		return;
+	if (!facts_may_decide(c, ANALYZE_VERDICT_MESSAGES))
+		return;
 	struct facts f;
 	struct verdict v;
 	facts_build(c, &f);
-	verdict_decide(&f, &v);
+	verdict_rule(&f, &v);
 	const char *by = decided_by(&f, &v);
 	if (!by)
 		return;
+	verdict_words(&f, &v);
 	out_verdict(a->out, c, &f, &v, at, by);
 	ev->verdict_sent = true;
 }

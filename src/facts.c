@@ -5,6 +5,7 @@
 #include "smbneg/knowledge.h"
 #include "smbneg/smb_const.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -361,9 +362,26 @@ const char *facts_session_who(const struct smb_session *x, char *buf, size_t siz
 	return buf;
 }
 
+bool facts_may_decide(const struct conv *c, uint32_t messages)
+{
+	const struct conv_smb *s = c->smb;
+	if (!s)
+		return false;
+	/* the failures decided_by looks at, and a VALIDATE_NEGOTIATE response */
+	if (s->invalid_signature || s->guest_blocked_status || s->tree_connect_status ||
+	    s->session_fail_status || s->vn_resp_seen)
+		return true;
+	uint32_t n = 0;
+	for (int r = 0; r < 2; r++)
+		n += s->ordinary[r].signed_msgs + s->ordinary[r].unsigned_msgs + s->encrypted[r];
+	return n >= messages;
+}
+
 void facts_build(const struct conv *c, struct facts *f)
 {
-	memset(f, 0, sizeof *f);
+	/* sessions[] past nsessions stays unset: readers stop at nsessions, and
+	 * zeroing all SMB_MAX_SESSIONS of them cost more than the rest of the build */
+	memset(f, 0, offsetof(struct facts, sessions));
 	set_side(&f->client, SIGNING_UNKNOWN, CONF_NONE, "none", -1);
 	set_side(&f->server, SIGNING_UNKNOWN, CONF_NONE, "none", -1);
 	f->closed = c->fin[0] || c->fin[1] || c->rst;

@@ -67,6 +67,40 @@ static void put_dec(char *buf, size_t size, size_t *n, unsigned long v, int widt
 	put_str(buf, size, n, r);
 }
 
+const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	if (e->family == 4) { /* dotted quad without inet_ntop's printf (per event) */
+		for (int i = 0; i < 4; i++) {
+			put_dec(buf, size, &n, e->addr[i], 1);
+			put_str(buf, size, &n, i < 3 ? "." : ":");
+		}
+	} else {
+		inet_ntop(AF_INET6, e->addr, a, sizeof a);
+		put_str(buf, size, &n, "[");
+		put_str(buf, size, &n, a);
+		put_str(buf, size, &n, "]:");
+	}
+	put_dec(buf, size, &n, e->port, 1);
+	return buf;
+}
+
+const char *fmt_hex(const uint8_t *p, size_t n, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t at = 0;
+	for (size_t i = 0; i < n && at + 2 < size; i++) {
+		buf[at++] = hex[p[i] >> 4];
+		buf[at++] = hex[p[i] & 15];
+	}
+	if (size)
+		buf[at] = '\0';
+	return buf;
+}
+
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size)
 {
 	char a[INET6_ADDRSTRLEN] = "";
@@ -78,20 +112,6 @@ const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t s
 	return buf;
 }
 
-const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-	size_t n = 0;
-	if (size)
-		buf[0] = '\0';
-	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, a, sizeof a);
-	if (e->family != 4)
-		put_str(buf, size, &n, "[");
-	put_str(buf, size, &n, a);
-	put_str(buf, size, &n, e->family == 4 ? ":" : "]:");
-	put_dec(buf, size, &n, e->port, 1);
-	return buf;
-}
 
 const char *fmt_dialect(const struct facts *f, char *buf, size_t size)
 {
@@ -193,36 +213,34 @@ static size_t utf8_len(const unsigned char *s)
 	return utf8_seq(s, strnlen((const char *)s, 4), NULL);
 }
 
-/* Escaped strings are built in a small buffer and written a span at a time
- * (a call into stdio per character costs more than the escaping). */
-struct span {
-	FILE *f;
-	size_t n;
-	char b[512];
-};
-
-static void span_put(struct span *s, const void *p, size_t n)
+void fmt_buf_start(struct fmt_buf *b, FILE *f, char *store, size_t size)
 {
-	if (n > sizeof s->b - s->n) {
-		FMT_FWRITE(s->b, 1, s->n, s->f);
-		s->n = 0;
-		if (n > sizeof s->b) {
-			FMT_FWRITE(p, 1, n, s->f);
-			return;
-		}
-	}
-	memcpy(s->b + s->n, p, n);
-	s->n += n;
+	b->f = f;
+	b->n = 0;
+	b->size = size;
+	b->b = store;
 }
 
-static void span_flush(struct span *s)
+void fmt_buf_spill(struct fmt_buf *b, const void *p, size_t n)
 {
-	FMT_FWRITE(s->b, 1, s->n, s->f);
-	s->n = 0;
+	fmt_buf_flush(b);
+	if (n > b->size) {
+		FMT_FWRITE(p, 1, n, b->f);
+		return;
+	}
+	memcpy(b->b, p, n);
+	b->n = n;
+}
+
+void fmt_buf_flush(struct fmt_buf *b)
+{
+	if (b->n)
+		FMT_FWRITE(b->b, 1, b->n, b->f);
+	b->n = 0;
 }
 
 /* A byte as an escape: "\\u00XX" (JSON, RFC 8259 7) or "\\xXX" (text). */
-static void span_escape(struct span *s, bool json, unsigned char c)
+static void put_escape(struct fmt_buf *b, bool json, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
 	char e[6];
@@ -237,58 +255,67 @@ static void span_escape(struct span *s, bool json, unsigned char c)
 	}
 	e[n++] = hex[c >> 4];
 	e[n++] = hex[c & 15];
-	span_put(s, e, n);
+	fmt_put(b, e, n);
 }
 
-void fmt_json_string(FILE *f, const char *str)
+void fmt_json_quote(struct fmt_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	struct span sp;
-	sp.f = f;
-	sp.n = 0;
-	span_put(&sp, "\"", 1);
+	fmt_put(b, "\"", 1);
 	while (*s) {
 		const unsigned char *run = s; /* printable ASCII needing no escape */
 		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
 			s++;
-		span_put(&sp, run, (size_t)(s - run));
+		fmt_put(b, run, (size_t)(s - run));
 		if (!*s)
 			break;
 		if (*s == '"' || *s == '\\') {
 			char e[2] = {'\\', (char)*s++};
-			span_put(&sp, e, 2);
+			fmt_put(b, e, 2);
 		} else if (*s < 0x20 || *s == 0x7f) {
-			span_escape(&sp, true, *s++);
+			put_escape(b, true, *s++);
 		} else {
 			size_t n = utf8_len(s);
 			if (n == 0) { /* not UTF-8: the byte as Latin-1 */
-				span_escape(&sp, true, *s++);
+				put_escape(b, true, *s++);
 			} else {
-				span_put(&sp, s, n);
+				fmt_put(b, s, n);
 				s += n;
 			}
 		}
 	}
-	span_put(&sp, "\"", 1);
-	span_flush(&sp);
+	fmt_put(b, "\"", 1);
+}
+
+/* The FILE forms escape into a small buffer on the stack (a call into stdio
+ * per character costs more than the escaping). */
+#define FMT_SMALL_BUF 512
+
+void fmt_json_string(FILE *f, const char *s)
+{
+	char store[FMT_SMALL_BUF];
+	struct fmt_buf b;
+	fmt_buf_start(&b, f, store, sizeof store);
+	fmt_json_quote(&b, s);
+	fmt_buf_flush(&b);
 }
 
 static void text_escape(FILE *f, const char *str, bool keep_backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	struct span sp;
-	sp.f = f;
-	sp.n = 0;
+	char store[FMT_SMALL_BUF];
+	struct fmt_buf b;
+	fmt_buf_start(&b, f, store, sizeof store);
 	while (*s) {
 		size_t n = utf8_len(s);
 		if (*s < 0x20 || *s == 0x7f || (*s == '\\' && !keep_backslash) || n == 0) {
-			span_escape(&sp, false, *s++);
+			put_escape(&b, false, *s++);
 		} else {
-			span_put(&sp, s, n);
+			fmt_put(&b, s, n);
 			s += n;
 		}
 	}
-	span_flush(&sp);
+	fmt_buf_flush(&b);
 }
 
 void fmt_text_string(FILE *f, const char *s) { text_escape(f, s, false); }
@@ -300,17 +327,17 @@ void fmt_text_who(FILE *f, const char *s) { text_escape(f, s, true); }
 void fmt_csv_string(FILE *f, const char *s)
 {
 	/* RFC 4180: quoted, with quotes doubled. */
-	struct span sp;
-	sp.f = f;
-	sp.n = 0;
-	span_put(&sp, "\"", 1);
+	char store[FMT_SMALL_BUF];
+	struct fmt_buf b;
+	fmt_buf_start(&b, f, store, sizeof store);
+	fmt_put(&b, "\"", 1);
 	for (; *s; s++) {
 		if (*s == '"')
-			span_put(&sp, "\"", 1);
-		span_put(&sp, s, 1);
+			fmt_put(&b, "\"", 1);
+		fmt_put(&b, s, 1);
 	}
-	span_put(&sp, "\"", 1);
-	span_flush(&sp);
+	fmt_put(&b, "\"", 1);
+	fmt_buf_flush(&b);
 }
 
 /* WHO: the first successful session (else the last exchange), see

@@ -1,24 +1,35 @@
 /* jw: the JSON-lines writer (see include/smbneg/jw.h). */
 #include "smbneg/jw.h"
 
-#include "smbneg/fmt.h"
 #include "smbneg/smb_const.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-/* The comma and a quoted key into b (at least J_KEY_MAX bytes); 0 when the
- * key needs escaping or is long (then written by j_key the slow way). */
+void jw_start(struct jw *w, FILE *f)
+{
+	fmt_buf_start(&w->out, f, w->store, sizeof w->store);
+	w->first = true;
+}
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	fmt_put(&w->out, s, n);
+}
+
+static void put_c(struct jw *w, char c)
+{
+	fmt_put(&w->out, &c, 1);
+}
+
+/* The comma and the quoted key into b (at least J_KEY_MAX bytes). Keys are
+ * the program's own names (README "JSON schema"), plain ASCII needing no
+ * escape; one too long for b is cut (none is). */
 #define J_KEY_MAX 80
 
 static size_t j_key_put(struct jw *w, const char *k, char *b)
 {
-	size_t n = 0, len = strlen(k);
-	if (len > J_KEY_MAX - 4)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (k[i] < 0x20 || k[i] > 0x7e || k[i] == '"' || k[i] == '\\')
-			return 0;
+	size_t n = 0, len = strnlen(k, J_KEY_MAX - 4);
 	if (!w->first)
 		b[n++] = ',';
 	w->first = false;
@@ -33,25 +44,16 @@ static size_t j_key_put(struct jw *w, const char *k, char *b)
 void j_key(struct jw *w, const char *k)
 {
 	char b[J_KEY_MAX];
-	size_t n = j_key_put(w, k, b);
-	if (n) {
-		FMT_FWRITE(b, 1, n, w->f);
-		return;
-	}
-	if (!w->first)
-		fputc(',', w->f);
-	w->first = false;
-	fmt_json_string(w->f, k);
-	fputc(':', w->f);
+	put(w, b, j_key_put(w, k, b));
 }
 
 void j_str(struct jw *w, const char *k, const char *v)
 {
 	j_key(w, k);
 	if (v)
-		fmt_json_string(w->f, v);
+		fmt_json_quote(&w->out, v);
 	else
-		fputs("null", w->f);
+		put(w, "null", 4);
 }
 
 /* "k":digits in one write; neg puts a minus sign before v. */
@@ -59,8 +61,6 @@ static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
 {
 	char b[J_KEY_MAX + 24], d[24];
 	size_t n = j_key_put(w, k, b), nd = 0;
-	if (!n)
-		j_key(w, k);
 	do
 		d[nd++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
@@ -68,7 +68,7 @@ static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
 		b[n++] = '-';
 	while (nd)
 		b[n++] = d[--nd];
-	FMT_FWRITE(b, 1, n, w->f);
+	put(w, b, n);
 }
 
 void j_u64(struct jw *w, const char *k, uint64_t v)
@@ -84,13 +84,16 @@ void j_i64(struct jw *w, const char *k, int64_t v)
 void j_bool(struct jw *w, const char *k, bool v)
 {
 	j_key(w, k);
-	fputs(v ? "true" : "false", w->f);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
 }
 
 void j_null(struct jw *w, const char *k)
 {
 	j_key(w, k);
-	fputs("null", w->f);
+	put(w, "null", 4);
 }
 
 void j_u64_if(struct jw *w, const char *k, bool has, uint64_t v)
@@ -122,23 +125,23 @@ void j_open(struct jw *w, const char *k, char bracket)
 	if (k)
 		j_key(w, k);
 	else if (!w->first)
-		fputc(',', w->f);
-	fputc(bracket, w->f);
+		put_c(w, ',');
+	put_c(w, bracket);
 	w->first = true;
 }
 
 void j_close(struct jw *w, char bracket)
 {
-	fputc(bracket, w->f);
+	put_c(w, bracket);
 	w->first = false;
 }
 
 void j_item_str(struct jw *w, const char *s)
 {
 	if (!w->first)
-		fputc(',', w->f);
+		put_c(w, ',');
 	w->first = false;
-	fmt_json_string(w->f, s);
+	fmt_json_quote(&w->out, s);
 }
 
 void j_item_u64(struct jw *w, uint64_t v)
@@ -146,12 +149,12 @@ void j_item_u64(struct jw *w, uint64_t v)
 	char d[24];
 	size_t nd = sizeof d;
 	if (!w->first)
-		fputc(',', w->f);
+		put_c(w, ',');
 	w->first = false;
 	do
 		d[--nd] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	FMT_FWRITE(d + nd, 1, sizeof d - nd, w->f);
+	put(w, d + nd, sizeof d - nd);
 }
 
 static void name_cb(const char *name, void *arg)
@@ -228,5 +231,6 @@ void j_anomalies(struct jw *w, anomaly_mask m)
 void j_end(struct jw *w)
 {
 	j_close(w, '}');
-	fputc('\n', w->f);
+	put_c(w, '\n');
+	fmt_buf_flush(&w->out);
 }

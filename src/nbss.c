@@ -111,21 +111,26 @@ static size_t keep_limit(const struct nbss_sink *sink, const uint8_t *b, size_t 
 }
 
 /* The cap on what is kept of the message in progress: the sink's limit,
- * decided on the first bytes of the body. */
+ * decided on the first bytes of the body. *short_kept: the sink keeps at
+ * most NBSS_KEEP_MAX of it (an ordinary message, not one read whole). */
 static size_t keep_cap(const struct nbss_dir *d, const struct rd *in, size_t n,
-		       const struct nbss_sink *sink)
+		       const struct nbss_sink *sink, bool *short_kept)
 {
 	size_t limit = d->buf_len ? keep_limit(sink, d->buf, d->buf_len)
 				  : keep_limit(sink, rd_peek(in, n), n);
+	*short_kept = limit <= NBSS_KEEP_MAX;
 	return d->length < limit ? d->length : limit;
 }
 
-/* Room for n more bytes in d->buf, never beyond cap; false without memory. */
-static bool grow_buf(struct nbss_dir *d, size_t n, size_t cap)
+/* Room for n more bytes in d->buf, never beyond cap; false without memory.
+ * The buffer of a message read whole grows by doubling from 512 bytes with
+ * what arrives; a short-kept one takes its cap at once (one allocation, not
+ * a realloc per doubling, for each ordinary message split over segments). */
+static bool grow_buf(struct nbss_dir *d, size_t n, size_t cap, bool at_once)
 {
 	if (d->buf_len + n <= d->buf_cap)
 		return true;
-	size_t want = d->buf_cap ? d->buf_cap * 2 : 512;
+	size_t want = d->buf_cap ? d->buf_cap * 2 : at_once ? cap : 512;
 	if (want < d->buf_len + n)
 		want = d->buf_len + n;
 	if (want > cap)
@@ -154,13 +159,14 @@ static void keep_bytes(struct nbss_dir *d, struct rd *in, size_t n, const struct
 	while (n > 0 && !d->frozen) {
 		bool deciding = d->buf_len > 0 && d->buf_len < NBSS_KEEP_DECIDE &&
 				d->length > NBSS_KEEP_DECIDE;
-		size_t cap = deciding ? NBSS_KEEP_DECIDE : keep_cap(d, in, n, sink);
+		bool short_kept = false;
+		size_t cap = deciding ? NBSS_KEEP_DECIDE : keep_cap(d, in, n, sink, &short_kept);
 		if (d->buf_len >= cap) {
 			d->frozen = true;
 			break;
 		}
 		size_t copy = n < cap - d->buf_len ? n : cap - d->buf_len;
-		if (!grow_buf(d, copy, cap)) {
+		if (!grow_buf(d, copy, cap, short_kept)) {
 			d->frozen = true;
 			break;
 		}

@@ -39,7 +39,8 @@ static void j_flow_stats(struct jw *w, const struct flow_stats *st)
 
 static void json_file(struct out *o, const struct flow_stats *st, const char *error)
 {
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "file", o->now_set ? &o->now : NULL);
 	j_str(&w, "file", o->file);
 	j_str(&w, "error", error);
@@ -50,7 +51,8 @@ static void json_file(struct out *o, const struct flow_stats *st, const char *er
 /* `stats`: every --stats SECS while capturing live. */
 static void json_stats(struct out *o, const struct out_stats *s)
 {
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "stats", o->now_set ? &o->now : NULL);
 	j_u64(&w, "interval", s->interval_secs);
 	j_u64(&w, "packets_received", s->received);
@@ -69,7 +71,8 @@ static void json_stats(struct out *o, const struct out_stats *s)
 
 static void json_summary(struct out *o, const struct tally *t)
 {
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "summary", o->now_set ? &o->latest : NULL);
 	j_u64(&w, "files", t->files);
 	j_u64(&w, "files_failed", t->files_failed);

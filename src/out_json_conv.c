@@ -49,7 +49,8 @@ void json_session_event(struct out *o, const struct smb_event *e)
 	char hex[40];
 	if (o->quiet || !x || !x->final)
 		return;
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "session", &e->f->ts);
 	json_connection(&w, o, e->conv);
 	j_u64(&w, "frame", e->f->frame);
@@ -57,12 +58,10 @@ void json_session_event(struct out *o, const struct smb_event *e)
 	j_session(&w, e->h1 ? 1 : 2, x, false);
 	j_u64(&w, "rounds", x->rounds);
 	j_u64(&w, "ntlm_flags", x->ntlm_flags);
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", x->server_challenge[i]);
-	j_str(&w, "ntlm_server_challenge", x->has_challenge ? hex : NULL);
-	for (int i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", x->nt_proof_str[i]);
-	j_str(&w, "ntlmv2_proof", x->has_proof ? hex : NULL);
+	j_str(&w, "ntlm_server_challenge",
+	      x->has_challenge ? fmt_hex(x->server_challenge, 8, hex, sizeof hex) : NULL);
+	j_str(&w, "ntlmv2_proof",
+	      x->has_proof ? fmt_hex(x->nt_proof_str, 16, hex, sizeof hex) : NULL);
 	j_end(&w);
 	if (o->stream) /* live, stdin: each event as it happens */
 		fflush(o->f);
@@ -146,7 +145,8 @@ void json_conversation(struct out *o, uint64_t row, const struct conv *c, const 
 	if (o->quiet)
 		return;
 	char buf[64];
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "conversation", &c->last_ts);
 	json_connection(&w, o, c);
 	j_dialect(&w, f, v);
@@ -192,7 +192,8 @@ void json_verdict(struct out *o, const struct conv *c, const struct facts *f,
 {
 	if (o->quiet)
 		return;
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "verdict", &at->ts);
 	json_connection(&w, o, c);
 	j_u64(&w, "frame", at->frame);

@@ -19,7 +19,8 @@ void json_relay(struct out *o, const struct correlate_report *r)
 		return;
 	char buf[64];
 	const struct relay_event *ev = &r->ev;
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "relay", o->now_set ? &o->now : NULL);
 	struct endpoint e = correlate_endpoint(&ev->victim);
 	j_str(&w, "victim", fmt_endpoint(&e, buf, sizeof buf));
@@ -51,7 +52,8 @@ void json_prediction(struct out *o, const struct predict_profile *p, const struc
 	if (!x)
 		return;
 	char addr[64];
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	json_begin(&w, o, "prediction", o->now_set ? &o->latest : NULL);
 	j_str(&w, "profile", p->name);
 	j_str(&w, "server", fmt_address(x->family, x->addr, addr, sizeof addr));
@@ -97,7 +99,8 @@ static void j_host_identity(struct jw *w, const struct host *x)
 static void json_host(struct out *o, const struct host *x)
 {
 	char addr[64];
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	/* the inventory of one file (--hosts-per-file): that file's last frame */
 	json_begin(&w, o, "host", !o->now_set ? NULL : o->hosts_per_file ? &o->now : &o->latest);
 	j_str(&w, "file", o->hosts_per_file ? o->file : NULL); /* --hosts-per-file */

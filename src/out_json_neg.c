@@ -137,8 +137,9 @@ static void j_smb1_response(struct jw *w, const struct smb1_negotiate_response *
 	j_i64_if(w, "server_time_zone", lm, lm ? p->server_time_zone : 0);
 	j_u64_if(w, "challenge_length", lm, lm ? p->challenge_length : 0);
 	char hex[20] = "";
-	for (size_t i = 0; chal && i < p->challenge_length && i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", p->challenge[i]);
+	if (chal)
+		fmt_hex(p->challenge, p->challenge_length < 8 ? p->challenge_length : 8, hex,
+			sizeof hex);
 	j_str(w, "challenge", chal ? hex : NULL);
 	j_str(w, "domain_name", chal ? p->domain_name : NULL);
 	j_bool_if(w, "extended_security", nt, nt && p->extended_security);
@@ -209,7 +210,8 @@ static anomaly_mask message_anomalies(const struct smb_event *e)
 
 void json_negotiate(struct out *o, const struct smb_event *e)
 {
-	struct jw w = {o->f, true};
+	struct jw w;
+	jw_start(&w, o->f);
 	bool request =
 	    e->kind == SMB_EV_SMB1_NEGOTIATE_REQUEST || e->kind == SMB_EV_SMB2_NEGOTIATE_REQUEST;
 	bool smb1 =

@@ -1,6 +1,7 @@
 /* uid: per-connection identifiers (see include/smbneg/uid.h for the choice). */
 #include "smbneg/uid.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,26 +50,38 @@ void uid_gen_init_now(struct uid_gen *g, const char *sensor)
 	uid_gen_init_live(g, sensor, ns, (uint64_t)getpid());
 }
 
+/* 62^5 < 2^30: the number is divided by it, five digits a pass, in 32-bit
+ * limbs (a remainder below 2^30 shifted up 32 bits still fits 64). */
+#define B62_POW5 916132832u
+
 int uid_base62(const uint8_t *b, size_t n, char *out, size_t ndigits)
 {
-	uint8_t num[32];
-	if (n > sizeof num)
+	uint32_t limb[8] = {0}; /* most significant first */
+	size_t nl = (n + 3) / 4;
+	bool left = false; /* digits that do not fit */
+	if (n > 4 * sizeof limb / sizeof limb[0])
 		return -1;
-	memcpy(num, b, n);
-	out[ndigits] = '\0';
-	for (size_t d = ndigits; d > 0; d--) {
-		unsigned rem = 0; /* long division of num by 62, most significant byte first */
-		for (size_t i = 0; i < n; i++) {
-			unsigned cur = rem * 256 + num[i];
-			num[i] = (uint8_t)(cur / 62);
-			rem = cur % 62;
-		}
-		out[d - 1] = b62[rem];
+	for (size_t i = 0; i < n; i++) {
+		size_t bit = (n - 1 - i) * 8; /* from the least significant end */
+		limb[nl - 1 - bit / 32] |= (uint32_t)b[i] << (bit % 32);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (num[i]) /* digits left over: does not fit */
-			return -1;
-	return 0;
+	out[ndigits] = '\0';
+	for (size_t d = ndigits; d > 0;) {
+		uint64_t rem = 0;
+		for (size_t i = 0; i < nl; i++) {
+			uint64_t cur = rem << 32 | limb[i];
+			limb[i] = (uint32_t)(cur / B62_POW5);
+			rem = cur % B62_POW5;
+		}
+		for (int k = 0; k < 5 && d > 0; k++) {
+			out[--d] = b62[rem % 62];
+			rem /= 62;
+		}
+		left |= rem != 0;
+	}
+	for (size_t i = 0; i < nl; i++)
+		left |= limb[i] != 0;
+	return left ? -1 : 0;
 }
 
 void uid_make(const struct uid_gen *g, const struct community_id_flow *f, uint64_t first_ns,

@@ -181,8 +181,9 @@ static void add_name(const char *name, void *arg)
 		 name);
 }
 
-/* An attack conversation: the wire cause's words become part of the attack's. */
-static void words(const struct facts *f, struct verdict *v)
+/* Reason and note; for an attack conversation the wire cause's words become
+ * part of the attack's. */
+void verdict_words(const struct facts *f, struct verdict *v)
 {
 	if (v->cause != CAUSE_ATTACK) {
 		render(f, v, v->cause, NULL, v->reason, v->note, sizeof v->reason);
@@ -207,7 +208,7 @@ static void words(const struct facts *f, struct verdict *v)
 	v->fix = k ? k->fix : NULL;
 }
 
-void verdict_decide(const struct facts *f, struct verdict *v)
+void verdict_rule(const struct facts *f, struct verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	struct rule_result r = rules_decide(f);
@@ -220,7 +221,12 @@ void verdict_decide(const struct facts *f, struct verdict *v)
 	v->predicted = f->predicted;
 	v->encrypted = f->encrypted;
 	v->fix = knowledge_cause_fix(v->cause, v->verdict);
-	words(f, v);
+}
+
+void verdict_decide(const struct facts *f, struct verdict *v)
+{
+	verdict_rule(f, v);
+	verdict_words(f, v);
 }
 
 void verdict_compute(const struct conv *c, struct verdict *v)

@@ -132,7 +132,8 @@ struct facts {
 	 * plus IND_NTLM_RELAY added by the relay correlation (correlate.h) */
 	indicator_mask indicators;
 
-	/* per session (MS-SMB2 SessionId / MS-CIFS UID) */
+	/* per session (MS-SMB2 SessionId / MS-CIFS UID); entries past
+	 * nsessions are not set (facts_build), so read only below nsessions */
 	unsigned nsessions;
 	uint32_t sessions_dropped;
 	struct smb_session sessions[SMB_MAX_SESSIONS];
@@ -147,6 +148,11 @@ enum protection facts_protection(const struct facts *f);
  * the Kerberos realm (the client principal is encrypted), or "-". Raw wire
  * text: renderers escape it. */
 const char *facts_session_who(const struct smb_session *x, char *buf, size_t size);
+/* False when facts_build(c) would show neither a failure status (invalid
+ * signature, guest blocked, failed Tree Connect or Session Setup, a
+ * VALIDATE_NEGOTIATE response) nor `messages` ordinary or encrypted
+ * messages: the cheap test before the verdict events' full look (analyze.c). */
+bool facts_may_decide(const struct conv *c, uint32_t messages);
 /* Derive the facts of a concluded conversation (c->smb may be NULL). */
 void facts_build(const struct conv *c, struct facts *f);
 

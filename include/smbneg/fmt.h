@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/time.h>
 
 /* The output is written by one thread: stdio's lock per call is not needed. */
@@ -21,7 +22,33 @@
 #define FMT_FWRITE fwrite
 #endif
 
+/* An output buffer over caller storage: filled by fmt_put, written to f in
+ * one call when full or at fmt_buf_flush (a call into stdio per key or
+ * character costs more than the formatting). */
+struct fmt_buf {
+	FILE *f;
+	size_t n, size;
+	char *b;
+};
+
+void fmt_buf_start(struct fmt_buf *b, FILE *f, char *store, size_t size);
+/* fmt_put's slow path: flush, then keep p (or write it when larger than the buffer). */
+void fmt_buf_spill(struct fmt_buf *b, const void *p, size_t n);
+void fmt_buf_flush(struct fmt_buf *b);
+
+static inline void fmt_put(struct fmt_buf *b, const void *p, size_t n)
+{
+	if (n > b->size - b->n) {
+		fmt_buf_spill(b, p, n);
+		return;
+	}
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
+/* n bytes as lowercase hex digits (cut to fit size). */
+const char *fmt_hex(const uint8_t *p, size_t n, char *buf, size_t size);
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);
 /* The dialect the conversation agreed on; NULL (buf "") when none. */
 const char *fmt_dialect(const struct facts *f, char *buf, size_t size);
@@ -38,6 +65,8 @@ const char *fmt_time(const struct timeval *tv, char *buf, size_t size);
 const char *fmt_filetime(uint64_t ft, char *buf, size_t size);
 /* A JSON string (RFC 8259), quoted; bytes that are not UTF-8 as \u00XX. */
 void fmt_json_string(FILE *f, const char *s);
+/* The same into b. */
+void fmt_json_quote(struct fmt_buf *b, const char *s);
 /* A CSV field, quoted (RFC 4180). */
 void fmt_csv_string(FILE *f, const char *s);
 /* Printable text: valid UTF-8 kept, other bytes as \xNN. */

@@ -7,16 +7,26 @@
 #define SMBNEG_JW_H
 
 #include "smbneg/anomaly.h"
+#include "smbneg/fmt.h"
 #include "smbneg/tok.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+/* Bytes of an event gathered before a write to the FILE: most events fit,
+ * so each is one fwrite (a larger one is written in pieces). */
+#define JW_BUF_SIZE 8192
+
 struct jw {
-	FILE *f;
+	struct fmt_buf out;
 	bool first;
+	char store[JW_BUF_SIZE];
 };
+
+/* Start an event writer on f (nothing is written before j_end, or before
+ * JW_BUF_SIZE bytes). */
+void jw_start(struct jw *w, FILE *f);
 
 void j_key(struct jw *w, const char *k);
 /* "k": "v", or null when v is NULL. */
@@ -47,7 +57,7 @@ void j_guid(struct jw *w, const char *k, const uint8_t *g);
 void j_status(struct jw *w, const char *k, bool has, uint32_t st);
 /* "anomalies": [names] */
 void j_anomalies(struct jw *w, anomaly_mask m);
-/* End the object and the line. */
+/* End the object and the line, and hand them to the FILE. */
 void j_end(struct jw *w);
 
 #endif

@@ -27,8 +27,14 @@ struct verdict {
 			    * about the attack (knowledge_attack_of); NULL for `signed` */
 };
 
-/* Decide the verdict of a conversation from its facts. */
+/* Decide the verdict of a conversation from its facts: verdict_rule then
+ * verdict_words. */
 void verdict_decide(const struct facts *f, struct verdict *v);
+/* Only the rule: every field but reason and note (left empty), for a caller
+ * that looks at the verdict before it says it (analyze.c's verdict events). */
+void verdict_rule(const struct facts *f, struct verdict *v);
+/* Reason and note of a verdict verdict_rule set. */
+void verdict_words(const struct facts *f, struct verdict *v);
 /* The same from the conversation (builds its facts first). */
 void verdict_compute(const struct conv *c, struct verdict *v);
 /* Parse a verdict name; V_COUNT when unknown. */

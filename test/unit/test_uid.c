@@ -1,6 +1,7 @@
 /* Unit tests for uid, the per-connection identifier (include/smbneg/uid.h):
- * base62 digits, format, stability (same inputs, same uid) and uniqueness (every
- * input that differs gives another uid; 200000 connections of a run all differ). */
+ * base62 digits (also against a byte-wise reference), format, stability (same
+ * inputs, same uid) and uniqueness (every input that differs gives another uid;
+ * 200000 connections of a run all differ). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +61,53 @@ static void test_base62(void **state)
 	assert_string_equal(out, "z");
 	assert_int_equal(uid_base62((const uint8_t *)"\x3e", 1, out, 2), 0);
 	assert_string_equal(out, "10");
+}
+
+/* The definition, one base62 digit a pass by long division of the bytes:
+ * the reference the limb-wise uid_base62 must equal. */
+static int base62_reference(const uint8_t *b, size_t n, char *out, size_t ndigits)
+{
+	static const char digits[] =
+	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	uint8_t num[32];
+	memcpy(num, b, n);
+	out[ndigits] = '\0';
+	for (size_t d = ndigits; d > 0; d--) {
+		unsigned rem = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned cur = rem * 256 + num[i];
+			num[i] = (uint8_t)(cur / 62);
+			rem = cur % 62;
+		}
+		out[d - 1] = digits[rem];
+	}
+	for (size_t i = 0; i < n; i++)
+		if (num[i])
+			return -1;
+	return 0;
+}
+
+/* Every length 0..32 and digit count 1..45, random and all-ones numbers. */
+static void test_base62_reference(void **state)
+{
+	(void)state;
+	uint32_t x = 12345;
+	for (size_t n = 0; n <= 32; n++)
+		for (size_t nd = 1; nd <= 45; nd++)
+			for (int round = 0; round < 20; round++) {
+				uint8_t b[32];
+				char got[46], want[46];
+				for (size_t i = 0; i < n; i++) {
+					x = x * 1103515245u + 12345u;
+					b[i] = round == 0 ? 0xff : round == 1 ? 0 : (uint8_t)(x >> 16);
+				}
+				if (round > 2 && n) /* small numbers: leading zero bytes */
+					memset(b, 0, (size_t)round % n);
+				int rw = base62_reference(b, n, want, nd);
+				assert_int_equal(uid_base62(b, n, got, nd), rw);
+				if (rw == 0)
+					assert_string_equal(got, want);
+			}
 }
 
 static void check_format(const char *u)
@@ -193,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base62),
+		cmocka_unit_test(test_base62_reference),
 		cmocka_unit_test(test_stable),
 		cmocka_unit_test(test_inputs_differ),
 		cmocka_unit_test(test_unique),
