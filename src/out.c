@@ -59,11 +59,16 @@ void out_stats(struct out *o, const struct out_stats *s)
 	fflush(o->f);
 }
 
+bool out_wants_events(const struct out *o)
+{
+	/* text shows Negotiate events only with -v (out_text.c) */
+	return !o->hosts && !o->quiet && o->ops->event && (o->verbose || o->ops != &out_text_ops);
+}
+
 void out_event(struct out *o, const struct smb_event *e)
 {
-	if (o->hosts || o->quiet || !o->ops->event)
-		return;
-	o->ops->event(o, e);
+	if (out_wants_events(o))
+		o->ops->event(o, e);
 }
 
 void out_relay(struct out *o, const struct correlate_report *r)

@@ -1,21 +1,20 @@
 /* jobs: -j, several capture files read at once.
  *
- * Each file is read by a forked worker: analyze_file() with an out whose
- * renderer records what it is given (every SMB event, every concluded
- * conversation with its facts and verdict, the end of the file with its
- * counters and error) into an unlinked temporary file. The parent replays
- * each file's record, in input order, through the very calls a serial run
- * makes (out_begin_file, out_event, tally_conversation + out_conversation,
+ * Each file is read by a forked worker, at most N at a time, the next file
+ * started as soon as one ends (also while the parent replays): analyze_file()
+ * with an out that records what the parent's renderer would be given
+ * (jobs_record.h) into a record file in memory. The parent replays each
+ * file's record, in input order, through the very calls a serial run makes
+ * (out_begin_file, out_event, out_verdict, analyze_ntlm, analyze_report,
  * tally_end_file + out_end_file): row numbers, the text reasons, the host
- * table, the summary, --fail-on and the exit status are those of a serial
- * run, byte for byte.
+ * table, the relay correlation, the summary, --fail-on and the exit status
+ * are those of a serial run, byte for byte. For JSON the worker renders the
+ * negotiate, session and verdict events itself (they need nothing from the
+ * other files) and the parent copies their bytes.
  *
  * What sees the files together must hang off those replayed calls in the
- * parent (as the tally and the CI checks of regress.h do): the record carries
- * the event and conversation structs by value, so a struct reached through a
- * pointer from smb_event that is added later must be added to the record
- * (jobs.c, rec_event). -w
- * (one evidence file) and stdin are read serially (jobs_usable). */
+ * parent (as the tally, the relay correlation and the CI checks of regress.h
+ * do). -w (one evidence file) and stdin are read serially (jobs_usable). */
 #ifndef SMBNEG_JOBS_H
 #define SMBNEG_JOBS_H
 

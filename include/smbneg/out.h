@@ -26,6 +26,9 @@ void out_verdict(struct out *o, const struct conv *c, const struct facts *f,
 bool out_reopen(struct out *o, const char *path);
 /* A periodic stats event (live, --stats). */
 void out_stats(struct out *o, const struct out_stats *s);
+/* True when the format shows SMB-layer events (JSON; text with -v; not -q
+ * or --hosts). */
+bool out_wants_events(const struct out *o);
 /* One event of the SMB layer. */
 void out_event(struct out *o, const struct smb_event *e);
 /* A concluded conversation, numbered row (tally_conversation). */

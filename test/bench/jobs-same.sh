@@ -2,7 +2,8 @@
 # jobs-same.sh: `smbneg -j 2` (files read by forked workers, replayed in order) prints
 # exactly what a serial run (-j 1) prints, on every capture of captures/ read at once,
 # in every output format, with --hosts, -q and -v; the same stderr and exit status.
-# Also with files that cannot be read among them, and with --fail-on.
+# Also on ../shared/corpus when it is there, with files that cannot be read among
+# them, and with --fail-on.
 #
 # usage: test/bench/jobs-same.sh SMBNEG SOURCE_ROOT
 # Exit 0 when every pair is identical, 1 otherwise, 77 (skip) without captures/.
@@ -36,6 +37,17 @@ for fmt in text json csv; do
 done
 same "captures/ -v" -v -r "$caps"
 same "captures/ --idle 1" --idle 1 -r "$caps"
+# third-party captures (../shared/corpus), when present: relays and attacks of
+# other sources, JSON rendered by the workers against the serial renderer
+corpus=$src/../shared/corpus
+if [ -d "$corpus" ]; then
+  same "corpus -o json" -o json -r "$corpus"
+  same "corpus and captures/ -o json --assume-client win10" -o json --assume-client win10 \
+    -r "$corpus" "$caps"
+  same "corpus -v" -v -r "$corpus"
+else
+  echo "skip corpus: no $corpus"
+fi
 bad=$src/test/hostile/cases
 if [ -d "$bad" ]; then
   files=("$bad/truncated-record-header.pcap" "$caps" "$bad/not-a-pcap.pcap" "$bad/ends-mid-packet.pcap")

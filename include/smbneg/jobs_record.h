@@ -1,0 +1,102 @@
+/* jobs_record: the record a -j worker writes of one file, and how the
+ * parent reads it back (jobs.c replays it). In order, one tagged record per
+ * call the file's renderers are given: each SMB event (or, for JSON, the
+ * bytes the worker rendered it to), each verdict event, each NTLMSSP message
+ * for the relay correlation, each concluded conversation with its facts and
+ * verdict, then the end of the file and the rows of resumed connections.
+ * Structs travel by value; the pointers in them are rebuilt on reading, so a
+ * struct reached through a pointer from smb_event that is added later must
+ * be added here (rec_event). Parent and worker are one program after fork:
+ * pointers to static text (verdict.fix) stay valid. */
+#ifndef SMBNEG_JOBS_RECORD_H
+#define SMBNEG_JOBS_RECORD_H
+
+#include "smbneg/correlate.h"
+#include "smbneg/out_ops.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum rec_tag {
+	REC_EVENT = 0x45565431,
+	REC_CONV = 0x434f4e56,
+	REC_VERDICT = 0x56455244, /* a verdict event (JSON) */
+	REC_RENDERED = 0x52454e44, /* an event the worker rendered (JSON): its bytes */
+	REC_END = 0x454e4446,
+	REC_RESUMED = 0x52534d44, /* after END: rows of --idle connections that resumed */
+	REC_NTLM = 0x4e544c4d,	  /* an NTLMSSP observation, for the relay correlation */
+};
+
+#define REC_DIALECT_MAX 256 /* an SMB1 dialect name, NUL included */
+
+/* An event with copies of everything it points to (pointers rebuilt on replay). */
+struct rec_event {
+	struct smb_event e;
+	struct frame_ctx f;
+	struct conv conv;
+	struct smb1_header h1;
+	struct smb2_header h2;
+	struct smb1_negotiate_request smb1_req;
+	struct smb1_negotiate_response smb1_resp;
+	struct smb2_negotiate_request smb2_req;
+	struct smb2_negotiate_response smb2_resp;
+	struct smb_session session;
+	char dialect[REC_DIALECT_MAX];
+};
+
+/* A concluded conversation, or a verdict event: conv and verdict (and for
+ * the event its frame and why), then the facts up to their sessions, then
+ * the nsessions sessions there are (not all SMB_MAX_SESSIONS). */
+struct rec_conv {
+	struct conv c;
+	struct verdict v;
+	struct frame_ctx at;
+	char decided_by[16];
+	struct facts f;
+};
+
+struct rec_end {
+	struct flow_stats st;
+	bool failed;
+	char error[1024];
+	bool now_set; /* the time of the file event (out_set_time), when known */
+	struct timeval now;
+};
+
+/* An NTLMSSP CHALLENGE or AUTHENTICATE (analyzer.ntlm_hook): the parent
+ * correlates them across files (analyze_ntlm), in the order they were seen. */
+struct rec_ntlm {
+	struct conv c;
+	uint64_t frame;
+	struct timeval ts;
+	struct correlate_ntlm n; /* user and domain point into the arrays below */
+	bool has_user, has_domain;
+	char user[RELAY_NAME_MAX], domain[RELAY_NAME_MAX];
+};
+
+/* ---- the worker ---- */
+
+/* The out a worker analyses path with (input: its input number in the run,
+ * from 1): it records into f what the parent's renderer shows, rendering
+ * JSON events itself. One per worker process. */
+struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f);
+/* analyzer.ntlm_hook of a worker (arg: the record file). */
+void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct timeval *ts,
+		 const struct correlate_ntlm *n);
+/* After the end: the rows of the --idle connections that resumed. */
+void record_resumed(const struct out *o, FILE *f);
+
+/* ---- the parent: each reads what follows its tag; false on a short or bad record ---- */
+
+bool record_get_event(FILE *f, struct rec_event *r);
+bool record_get_conv(FILE *f, struct rec_conv *r);
+/* n.user and n.domain point into r. */
+bool record_get_ntlm(FILE *f, struct rec_ntlm *r);
+bool record_get_end(FILE *f, struct rec_end *r);
+/* Copy a REC_RENDERED event's bytes to out. */
+bool record_copy_rendered(FILE *f, FILE *out);
+/* The resumed rows after the end (record_resumed): up to max into rows, *n of them. */
+bool record_get_resumed(FILE *f, uint64_t *rows, uint32_t max, uint32_t *n);
+
+#endif
