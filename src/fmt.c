@@ -51,7 +51,7 @@ static void put_str(char *buf, size_t size, size_t *n, const char *a)
 }
 
 /* Append v in decimal, at least width digits (zeros before). */
-static void put_dec(char *buf, size_t size, size_t *n, unsigned long v, int width)
+static void put_dec(char *buf, size_t size, size_t *n, uint64_t v, int width)
 {
 	char d[24];
 	int nd = 0;
@@ -85,6 +85,29 @@ const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
 		put_str(buf, size, &n, "]:");
 	}
 	put_dec(buf, size, &n, e->port, 1);
+	return buf;
+}
+
+const char *fmt_u64(uint64_t v, char *buf, size_t size)
+{
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	put_dec(buf, size, &n, v, 1);
+	return buf;
+}
+
+const char *fmt_status_hex(uint32_t st, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char b[11] = "0x";
+	for (int i = 0; i < 8; i++)
+		b[2 + i] = hex[(st >> (28 - 4 * i)) & 15];
+	b[10] = '\0';
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	put_str(buf, size, &n, b);
 	return buf;
 }
 

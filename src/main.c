@@ -222,6 +222,8 @@ static bool read_files(struct analyzer *a, const struct opts *opt)
 	return ok;
 }
 
+#define OUTPUT_BUFFER (128 * 1024)
+
 /* The renderer's options and the JSON envelope: sensor, interface, uid key. */
 static void set_output(struct out *o, const struct opts *opt, char *host, size_t hostsize)
 {
@@ -277,6 +279,10 @@ static int analyse(const struct opts *opt)
 	struct out o;
 	out_init(&o, opt->fmt, f);
 	set_output(&o, opt, host, sizeof host);
+	/* into a file or pipe that is not streamed: written OUTPUT_BUFFER at a
+	 * time (stdio's block-size buffer would be a write(2) per 4 KiB) */
+	if (!o.stream && !isatty(fileno(f)))
+		setvbuf(f, NULL, _IOFBF, OUTPUT_BUFFER);
 	struct log_file lf = {opt->log_path, &o};
 	struct evidence_writer ew;
 	if (opt->write_path && !evidence_open(&ew, opt->write_path, opt->rotate_bytes,

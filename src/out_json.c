@@ -97,4 +97,5 @@ const struct out_ops out_json_ops = {
 	.end_file = json_file,
 	.hosts = json_hosts,
 	.summary = json_summary,
+	.free = json_free,
 };

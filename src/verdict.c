@@ -2,6 +2,7 @@
 #include "smbneg/verdict.h"
 
 #include "smbneg/codes.h"
+#include "smbneg/fmt.h"
 #include "smbneg/smb_const.h"
 
 #include <stdio.h>
@@ -15,30 +16,64 @@ enum verdict_kind verdict_from_name(const char *name)
 	return V_COUNT;
 }
 
+/* buf = a, b, c and d one after another (NULL: nothing), cut to fit: the
+ * words are made for every verdict rendered, so without printf. */
+static const char *cat(char *buf, size_t size, const char *a, const char *b, const char *c,
+		       const char *d)
+{
+	const char *piece[] = {a, b, c, d};
+	size_t at = 0;
+	for (int i = 0; i < 4; i++) {
+		size_t n = piece[i] ? strlen(piece[i]) : 0;
+		if (n > size - 1 - at)
+			n = size - 1 - at;
+		memcpy(buf + at, piece[i] ? piece[i] : "", n);
+		at += n;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
 static void describe_prediction(unsigned predicted, char *buf, size_t size)
 {
 	if (predicted == 0) {
-		snprintf(buf, size, "nothing");
+		cat(buf, size, "nothing", NULL, NULL, NULL);
 		return;
 	}
 	for (int o = 0; o < 3; o++)
 		if (predicted == 1u << o) {
-			snprintf(buf, size, "%s", kb_outcome_names[o]);
+			cat(buf, size, kb_outcome_names[o], NULL, NULL, NULL);
 			return;
 		}
-	snprintf(buf, size, "%s%s%s (depends on whether each peer has the KB 916846 behaviour)",
-		 predicted & (1u << KB_SIGNED) ? "signed" : "",
-		 predicted & (1u << KB_NOT_SIGNED) ? " or not signed" : "",
-		 predicted & (1u << KB_NO_COMMUNICATION) ? " or no communication" : "");
+	cat(buf, size, predicted & (1u << KB_SIGNED) ? "signed" : "",
+	    predicted & (1u << KB_NOT_SIGNED) ? " or not signed" : "",
+	    predicted & (1u << KB_NO_COMMUNICATION) ? " or no communication" : "",
+	    " (depends on whether each peer has the KB 916846 behaviour)");
 }
 
 static const char *status_name(uint32_t st, char *buf, size_t size)
 {
+	char hex[16];
 	const char *n = tok_name(ntstatus_names, st);
-	if (n)
-		snprintf(buf, size, "%s (0x%08X)", n, (unsigned)st);
-	else
-		snprintf(buf, size, "0x%08X", (unsigned)st);
+	fmt_status_hex(st, hex, sizeof hex);
+	return n ? cat(buf, size, n, " (", hex, ")") : cat(buf, size, hex, NULL, NULL, NULL);
+}
+
+/* v in lowercase hex, at least two digits (printf's %02x). */
+static const char *hex_min2(unsigned v, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[16];
+	int n = 0;
+	do
+		d[n++] = hex[v & 15];
+	while ((v >>= 4) != 0);
+	if (n < 2)
+		d[n++] = '0';
+	size_t at = 0;
+	while (n > 0 && at + 1 < size)
+		buf[at++] = d[--n];
+	buf[at] = '\0';
 	return buf;
 }
 
@@ -83,38 +118,40 @@ static const char *logon_hint(const struct facts *f, const struct smb_session *x
 static void logon_words(const struct facts *f, struct verdict_words *w)
 {
 	const struct code_row *row = codes_by_value(f->logon_fail_status);
-	snprintf(w->session_message, sizeof w->session_message, "%s%s%s",
-		 row && row->message ? " \"" : "", row && row->message ? row->message : "",
-		 row && row->message ? "\"" : "");
+	bool msg = row && row->message;
+	cat(w->session_message, sizeof w->session_message, msg ? " \"" : "",
+	    msg ? row->message : "", msg ? "\"" : "", NULL);
 	const struct smb_session *x = last_exchange(f);
 	w->logon_hint = logon_hint(f, x);
 	w->who[0] = '\0';
+	char dom[SMB_SESS_NAME_MAX + 2];
 	if (x && x->has_names)
-		snprintf(w->who, sizeof w->who, " as \"%s%s%s\"", x->domain,
-			 x->domain[0] ? "\\" : "", x->user);
+		cat(w->who, sizeof w->who, " as \"",
+		    cat(dom, sizeof dom, x->domain, x->domain[0] ? "\\" : "", NULL, NULL), x->user,
+		    "\"");
 	else if (x && x->has_krb)
-		snprintf(w->who, sizeof w->who, " to %s@%s", x->krb_service, x->krb_realm);
+		cat(w->who, sizeof w->who, " to ", x->krb_service, "@", x->krb_realm);
 }
 
 static void fill_words(const struct facts *f, const struct verdict *v, struct verdict_words *w)
 {
 	char st[80];
-	snprintf(w->frame, sizeof w->frame, "%llu", (unsigned long long)f->invalid_signature_frame);
+	fmt_u64(f->invalid_signature_frame, w->frame, sizeof w->frame);
 	describe_prediction(v->predicted, w->pred, sizeof w->pred);
-	snprintf(w->secmode, sizeof w->secmode, "%02x", (unsigned)v->server.raw);
-	snprintf(w->unsigned_n, sizeof w->unsigned_n, "%u", (unsigned)f->unsigned_after_session);
-	snprintf(w->total, sizeof w->total, "%u",
-		 (unsigned)(f->signed_after_session + f->unsigned_after_session));
+	hex_min2(v->server.raw, w->secmode, sizeof w->secmode);
+	fmt_u64(f->unsigned_after_session, w->unsigned_n, sizeof w->unsigned_n);
+	fmt_u64((uint64_t)f->signed_after_session + f->unsigned_after_session, w->total,
+		sizeof w->total);
 	status_name(f->logon_fail_status, w->session_status, sizeof w->session_status);
 	status_name(f->negotiate_status, w->negotiate_status, sizeof w->negotiate_status);
 	logon_words(f, w);
 	status_name(f->tree_connect_status, w->tree_status, sizeof w->tree_status);
-	snprintf(w->guest_status, sizeof w->guest_status, "%s%s",
-		 f->guest_blocked_status ? ": status " : "",
-		 f->guest_blocked_status ? status_name(f->guest_blocked_code, st, sizeof st) : "");
-	snprintf(w->all_signed, sizeof w->all_signed, "%u", (unsigned)f->signed_after_negotiate);
-	snprintf(w->all_total, sizeof w->all_total, "%u",
-		 (unsigned)(f->signed_after_negotiate + f->unsigned_after_negotiate));
+	cat(w->guest_status, sizeof w->guest_status, f->guest_blocked_status ? ": status " : "",
+	    f->guest_blocked_status ? status_name(f->guest_blocked_code, st, sizeof st) : "", NULL,
+	    NULL);
+	fmt_u64(f->signed_after_negotiate, w->all_signed, sizeof w->all_signed);
+	fmt_u64((uint64_t)f->signed_after_negotiate + f->unsigned_after_negotiate, w->all_total,
+		sizeof w->all_total);
 }
 
 static const char *auth_words(const struct facts *f)

@@ -47,6 +47,10 @@ static inline void fmt_put(struct fmt_buf *b, const void *p, size_t n)
 }
 
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
+/* v in decimal. */
+const char *fmt_u64(uint64_t v, char *buf, size_t size);
+/* An NT status as "0x" and 8 uppercase hex digits. */
+const char *fmt_status_hex(uint32_t st, char *buf, size_t size);
 /* n bytes as lowercase hex digits (cut to fit size). */
 const char *fmt_hex(const uint8_t *p, size_t n, char *buf, size_t size);
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size);

@@ -22,6 +22,8 @@
 void json_begin(struct jw *w, struct out *o, const char *event, const struct timeval *ts);
 /* The keys of a connection's events: uid, community_id, file, client, server. */
 void json_connection(struct jw *w, struct out *o, const struct conv *c);
+/* What the JSON renderer allocated (out_ops.free). */
+void json_free(struct out *o);
 /* tok_each_bit callback: one name as an array item (arg: the struct jw). */
 void json_item_cb(const char *name, void *arg);
 /* v when the CHALLENGE carried AV pair av (MS-NLMP 2.2.2.1), else NULL. */

@@ -73,6 +73,7 @@ struct out {
 	const char *interface; /* live: the -i name; NULL: null */
 	struct uid_gen uid;    /* per-connection uid key (uid.h) */
 	uint64_t inputs;       /* inputs begun: with the connection's number, the uid sequence */
+	void *json_conns;      /* JSON: envelope strings per connection (out_json_env.c) */
 	struct timeval now;    /* time of the file and stats events */
 	bool now_set;          /* ... unknown (null) until set */
 	struct timeval latest; /* the latest of them: time of the host and summary events */

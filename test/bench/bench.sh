@@ -14,6 +14,7 @@
 #   --ratio-by wall|cpu  the ratio --check compares: wall clock (default, the issue's)
 #                   or CPU seconds (user + system; steadier on a machine others share)
 #   --keep DIR      generate into DIR and keep the captures (default: a temp dir)
+#   --max-jobs-ratio X  --check: -j 2 on four files / -j 1 on the same <= X (wall)
 #
 # It generates (never committed) four benchmark captures: A = make-big-capture.py and
 # B = gen_capture (written apart, other segmentation, VLAN, IPv6), each at 1x and 4x,
@@ -21,13 +22,15 @@
 # every output mode (-q, text, -o json, -o csv, --hosts), interleaved, RUNS times each,
 # writing output to a file as a user would; prints median wall and CPU seconds (measure.py,
 # from wait4), their ratios to libpcap's, and peak RSS (/usr/bin/time %M). On the 4x captures and the flood it measures peak
-# RSS. Every capture's conversations (client, server, verdict) must equal the
+# RSS. On four files (A1, B1 and a copy of each: other inodes, as four captures are)
+# it times -j 1 against -j 2, text and -o json, the output of both compared byte for
+# byte. Every capture's conversations (client, server, verdict) must equal the
 # generator's manifest, or the script fails (exit 1) whatever the mode; under the flood
 # every connection must be reported (a failure under --check only: today's code may
 # evict). Exit 2: usage or a missing tool.
 set -euo pipefail
 
-runs=5 flood=20000 check=0 max_ratio="" max_rss="" keep="" ratio_by=wall
+runs=5 flood=20000 check=0 max_ratio="" max_rss="" keep="" ratio_by=wall max_jobs=""
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --check) check=1; shift ;;
     --max-ratio) max_ratio=$2; shift 2 ;;
     --max-rss-mib) max_rss=$2; shift 2 ;;
+    --max-jobs-ratio) max_jobs=$2; shift 2 ;;
     --ratio-by) ratio_by=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -150,6 +154,35 @@ for g in a b; do
   time_capture "${g^^}1 ($( [ $g = a ] && echo make-big-capture.py || echo gen_capture))" "$tmp/$g.pcap"
   rm -f "$tmp/out".*
 done
+# time_jobs: -j 1 and -j 2 over four files, text and JSON, interleaved, RUNS times
+time_jobs() {
+  local files=("$tmp/a.pcap" "$tmp/b.pcap" "$tmp/a-copy.pcap" "$tmp/b-copy.pcap") m j
+  cp "$tmp/a.pcap" "$tmp/a-copy.pcap"
+  cp "$tmp/b.pcap" "$tmp/b-copy.pcap"
+  cat "${files[@]}" > /dev/null # page cache
+  rm -f "$tmp"/s.*
+  for _ in $(seq "$runs"); do
+    for m in text json; do
+      for j in 1 2; do
+        # shellcheck disable=SC2086
+        run "$m$j" "$tmp/out.$m$j" "$smbneg" -j $j ${flags[$m]} -r "${files[@]}"
+      done
+    done
+  done
+  echo "-j 2 on four files (A1, B1, a copy of each), median of $runs runs:"
+  for m in text json; do
+    local t1 t2 r
+    t1=$(median "$tmp/s.${m}1" 1) t2=$(median "$tmp/s.${m}2" 1)
+    r=$(awk -v a="$t2" -v b="$t1" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    if cmp -s "$tmp/out.${m}1" "$tmp/out.${m}2"; then same="output identical"
+    else same="OUTPUT DIFFERS"; fail=1; fi
+    printf '  %-6s -j 1 %.3f s, -j 2 %.3f s: %sx; %s\n' "$m" "$t1" "$t2" "$r" "$same"
+    echo "jobs $m $r -" >> "$tmp/jobs"
+  done
+  rm -f "$tmp/a-copy.pcap" "$tmp/b-copy.pcap" "$tmp"/out.*
+}
+: > "$tmp/jobs"
+time_jobs
 for g in a b; do
   gen_$g "$tmp/${g}4.pcap" $((n * 4))
   rss_capture "${g^^}4 (4x)" "$tmp/${g}4.pcap"
@@ -176,7 +209,9 @@ if [ $check = 1 ]; then
     r > 0 && $2 != "base" && $3 != "-" && $3 + 0 > r + 0 { printf "  ratio %s > %s: %s %s\n", $3, r, $1, $2 }
     m > 0 && $4 / 1024 > m + 0 { printf "  peak RSS %.1f MiB > %s MiB: %s %s\n", $4 / 1024, m, $1, $2 }' \
     "$tmp/results")
+  over+=$(awk -v r="${max_jobs:-0}" \
+    'r > 0 && $3 + 0 > r + 0 { printf "  -j 2 / -j 1 %s > %s: %s\n", $3, r, $2 }' "$tmp/jobs")
   if [ -n "$over" ]; then echo "check: thresholds exceeded:"; echo "$over"; fail=1
-  else echo "check: within thresholds (max ratio ${max_ratio:-none}, max RSS ${max_rss:-none} MiB)"; fi
+  else echo "check: within thresholds (max ratio ${max_ratio:-none}, max RSS ${max_rss:-none} MiB, max -j 2 ratio ${max_jobs:-none})"; fi
 fi
 exit $fail
