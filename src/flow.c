@@ -266,6 +266,12 @@ static void on_data(void *arg, const uint8_t *p, size_t n)
 	nbss_feed(&k->fl->nbss[k->dir], p, n, &sink);
 }
 
+static bool on_skips(void *arg, size_t n)
+{
+	const struct flow_call *k = arg;
+	return nbss_skips(&k->fl->nbss[k->dir], n);
+}
+
 static void on_gap(void *arg, uint64_t n)
 {
 	struct flow_call *k = arg;
@@ -280,7 +286,7 @@ static void close_directions(struct flow_table *t, struct flow *fl)
 	struct conv *c = &fl->conv;
 	for (int d = 0; d < 2; d++) {
 		struct flow_call k = {t, fl, d, &t->now};
-		struct reasm_sink rs = {on_data, on_gap, &k};
+		struct reasm_sink rs = {on_data, on_gap, on_skips, &k};
 		struct nbss_sink ns = {on_message, on_keep, &k};
 		reasm_flush(&fl->tcp[d], &rs);
 		nbss_finish(&fl->nbss[d], &ns);
@@ -438,7 +444,7 @@ void flow_table_segment(struct flow_table *t, const struct tcp_seg *seg, const s
 	if (t->ops.on_frame && f->raw)
 		t->ops.on_frame(t->ops.arg, c, f);
 	struct flow_call k = {t, fl, dir, f};
-	struct reasm_sink sink = {on_data, on_gap, &k};
+	struct reasm_sink sink = {on_data, on_gap, on_skips, &k};
 	t->busy = fl;
 	reasm_push(&fl->tcp[dir], seg, &sink);
 	t->busy = NULL;

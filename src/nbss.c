@@ -277,6 +277,11 @@ void nbss_feed(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss
 	}
 }
 
+bool nbss_skips(const struct nbss_dir *d, size_t n)
+{
+	return d->state == NBSS_BODY && d->frozen && (uint64_t)d->length - d->got >= n;
+}
+
 void nbss_gap(struct nbss_dir *d, uint64_t n, const struct nbss_sink *sink)
 {
 	if (d->state == NBSS_BODY && n > 0 && n <= d->length - d->got) {

@@ -102,9 +102,14 @@ static void deliver(struct reasm_dir *d, uint32_t seq, const uint8_t *p, size_t 
 	if (skip >= seglen)
 		return;
 	if (skip < caplen) {
+		/* asked before the bytes go: afterwards the next stage is past them */
+		bool unread = sink->skips && sink->skips(sink->arg, caplen - skip);
 		sink->data(sink->arg, p + skip, caplen - skip);
 		d->bytes += caplen - skip;
-		history_add(d, seq + (uint32_t)caplen, p + skip, caplen - skip);
+		if (unread)
+			d->history_len = 0; /* kept bytes must be contiguous */
+		else
+			history_add(d, seq + (uint32_t)caplen, p + skip, caplen - skip);
 	}
 	size_t lost = seglen - (skip > caplen ? skip : caplen);
 	if (lost) {

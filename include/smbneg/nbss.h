@@ -78,6 +78,9 @@ struct nbss_dir {
 void nbss_feed(struct nbss_dir *d, const uint8_t *p, size_t n, const struct nbss_sink *sink);
 /* n bytes of the stream were lost (0: an unknown amount). */
 void nbss_gap(struct nbss_dir *d, uint64_t n, const struct nbss_sink *sink);
+/* Will the next n stream bytes all be skipped unread (inside a message body,
+ * past the part kept of it)? */
+bool nbss_skips(const struct nbss_dir *d, size_t n);
 /* End of stream: a message in progress is handed on as truncated. */
 void nbss_finish(struct nbss_dir *d, const struct nbss_sink *sink);
 /* Free the kept part of the message in progress (the table budget needs

@@ -10,8 +10,10 @@
  * from the table budget (budget.h) while less than half of it is used), so that a
  * retransmission whose bytes differ from bytes already delivered is counted
  * in overlap_conflicts: the classic evasion of passive analysers, where the
- * receiver keeps one copy and the analyser another. Older bytes, and bytes
- * after a gap, are not compared. */
+ * receiver keeps one copy and the analyser another. Older bytes, bytes
+ * after a gap, and bytes the next stage says it skips unread (sink.skips:
+ * the bulk of a READ or WRITE, where a conflict changes nothing it reads,
+ * and copying them cost a sixth of the run) are not compared. */
 #ifndef SMBNEG_TCP_REASM_H
 #define SMBNEG_TCP_REASM_H
 
@@ -29,6 +31,9 @@
 struct reasm_sink {
 	void (*data)(void *arg, const uint8_t *p, size_t n);
 	void (*gap)(void *arg, uint64_t n); /* n bytes lost; 0 = unknown amount */
+	/* Will the next n bytes all be skipped unread? (NULL: never) Such bytes
+	 * are not kept for comparison. */
+	bool (*skips)(void *arg, size_t n);
 	void *arg;
 };
 

@@ -176,7 +176,7 @@ static struct flow *flow_of(const struct tcp_seg *seg, int *dir)
 static void finish(struct flow *f)
 {
 	for (int d = 0; d < 2; d++) {
-		struct reasm_sink rs = {on_data, on_gap, &f->side[d]};
+		struct reasm_sink rs = {on_data, on_gap, NULL, &f->side[d]};
 		struct nbss_sink ns = {on_message, NULL, &f->side[d]};
 		reasm_flush(&f->tcp[d], &rs);
 		nbss_finish(&f->nbss[d], &ns);
@@ -208,7 +208,7 @@ static bool scan_file(const char *path, struct scan *sc)
 		struct flow *f = flow_of(&seg, &dir);
 		if (!f)
 			continue;
-		struct reasm_sink rs = {on_data, on_gap, &f->side[dir]};
+		struct reasm_sink rs = {on_data, on_gap, NULL, &f->side[dir]};
 		reasm_push(&f->tcp[dir], &seg, &rs);
 	}
 	pcap_close(p);

@@ -578,6 +578,32 @@ static void test_long_message(void **state)
 	}
 }
 
+/* nbss_skips: only bytes wholly inside a body, past the part kept of it. */
+static void test_skips(void **state)
+{
+	(void)state;
+	const uint32_t blen = NBSS_KEEP_MAX + 3000; /* an ordinary message: 8 KiB kept */
+	uint8_t *body = calloc(1, blen);
+	assert_non_null(body);
+	memcpy(body, "\xfeSMB", 4);
+	body[12] = 8; /* SMB2 READ: not one of the messages read whole */
+	uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
+	struct t t;
+	t_init(&t, false);
+	assert_false(nbss_skips(&t.d, 1)); /* a header comes next */
+	FEED(&t, hdr);
+	feed(&t, body, 100);
+	assert_false(nbss_skips(&t.d, 1)); /* still kept */
+	feed(&t, body + 100, NBSS_KEEP_MAX - 100);
+	assert_true(nbss_skips(&t.d, 3000)); /* the rest of the body, unread */
+	assert_false(nbss_skips(&t.d, 3001)); /* ... and the next header */
+	feed(&t, body + NBSS_KEEP_MAX, 3000);
+	assert_int_equal(t.r.n, 1);
+	assert_false(nbss_skips(&t.d, 1));
+	t_free(&t);
+	free(body);
+}
+
 /* ---- gaps ---- */
 
 /* A gap of known size inside a message: stay in step by length, deliver the
@@ -1089,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_keepalives_between),
 		cmocka_unit_test(test_keepalive_bytes_inside_body),
 		cmocka_unit_test(test_long_message),
+		cmocka_unit_test(test_skips),
 		cmocka_unit_test(test_gap_inside_message),
 		cmocka_unit_test(test_gap_edges),
 		cmocka_unit_test(test_gap_unknown_resync),

@@ -875,6 +875,43 @@ static void test_delivered_after_gap(void **state)
 	t_free(&t);
 }
 
+/* sink.skips: "the next n bytes are skipped unread" while skip_next is set. */
+static bool skip_next;
+
+static bool skips(void *arg, size_t n)
+{
+	(void)arg;
+	(void)n;
+	return skip_next;
+}
+
+/* Bytes the next stage skips unread are not kept: a retransmission that
+ * changes them is not compared; bytes read after them are again. */
+static void test_skipped_bytes_not_kept(void **state)
+{
+	(void)state;
+	struct t t;
+	t_init(&t);
+	t.sink.skips = skips;
+	SYN(&t, 999);
+	skip_next = false;
+	DATA(&t, 1000, "abcd");
+	assert_int_equal(t.d.history_len, 4);
+	skip_next = true;
+	DATA(&t, 1004, "efgh"); /* a READ's payload, say */
+	assert_int_equal(t.d.history_len, 0);
+	DATA(&t, 1004, "eXgh"); /* changed, but never read: not compared */
+	DATA(&t, 1000, "Abcd"); /* before the skipped bytes: not kept either */
+	assert_int_equal(t.d.overlap_conflicts, 0);
+	skip_next = false;
+	DATA(&t, 1008, "ijkl");
+	assert_int_equal(t.d.history_len, 4);
+	DATA(&t, 1009, "jKl");
+	assert_int_equal(t.d.overlap_conflicts, 1);
+	ASSERT_DATA(&t.r, "abcdefghijkl"); /* every byte handed on, first copy wins */
+	t_free(&t);
+}
+
 int main(void)
 {
 	tu_tap_fix_skips();
@@ -904,6 +941,7 @@ int main(void)
 		cmocka_unit_test(test_delivered_window),
 		cmocka_unit_test(test_delivered_budget),
 		cmocka_unit_test(test_delivered_after_gap),
+		cmocka_unit_test(test_skipped_bytes_not_kept),
 	};
 	return cmocka_run_group_tests_name("tcp_reasm", tests, NULL, NULL);
 }
