@@ -10,11 +10,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+struct pool;
+static bool reap(struct pool *p, bool block);
 
 /* ---- replay in the parent ---- */
 
@@ -45,14 +50,11 @@ static void replay_resumed(struct analyzer *a, FILE *f, uint64_t base)
 		out_resumed(a->out, rows[i] ? base + rows[i] : 0);
 }
 
-struct pool;
-static bool reap(struct pool *p, bool block);
-
 /* Records replayed between looks for ended workers (reap). */
 #define REPLAY_POLL_RECORDS 256
 
-/* The serial run's calls for one file, from its record; false when the
- * file failed (or its worker did). */
+/* The serial run's calls for one file, from its record (f NULL: none);
+ * false when the file failed (or its worker did). */
 static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_event *ev,
 		   struct pool *pool)
 {
@@ -65,8 +67,7 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	analyze_begin_file(a, path); /* output, tally and relay correlation */
 	if (a->regress)
 		regress_begin_file(a->regress, path);
-	rewind(f);
-	while (fread(&tag, sizeof tag, 1, f) == 1) {
+	while (f && fread(&tag, sizeof tag, 1, f) == 1) {
 		if (++records % REPLAY_POLL_RECORDS == 0)
 			reap(pool, false);
 		if (tag == REC_RENDERED && record_copy_rendered(f, a->out->f)) {
@@ -96,11 +97,101 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	return false;
 }
 
-/* ---- the workers ---- */
+/* ---- the record files: written by a worker, read by the parent as they grow ---- */
 
-/* One worker: read path into the record f, then exit. Never returns. */
-static void worker(const struct analyzer *parent, const char *path, uint64_t input, FILE *f)
+struct job {
+	struct pool *pool;
+	bool started; /* a worker reads the file (else the parent does, in turn) */
+	pid_t pid;
+	int fd;	   /* the record: a memfd, else an unlinked temporary file */
+	int wake;  /* the read end of the worker's pipe: a byte per write, EOF once it ended */
+	off_t pos; /* bytes of the record read so far */
+	bool ended; /* the pipe reached its end: the record holds all it will */
+	bool done;  /* reaped */
+};
+
+/* A record is read and written through a RECORD_BUFFER (its block size,
+ * 4 KiB, would be a system call per few records). It is kept in memory (no
+ * file system under it to write back) for an input of at most
+ * RECORD_IN_MEMORY_INPUT bytes, whose record is some tens of MiB at most;
+ * larger inputs, and a system without memfd, get a temporary file. */
+#define RECORD_BUFFER (256 * 1024)
+#define RECORD_IN_MEMORY_INPUT ((off_t)1 << 30)
+
+static int record_fd(const char *path)
 {
+	struct stat st;
+	int fd = -1;
+	if (stat(path, &st) == 0 && st.st_size <= RECORD_IN_MEMORY_INPUT)
+		fd = memfd_create("smbneg-job", MFD_CLOEXEC);
+	if (fd < 0) {
+		FILE *t = tmpfile();
+		fd = t ? dup(fileno(t)) : -1;
+		if (t)
+			fclose(t);
+	}
+	return fd;
+}
+
+/* The worker's side: whole writes to the record, each followed by a byte on
+ * the pipe (never waited for: a full pipe already says there is more). */
+struct record_sink {
+	int fd, wake;
+};
+
+static ssize_t sink_write(void *cookie, const char *p, size_t n)
+{
+	const struct record_sink *s = cookie;
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(s->fd, p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	if (write(s->wake, "", 1) < 0 && errno != EAGAIN)
+		return -1;
+	return (ssize_t)n;
+}
+
+/* The parent's side: what the worker has written so far; when that is all
+ * read, wait on the pipe for more, or for its end (0: the record is whole).
+ * Every JOB_WAIT_MS of waiting, workers that ended are replaced (reap). */
+#define JOB_WAIT_MS 2
+
+static ssize_t job_read(void *cookie, char *buf, size_t size)
+{
+	struct job *j = cookie;
+	for (;;) {
+		ssize_t n = pread(j->fd, buf, size, j->pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != 0 || j->ended) {
+			j->pos += n > 0 ? n : 0;
+			return n;
+		}
+		reap(j->pool, false);
+		struct pollfd pfd = {j->wake, POLLIN, 0};
+		if (poll(&pfd, 1, JOB_WAIT_MS) <= 0)
+			continue;
+		char b[256];
+		ssize_t r = read(j->wake, b, sizeof b);
+		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+			j->ended = true; /* read what it left once more, then the end */
+	}
+}
+
+/* One worker: read path into the record, then exit. Never returns. */
+static void worker(const struct analyzer *parent, const char *path, uint64_t input, int fd,
+		   int wake)
+{
+	struct record_sink sink = {fd, wake};
+	cookie_io_functions_t io = {NULL, sink_write, NULL, NULL};
+	FILE *f = fopencookie(&sink, "w", io);
+	if (!f)
+		_exit(3); /* no record: the parent says the worker failed */
+	setvbuf(f, NULL, _IOFBF, RECORD_BUFFER);
 	struct out *o = record_out(parent->out, path, input, f);
 	struct analyzer a;
 	analyze_init(&a, o);
@@ -115,52 +206,34 @@ static void worker(const struct analyzer *parent, const char *path, uint64_t inp
 	_exit(rc);
 }
 
-struct job {
-	pid_t pid;
-	FILE *rec;
-	bool done;
-};
-
-/* A record is read and written through a RECORD_BUFFER (its block size,
- * 4 KiB, would be a system call per few records). It is kept in memory (no
- * file system under it to write back) for an input of at most
- * RECORD_IN_MEMORY_INPUT bytes, whose record is some tens of MiB at most;
- * larger inputs, and a system without memfd, get a temporary file. */
-#define RECORD_BUFFER (256 * 1024)
-#define RECORD_IN_MEMORY_INPUT ((off_t)1 << 30)
-
-static FILE *record_file(const char *path)
+/* Start the worker of a file; false when it cannot be (then it is read here). */
+static bool start(struct pool *pool, const struct analyzer *a, const char *path, uint64_t input,
+		  struct job *j)
 {
-	struct stat st;
-	FILE *f = NULL;
-	if (stat(path, &st) == 0 && st.st_size <= RECORD_IN_MEMORY_INPUT) {
-		int fd = memfd_create("smbneg-job", MFD_CLOEXEC);
-		f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
-		if (!f && fd >= 0)
-			close(fd);
-	}
-	if (!f)
-		f = tmpfile();
-	if (f)
-		setvbuf(f, NULL, _IOFBF, RECORD_BUFFER);
-	return f;
-}
-
-/* Start the worker of file i; false when it cannot be (then it is read here). */
-static bool start(const struct analyzer *a, const char *path, uint64_t input, struct job *j)
-{
-	j->rec = record_file(path);
-	if (!j->rec)
+	int p[2];
+	j->fd = record_fd(path);
+	if (j->fd < 0)
 		return false;
+	if (pipe(p) != 0) {
+		close(j->fd);
+		return false;
+	}
 	fflush(NULL); /* nothing buffered is written twice */
 	j->pid = fork();
-	if (j->pid == 0)
-		worker(a, path, input, j->rec);
+	if (j->pid == 0) {
+		close(p[0]);
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+		worker(a, path, input, j->fd, p[1]);
+	}
+	close(p[1]);
 	if (j->pid < 0) {
-		fclose(j->rec);
-		j->rec = NULL;
+		close(p[0]);
+		close(j->fd);
 		return false;
 	}
+	j->wake = p[0];
+	j->started = true;
+	j->pool = pool;
 	return true;
 }
 
@@ -183,7 +256,7 @@ static void fill(struct pool *p)
 	for (; p->running < p->njobs && p->next < p->n &&
 	       p->next < p->replaying + 2 * (size_t)p->njobs;
 	     p->next++)
-		if (start(p->a, p->paths[p->next], p->inputs + p->next + 1, &p->jobs[p->next]))
+		if (start(p, p->a, p->paths[p->next], p->inputs + p->next + 1, &p->jobs[p->next]))
 			p->running++;
 }
 
@@ -211,6 +284,24 @@ static bool reap(struct pool *p, bool block)
 	return any || !block;
 }
 
+/* Replay a file's record while its worker may still write it (the parent
+ * follows the worker instead of waiting for its end). */
+static bool replay_job(struct analyzer *a, const char *path, struct job *j,
+		       struct rec_event *ev, struct pool *pool)
+{
+	cookie_io_functions_t io = {job_read, NULL, NULL, NULL};
+	FILE *f = fopencookie(j, "r", io);
+	if (f)
+		setvbuf(f, NULL, _IOFBF, RECORD_BUFFER);
+	/* without a stream (no memory) there is no record: the worker failed */
+	bool ok = replay(a, path, f, ev, pool);
+	if (f)
+		fclose(f);
+	close(j->fd);
+	close(j->wake);
+	return ok;
+}
+
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 {
 	/* -w (one evidence file): one process */
@@ -232,17 +323,16 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 	for (size_t i = 0; i < n; i++) { /* replay file i once its worker is done */
 		p.replaying = i;
 		if (jobs && ev)
-			fill(&p);
-		if (jobs && ev && jobs[i].rec) {
-			while (!jobs[i].done && reap(&p, true))
-				;
-			ok &= replay(a, paths[i], jobs[i].rec, ev, &p);
-			fclose(jobs[i].rec);
+			reap(&p, false); /* and start the next files */
+		if (jobs && ev && jobs[i].started) {
+			ok &= replay_job(a, paths[i], &jobs[i], ev, &p);
 		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no worker */
 			fprintf(stderr, "smbneg: %s\n", msg);
 			ok = false;
 		}
 	}
+	while (reap(&p, true)) /* workers still ending after their records */
+		;
 	free(ev);
 	free(jobs);
 	return ok;

@@ -1,10 +1,12 @@
 /* jobs: -j, several capture files read at once.
  *
- * Each file is read by a forked worker, at most N at a time, the next file
- * started as soon as one ends (also while the parent replays): analyze_file()
- * with an out that records what the parent's renderer would be given
- * (jobs_record.h) into a record file in memory. The parent replays each
- * file's record, in input order, through the very calls a serial run makes
+ * Each file is read by a forked worker, at most N at a time and at most 2N
+ * files ahead of the one being replayed, the next file started as soon as one
+ * ends: analyze_file() with an out that records what the parent's renderer
+ * would be given (jobs_record.h) into a record file (in memory, a memfd, for
+ * inputs up to 1 GiB). The parent replays each file's record, in input
+ * order, following the worker as it writes (a pipe wakes it per write and
+ * ends with the worker), through the very calls a serial run makes
  * (out_begin_file, out_event, out_verdict, analyze_ntlm, analyze_report,
  * tally_end_file + out_end_file): row numbers, the text reasons, the host
  * table, the relay correlation, the summary, --fail-on and the exit status
