@@ -175,9 +175,41 @@ const char *fmt_guid(const uint8_t g[16], char *buf, size_t size)
 	return buf;
 }
 
-const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
+/* "%Y-%m-%dT%H:%M:%S" of t into buf, without strftime and printf; false
+ * when gmtime cannot say. */
+static bool second_text(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
+	size_t n = 0;
+	if (!gmtime_r(&t, &tm))
+		return false;
+	if (size)
+		buf[0] = '\0';
+	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		if (size && strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+			buf[0] = '\0';
+		return true;
+	}
+	put_dec(buf, size, &n, (uint64_t)tm.tm_year + 1900, 4);
+	put_str(buf, size, &n, "-");
+	put_dec(buf, size, &n, (uint64_t)tm.tm_mon + 1, 2);
+	put_str(buf, size, &n, "-");
+	put_dec(buf, size, &n, (uint64_t)tm.tm_mday, 2);
+	put_str(buf, size, &n, "T");
+	put_dec(buf, size, &n, (uint64_t)tm.tm_hour, 2);
+	put_str(buf, size, &n, ":");
+	put_dec(buf, size, &n, (uint64_t)tm.tm_min, 2);
+	put_str(buf, size, &n, ":");
+	put_dec(buf, size, &n, (uint64_t)tm.tm_sec, 2);
+	return true;
+}
+
+const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
+{
+	/* the second's text is kept: events come many to a second (one thread) */
+	static time_t last_t;
+	static char last[32];
+	static bool last_ok;
 	/* A capture may hold tv_usec >= 10^6: carry it into the seconds. */
 	long usec = (long)tv->tv_usec;
 	time_t t = tv->tv_sec + usec / 1000000;
@@ -186,33 +218,20 @@ const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
 		usec += 1000000;
 		t--;
 	}
-	if (!gmtime_r(&t, &tm)) {
+	if (!last_ok || t != last_t) {
+		last_ok = second_text(t, last, sizeof last);
+		last_t = t;
+	}
+	if (!last_ok) {
 		snprintf(buf, size, "%lld", (long long)tv->tv_sec);
 		return buf;
 	}
-	/* %Y-%m-%dT%H:%M:%S.uuuuuuZ, without strftime and printf (per event) */
 	size_t n = 0;
 	if (size)
 		buf[0] = '\0';
-	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
-		char base[32];
-		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-		put_str(buf, size, &n, base);
-	} else {
-		put_dec(buf, size, &n, (unsigned long)(tm.tm_year + 1900), 4);
-		put_str(buf, size, &n, "-");
-		put_dec(buf, size, &n, (unsigned long)tm.tm_mon + 1, 2);
-		put_str(buf, size, &n, "-");
-		put_dec(buf, size, &n, (unsigned long)tm.tm_mday, 2);
-		put_str(buf, size, &n, "T");
-		put_dec(buf, size, &n, (unsigned long)tm.tm_hour, 2);
-		put_str(buf, size, &n, ":");
-		put_dec(buf, size, &n, (unsigned long)tm.tm_min, 2);
-		put_str(buf, size, &n, ":");
-		put_dec(buf, size, &n, (unsigned long)tm.tm_sec, 2);
-	}
+	put_str(buf, size, &n, last);
 	put_str(buf, size, &n, ".");
-	put_dec(buf, size, &n, (unsigned long)usec, 6);
+	put_dec(buf, size, &n, (uint64_t)usec, 6);
 	put_str(buf, size, &n, "Z");
 	return buf;
 }

@@ -110,8 +110,8 @@ struct job {
 	bool done;  /* reaped */
 };
 
-/* A record is read and written through a RECORD_BUFFER (its block size,
- * 4 KiB, would be a system call per few records). It is kept in memory (no
+/* A record is read and written through a RECORD_BUFFER (stdio's default,
+ * a few KiB, would be a system call per few records). It is kept in memory (no
  * file system under it to write back) for an input of at most
  * RECORD_IN_MEMORY_INPUT bytes, whose record is some tens of MiB at most;
  * larger inputs, and a system without memfd, get a temporary file. */
@@ -188,10 +188,11 @@ static void worker(const struct analyzer *parent, const char *path, uint64_t inp
 {
 	struct record_sink sink = {fd, wake};
 	cookie_io_functions_t io = {NULL, sink_write, NULL, NULL};
+	static char buf[RECORD_BUFFER]; /* one worker per process */
 	FILE *f = fopencookie(&sink, "w", io);
 	if (!f)
 		_exit(3); /* no record: the parent says the worker failed */
-	setvbuf(f, NULL, _IOFBF, RECORD_BUFFER);
+	setvbuf(f, buf, _IOFBF, sizeof buf);
 	struct out *o = record_out(parent->out, path, input, f);
 	struct analyzer a;
 	analyze_init(&a, o);
@@ -289,10 +290,11 @@ static bool reap(struct pool *p, bool block)
 static bool replay_job(struct analyzer *a, const char *path, struct job *j,
 		       struct rec_event *ev, struct pool *pool)
 {
+	static char buf[RECORD_BUFFER]; /* one file replayed at a time */
 	cookie_io_functions_t io = {job_read, NULL, NULL, NULL};
 	FILE *f = fopencookie(j, "r", io);
 	if (f)
-		setvbuf(f, NULL, _IOFBF, RECORD_BUFFER);
+		setvbuf(f, buf, _IOFBF, sizeof buf);
 	/* without a stream (no memory) there is no record: the worker failed */
 	bool ok = replay(a, path, f, ev, pool);
 	if (f)

@@ -22,29 +22,37 @@ static void put_c(struct jw *w, char c)
 	fmt_put(&w->out, &c, 1);
 }
 
-/* The comma and the quoted key into b (at least J_KEY_MAX bytes). Keys are
- * the program's own names (README "JSON schema"), plain ASCII needing no
- * escape; one too long for b is cut (none is). */
+/* Room for n more bytes in the event buffer (flushed to the FILE when full). */
+static char *room(struct jw *w, size_t n)
+{
+	if (n > w->out.size - w->out.n)
+		fmt_buf_flush(&w->out);
+	return w->out.b + w->out.n;
+}
+
+/* The comma and the quoted key, straight into the event buffer. Keys are the
+ * program's own names (README "JSON schema"), plain ASCII needing no escape;
+ * one longer than J_KEY_MAX is cut (none is). */
 #define J_KEY_MAX 80
 
-static size_t j_key_put(struct jw *w, const char *k, char *b)
+static char *key_at(struct jw *w, const char *k, size_t extra)
 {
-	size_t n = 0, len = strnlen(k, J_KEY_MAX - 4);
+	size_t len = strnlen(k, J_KEY_MAX);
+	char *p = room(w, len + 4 + extra);
 	if (!w->first)
-		b[n++] = ',';
+		*p++ = ',';
 	w->first = false;
-	b[n++] = '"';
-	memcpy(b + n, k, len);
-	n += len;
-	b[n++] = '"';
-	b[n++] = ':';
-	return n;
+	*p++ = '"';
+	memcpy(p, k, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	return p;
 }
 
 void j_key(struct jw *w, const char *k)
 {
-	char b[J_KEY_MAX];
-	put(w, b, j_key_put(w, k, b));
+	w->out.n = (size_t)(key_at(w, k, 0) - w->out.b);
 }
 
 void j_str(struct jw *w, const char *k, const char *v)
@@ -56,19 +64,20 @@ void j_str(struct jw *w, const char *k, const char *v)
 		put(w, "null", 4);
 }
 
-/* "k":digits in one write; neg puts a minus sign before v. */
+/* "k":digits; neg puts a minus sign before v. */
 static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
 {
-	char b[J_KEY_MAX + 24], d[24];
-	size_t n = j_key_put(w, k, b), nd = 0;
+	char d[24];
+	size_t nd = 0;
 	do
 		d[nd++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
+	char *p = key_at(w, k, nd + 1);
 	if (neg)
-		b[n++] = '-';
+		*p++ = '-';
 	while (nd)
-		b[n++] = d[--nd];
-	put(w, b, n);
+		*p++ = d[--nd];
+	w->out.n = (size_t)(p - w->out.b);
 }
 
 void j_u64(struct jw *w, const char *k, uint64_t v)

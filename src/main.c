@@ -280,9 +280,11 @@ static int analyse(const struct opts *opt)
 	out_init(&o, opt->fmt, f);
 	set_output(&o, opt, host, sizeof host);
 	/* into a file or pipe that is not streamed: written OUTPUT_BUFFER at a
-	 * time (stdio's block-size buffer would be a write(2) per 4 KiB) */
+	 * time (stdio's block-size buffer would be a write(2) per 4 KiB; glibc
+	 * takes a size only with a buffer) */
+	static char out_buffer[OUTPUT_BUFFER];
 	if (!o.stream && !isatty(fileno(f)))
-		setvbuf(f, NULL, _IOFBF, OUTPUT_BUFFER);
+		setvbuf(f, out_buffer, _IOFBF, sizeof out_buffer);
 	struct log_file lf = {opt->log_path, &o};
 	struct evidence_writer ew;
 	if (opt->write_path && !evidence_open(&ew, opt->write_path, opt->rotate_bytes,
