@@ -170,7 +170,6 @@ static const struct out_ops record_ops = {
     .end_file = record_end_file,
 };
 
-
 /* ---- JSON: events rendered by the worker ---- */
 
 /* A worker's out: the record; for JSON also a renderer like the parent's,
@@ -246,7 +245,7 @@ static bool render_here(struct worker_out *w, const struct out *parent, const ch
 	if (parent->ops != &out_json_ops)
 		return false;
 	cookie_io_functions_t io = {NULL, mem_write, NULL, NULL};
-	w->json = *parent;
+	w->json = *parent; /* its allocations are this process's copy after fork */
 	w->json.f = fopencookie(w, "w", io);
 	if (!w->json.f)
 		return false;

@@ -12,8 +12,9 @@
  * in overlap_conflicts: the classic evasion of passive analysers, where the
  * receiver keeps one copy and the analyser another. Older bytes, bytes
  * after a gap, and bytes the next stage says it skips unread (sink.skips:
- * the bulk of a READ or WRITE, where a conflict changes nothing it reads,
- * and copying them cost a sixth of the run) are not compared. */
+ * the bulk of a READ or WRITE, where a conflict changes nothing it reads;
+ * copying them into thousands of cache-cold rings was the costliest stage on
+ * the benchmark capture, README "Performance") are not compared. */
 #ifndef SMBNEG_TCP_REASM_H
 #define SMBNEG_TCP_REASM_H
 
