@@ -230,7 +230,7 @@ static void fill_head(struct decompress *dc)
 	}
 }
 
-static enum decompress_kind sniff_kind(const uint8_t *p, size_t n)
+enum decompress_kind decompress_sniff(const uint8_t *p, size_t n)
 {
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return DECOMPRESS_GZIP;
@@ -304,7 +304,7 @@ struct decompress *decompress_open(FILE *fp, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot read: %s", dc->why);
 		goto fail;
 	}
-	dc->kind = sniff_kind(dc->inbuf, dc->in_len);
+	dc->kind = decompress_sniff(dc->inbuf, dc->in_len);
 	if (try_direct(dc, start, regular))
 		return dc;
 	if (!start_decoder(dc)) {

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "smbneg/jobs.h"
 
+#include "smbneg/decompress.h"
 #include "smbneg/jobs_record.h"
 #include "smbneg/regress.h"
 
@@ -155,11 +156,10 @@ static ssize_t sink_write(void *cookie, const char *p, size_t n)
 	return (ssize_t)n;
 }
 
-/* The parent's side: what the worker has written so far; when that is all
- * read, wait on the pipe for more, or for its end (0: the record is whole).
- * Every JOB_WAIT_MS of waiting, workers that ended are replaced (reap). */
-#define JOB_WAIT_MS 2
+static void wait_workers(struct pool *p);
 
+/* The parent's side: what the worker has written so far; when that is all
+ * read, wait for more, or for its end (0: the record is whole). */
 static ssize_t job_read(void *cookie, char *buf, size_t size)
 {
 	struct job *j = cookie;
@@ -171,14 +171,7 @@ static ssize_t job_read(void *cookie, char *buf, size_t size)
 			j->pos += n > 0 ? n : 0;
 			return n;
 		}
-		reap(j->pool, false);
-		struct pollfd pfd = {j->wake, POLLIN, 0};
-		if (poll(&pfd, 1, JOB_WAIT_MS) <= 0)
-			continue;
-		char b[256];
-		ssize_t r = read(j->wake, b, sizeof b);
-		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-			j->ended = true; /* read what it left once more, then the end */
+		wait_workers(j->pool);
 	}
 }
 
@@ -207,11 +200,43 @@ static void worker(const struct analyzer *parent, const char *path, uint64_t inp
 	_exit(rc);
 }
 
+/* A worker costs about 2 ms of CPU (fork, page faults of a fresh heap and
+ * of the pages it shares with the parent, its record): four plain captures
+ * of 21 MB (4 ms each) took as long with two workers as in turn, four of
+ * 85 MB 0.75 x. A smaller file is read by the parent in its turn; plain
+ * captures read at about 5 MiB per ms, compressed ones at a tenth of that or
+ * less. The environment's SMBNEG_JOBS_MIN_BYTES replaces both sizes (0: a
+ * worker for every file, as the tests want). */
+#define WORKER_MIN_PLAIN ((off_t)32 << 20)
+#define WORKER_MIN_COMPRESSED ((off_t)1 << 20)
+
+static bool worth_a_worker(const char *path)
+{
+	struct stat st;
+	uint8_t magic[4];
+	const char *env = getenv("SMBNEG_JOBS_MIN_BYTES");
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return true; /* the worker reports what is wrong with it */
+	if (env && *env)
+		return st.st_size >= (off_t)strtoull(env, NULL, 10);
+	if (st.st_size >= WORKER_MIN_PLAIN)
+		return true;
+	if (st.st_size < WORKER_MIN_COMPRESSED)
+		return false;
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(magic, 1, sizeof magic, f) : 0;
+	if (f)
+		fclose(f);
+	return decompress_sniff(magic, n) != DECOMPRESS_NONE;
+}
+
 /* Start the worker of a file; false when it cannot be (then it is read here). */
 static bool start(struct pool *pool, const struct analyzer *a, const char *path, uint64_t input,
 		  struct job *j)
 {
 	int p[2];
+	if (!worth_a_worker(path))
+		return false;
 	j->fd = record_fd(path);
 	if (j->fd < 0)
 		return false;
@@ -304,6 +329,30 @@ static bool replay_job(struct analyzer *a, const char *path, struct job *j,
 	return ok;
 }
 
+/* Wait until a running worker writes or ends (its pipe: a byte, or its end),
+ * then reap: a worker that ended is replaced at once, whichever it is. */
+#define POOL_WAIT_MS 50 /* a safety net: every end is seen on its pipe */
+
+static void wait_workers(struct pool *p)
+{
+	struct pollfd fds[2 * JOBS_MAX];
+	struct job *of[2 * JOBS_MAX];
+	nfds_t n = 0;
+	for (size_t i = p->replaying; i < p->next && n < 2 * JOBS_MAX; i++)
+		if (p->jobs[i].started && !p->jobs[i].ended) {
+			fds[n] = (struct pollfd){p->jobs[i].wake, POLLIN, 0};
+			of[n++] = &p->jobs[i];
+		}
+	if (n > 0 && poll(fds, n, POOL_WAIT_MS) > 0)
+		for (nfds_t k = 0; k < n; k++) {
+			char b[256];
+			ssize_t r = fds[k].revents ? read(fds[k].fd, b, sizeof b) : 1;
+			if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+				of[k]->ended = true; /* read what it left, then the end */
+		}
+	reap(p, false);
+}
+
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 {
 	/* -w (one evidence file): one process */
@@ -319,7 +368,8 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 {
 	struct job *jobs = calloc(n, sizeof *jobs);
 	struct rec_event *ev = malloc(sizeof *ev);
-	struct pool p = {a, paths, jobs, n, 0, 0, 0, njobs, a->out->inputs};
+	struct pool p = {a, paths, jobs, n, 0, 0, 0, njobs < JOBS_MAX ? njobs : JOBS_MAX,
+			 a->out->inputs};
 	bool ok = true;
 	char msg[1024];
 	for (size_t i = 0; i < n; i++) { /* replay file i once its worker is done */

@@ -210,7 +210,7 @@ static bool read_files(struct analyzer *a, const struct opts *opt)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	long jobs = opt->jobs ? opt->jobs : cores > 1 ? cores : 1;
 	if (jobs > 1 && jobs_usable(a, paths, opt->in.n))
-		return jobs_run(a, paths, opt->in.n, (unsigned)(jobs < 64 ? jobs : 64));
+		return jobs_run(a, paths, opt->in.n, (unsigned)(jobs < JOBS_MAX ? jobs : JOBS_MAX));
 	bool ok = true;
 	char msg[1024];
 	for (size_t i = 0; i < opt->in.n; i++) { /* a file that fails does not stop the others */

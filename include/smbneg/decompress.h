@@ -34,6 +34,8 @@ struct decompress *decompress_open(FILE *fp, char *err, size_t errsize);
  * when libpcap reads it), then calls decompress_free. */
 FILE *decompress_stream(const struct decompress *dc);
 enum decompress_kind decompress_kind(const struct decompress *dc);
+/* The kind the first n bytes of a file show (its magic number). */
+enum decompress_kind decompress_sniff(const uint8_t *p, size_t n);
 /* "gzip", "zstd" or "plain". */
 const char *decompress_kind_name(enum decompress_kind k);
 /* The first content bytes (up to DECOMPRESS_HEAD; fewer for a short file). */

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define JOBS_MAX 64 /* workers at once, whatever -j says */
+
 /* Can these inputs be read by workers? (not stdin, no -w, more than one) */
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n);
 /* Read paths[0..n) with at most jobs workers at a time, reporting through

@@ -15,11 +15,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs-same.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# same NAME ARGS...: -j 1 and -j 2 give the same stdout, stderr and status
+# same NAME ARGS...: -j 1 and -j 2 give the same stdout, stderr and status; every
+# file of -j 2 goes to a worker (small ones are otherwise read in turn by the parent)
 same() {
   local name=$1 r1 r2; shift
   "$smbneg" -j 1 "$@" > "$tmp/o1" 2> "$tmp/e1"; r1=$?
-  "$smbneg" -j 2 "$@" > "$tmp/o2" 2> "$tmp/e2"; r2=$?
+  SMBNEG_JOBS_MIN_BYTES=${jobs_min:-0} "$smbneg" -j 2 "$@" > "$tmp/o2" 2> "$tmp/e2"; r2=$?
   if [ $r1 -eq $r2 ] && cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/e1" "$tmp/e2"; then
     echo "ok   $name (exit $r1, $(wc -c < "$tmp/o1") bytes)"
   else
@@ -48,6 +49,12 @@ if [ -d "$corpus" ]; then
 else
   echo "skip corpus: no $corpus"
 fi
+# as by default, small files read by the parent between the workers' (the
+# smaller half of captures/ here: under 8 KiB)
+jobs_min=8192
+same "captures/ -o json, files under 8 KiB read by the parent" -o json -r "$caps"
+same "captures/ -v, files under 8 KiB read by the parent" -v -r "$caps"
+jobs_min=0
 bad=$src/test/hostile/cases
 if [ -d "$bad" ]; then
   files=("$bad/truncated-record-header.pcap" "$caps" "$bad/not-a-pcap.pcap" "$bad/ends-mid-packet.pcap")
