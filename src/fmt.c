@@ -67,6 +67,26 @@ static void put_dec(char *buf, size_t size, size_t *n, uint64_t v, int width)
 	put_str(buf, size, n, r);
 }
 
+/* Append v in hex, at least width digits (zeros before). */
+static void put_hex(char *buf, size_t size, size_t *n, uint64_t v, int width, bool upper)
+{
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char r[20];
+	int nd = 0;
+	do
+		r[nd++] = hex[v & 15];
+	while ((v >>= 4) != 0);
+	while (nd < width && nd < (int)sizeof r - 1)
+		r[nd++] = '0';
+	for (int i = 0; i < nd / 2; i++) {
+		char t = r[i];
+		r[i] = r[nd - 1 - i];
+		r[nd - 1 - i] = t;
+	}
+	r[nd] = '\0';
+	put_str(buf, size, n, r);
+}
+
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
 {
 	char a[INET6_ADDRSTRLEN] = "";
@@ -97,17 +117,22 @@ const char *fmt_u64(uint64_t v, char *buf, size_t size)
 	return buf;
 }
 
-const char *fmt_status_hex(uint32_t st, char *buf, size_t size)
+const char *fmt_hex_min(uint64_t v, int width, char *buf, size_t size)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char b[11] = "0x";
-	for (int i = 0; i < 8; i++)
-		b[2 + i] = hex[(st >> (28 - 4 * i)) & 15];
-	b[10] = '\0';
 	size_t n = 0;
 	if (size)
 		buf[0] = '\0';
-	put_str(buf, size, &n, b);
+	put_hex(buf, size, &n, v, width, false);
+	return buf;
+}
+
+const char *fmt_status_hex(uint32_t st, char *buf, size_t size)
+{
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	put_str(buf, size, &n, "0x");
+	put_hex(buf, size, &n, st, 8, true);
 	return buf;
 }
 
@@ -329,18 +354,9 @@ void fmt_json_quote(struct fmt_buf *b, const char *str)
 	fmt_put(b, "\"", 1);
 }
 
-/* The FILE forms escape into a small buffer on the stack (a call into stdio
- * per character costs more than the escaping). */
+/* The FILE forms (text, CSV) escape into a small buffer on the stack (a call
+ * into stdio per character costs more than the escaping). */
 #define FMT_SMALL_BUF 512
-
-void fmt_json_string(FILE *f, const char *s)
-{
-	char store[FMT_SMALL_BUF];
-	struct fmt_buf b;
-	fmt_buf_start(&b, f, store, sizeof store);
-	fmt_json_quote(&b, s);
-	fmt_buf_flush(&b);
-}
 
 static void text_escape(FILE *f, const char *str, bool keep_backslash)
 {

@@ -101,7 +101,6 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 /* ---- the record files: written by a worker, read by the parent as they grow ---- */
 
 struct job {
-	struct pool *pool;
 	bool started; /* a worker reads the file (else the parent does, in turn) */
 	pid_t pid;
 	int fd;	   /* the record: a memfd, else an unlinked temporary file */
@@ -158,11 +157,14 @@ static ssize_t sink_write(void *cookie, const char *p, size_t n)
 
 static void wait_workers(struct pool *p);
 
-/* The parent's side: what the worker has written so far; when that is all
- * read, wait for more, or for its end (0: the record is whole). */
+/* The parent's side (cookie: the pool; the record read is the file being
+ * replayed): what the worker has written so far; when that is all read,
+ * wait for more, or for its end (0: the record is whole). */
+static struct job *replayed(struct pool *p);
+
 static ssize_t job_read(void *cookie, char *buf, size_t size)
 {
-	struct job *j = cookie;
+	struct job *j = replayed(cookie);
 	for (;;) {
 		ssize_t n = pread(j->fd, buf, size, j->pos);
 		if (n < 0 && errno == EINTR)
@@ -171,7 +173,7 @@ static ssize_t job_read(void *cookie, char *buf, size_t size)
 			j->pos += n > 0 ? n : 0;
 			return n;
 		}
-		wait_workers(j->pool);
+		wait_workers(cookie);
 	}
 }
 
@@ -231,8 +233,7 @@ static bool worth_a_worker(const char *path)
 }
 
 /* Start the worker of a file; false when it cannot be (then it is read here). */
-static bool start(struct pool *pool, const struct analyzer *a, const char *path, uint64_t input,
-		  struct job *j)
+static bool start(const struct analyzer *a, const char *path, uint64_t input, struct job *j)
 {
 	int p[2];
 	if (!worth_a_worker(path))
@@ -259,7 +260,6 @@ static bool start(struct pool *pool, const struct analyzer *a, const char *path,
 	}
 	j->wake = p[0];
 	j->started = true;
-	j->pool = pool;
 	return true;
 }
 
@@ -276,13 +276,18 @@ struct pool {
 	uint64_t inputs; /* the out's input count before the first file */
 };
 
+static struct job *replayed(struct pool *p)
+{
+	return &p->jobs[p->replaying];
+}
+
 /* Start workers for the next files while fewer than njobs run. */
 static void fill(struct pool *p)
 {
 	for (; p->running < p->njobs && p->next < p->n &&
 	       p->next < p->replaying + 2 * (size_t)p->njobs;
 	     p->next++)
-		if (start(p, p->a, p->paths[p->next], p->inputs + p->next + 1, &p->jobs[p->next]))
+		if (start(p->a, p->paths[p->next], p->inputs + p->next + 1, &p->jobs[p->next]))
 			p->running++;
 }
 
@@ -310,14 +315,15 @@ static bool reap(struct pool *p, bool block)
 	return any || !block;
 }
 
-/* Replay a file's record while its worker may still write it (the parent
- * follows the worker instead of waiting for its end). */
-static bool replay_job(struct analyzer *a, const char *path, struct job *j,
-		       struct rec_event *ev, struct pool *pool)
+/* Replay the record of the file pool->replaying while its worker may still
+ * write it (the parent follows the worker instead of waiting for its end). */
+static bool replay_job(struct analyzer *a, const char *path, struct rec_event *ev,
+		       struct pool *pool)
 {
 	static char buf[RECORD_BUFFER]; /* one file replayed at a time */
+	struct job *j = replayed(pool);
 	cookie_io_functions_t io = {job_read, NULL, NULL, NULL};
-	FILE *f = fopencookie(j, "r", io);
+	FILE *f = fopencookie(pool, "r", io);
 	if (f)
 		setvbuf(f, buf, _IOFBF, sizeof buf);
 	/* without a stream (no memory) there is no record: the worker failed */
@@ -377,7 +383,7 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 		if (jobs && ev)
 			reap(&p, false); /* and start the next files */
 		if (jobs && ev && jobs[i].started) {
-			ok &= replay_job(a, paths[i], &jobs[i], ev, &p);
+			ok &= replay_job(a, paths[i], ev, &p);
 		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no worker */
 			fprintf(stderr, "smbneg: %s\n", msg);
 			ok = false;

@@ -61,8 +61,8 @@ void out_stats(struct out *o, const struct out_stats *s)
 
 bool out_wants_events(const struct out *o)
 {
-	/* text shows Negotiate events only with -v (out_text.c) */
-	return !o->hosts && !o->quiet && o->ops->event && (o->verbose || o->ops != &out_text_ops);
+	return !o->hosts && !o->quiet && o->ops->event &&
+	       (o->verbose || !o->ops->events_verbose_only);
 }
 
 void out_event(struct out *o, const struct smb_event *e)

@@ -31,7 +31,7 @@ static void j_session(struct jw *w, int smb_version, const struct smb_session *x
 	j_str(w, "kerberos_realm", x->has_krb ? x->krb_realm : NULL);
 	j_str(w, "kerberos_service", x->has_krb ? x->krb_service : NULL);
 	if (status_name) {
-		snprintf(st, sizeof st, "0x%08X", (unsigned)x->status);
+		fmt_status_hex(x->status, st, sizeof st);
 		const char *sn = tok_name(ntstatus_names, x->status);
 		j_str(w, "status", !x->response_seen ? NULL : sn ? sn : st);
 	} else { /* an event: `status` is a number in every event, its name beside */

@@ -164,7 +164,7 @@ static void text_smb1_response(struct out *o, const struct smb_event *e)
 static void text_event(struct out *o, const struct smb_event *e)
 {
 	const struct conv *c = e->conv;
-	if (!o->verbose || e->kind == SMB_EV_SESSION_SETUP)
+	if (e->kind == SMB_EV_SESSION_SETUP) /* -v: out_wants_events */
 		return;
 	file_heading(o);
 	char a[64], b[64], bits[256], g[40];
@@ -515,6 +515,7 @@ static void text_free(struct out *o)
 
 const struct out_ops out_text_ops = {
 	.event = text_event,
+	.events_verbose_only = true,
 	.conversation = text_conversation,
 	.relay = text_relay,
 	.prediction = text_prediction,

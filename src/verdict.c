@@ -59,24 +59,6 @@ static const char *status_name(uint32_t st, char *buf, size_t size)
 	return n ? cat(buf, size, n, " (", hex, ")") : cat(buf, size, hex, NULL, NULL, NULL);
 }
 
-/* v in lowercase hex, at least two digits (printf's %02x). */
-static const char *hex_min2(unsigned v, char *buf, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	char d[16];
-	int n = 0;
-	do
-		d[n++] = hex[v & 15];
-	while ((v >>= 4) != 0);
-	if (n < 2)
-		d[n++] = '0';
-	size_t at = 0;
-	while (n > 0 && at + 1 < size)
-		buf[at++] = d[--n];
-	buf[at] = '\0';
-	return buf;
-}
-
 /* The values the knowledge templates name, as text. */
 struct verdict_words {
 	char frame[24], pred[160], secmode[8], unsigned_n[16], total[16];
@@ -138,7 +120,7 @@ static void fill_words(const struct facts *f, const struct verdict *v, struct ve
 	char st[80];
 	fmt_u64(f->invalid_signature_frame, w->frame, sizeof w->frame);
 	describe_prediction(v->predicted, w->pred, sizeof w->pred);
-	hex_min2(v->server.raw, w->secmode, sizeof w->secmode);
+	fmt_hex_min((unsigned)v->server.raw, 2, w->secmode, sizeof w->secmode);
 	fmt_u64(f->unsigned_after_session, w->unsigned_n, sizeof w->unsigned_n);
 	fmt_u64((uint64_t)f->signed_after_session + f->unsigned_after_session, w->total,
 		sizeof w->total);

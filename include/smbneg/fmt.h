@@ -49,7 +49,9 @@ static inline void fmt_put(struct fmt_buf *b, const void *p, size_t n)
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size);
 /* v in decimal. */
 const char *fmt_u64(uint64_t v, char *buf, size_t size);
-/* An NT status as "0x" and 8 uppercase hex digits. */
+/* v in lowercase hex, at least width digits (printf's %0*x). */
+const char *fmt_hex_min(uint64_t v, int width, char *buf, size_t size);
+/* An NT status as "0x" and 8 uppercase hex digits (printf's 0x%08X). */
 const char *fmt_status_hex(uint32_t st, char *buf, size_t size);
 /* n bytes as lowercase hex digits (cut to fit size). */
 const char *fmt_hex(const uint8_t *p, size_t n, char *buf, size_t size);
@@ -67,9 +69,7 @@ const char *fmt_guid(const uint8_t g[16], char *buf, size_t size);
 const char *fmt_time(const struct timeval *tv, char *buf, size_t size);
 /* FILETIME (100 ns since 1601) as ISO 8601 UTC; "" when zero. */
 const char *fmt_filetime(uint64_t ft, char *buf, size_t size);
-/* A JSON string (RFC 8259), quoted; bytes that are not UTF-8 as \u00XX. */
-void fmt_json_string(FILE *f, const char *s);
-/* The same into b. */
+/* A JSON string (RFC 8259), quoted, into b; bytes that are not UTF-8 as \u00XX. */
 void fmt_json_quote(struct fmt_buf *b, const char *s);
 /* A CSV field, quoted (RFC 4180). */
 void fmt_csv_string(FILE *f, const char *s);

@@ -95,6 +95,8 @@ struct out_stats {
 struct out_ops {
 	/* An SMB layer event (optional). */
 	void (*event)(struct out *o, const struct smb_event *e);
+	/* event is shown only with -v (text) */
+	bool events_verbose_only;
 	/* A concluded conversation, numbered row. */
 	void (*conversation)(struct out *o, uint64_t row, const struct conv *c,
 			     const struct facts *f, const struct verdict *v);
