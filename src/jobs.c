@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 struct pool;
-static bool reap(struct pool *p, bool block);
+static void watch(struct pool *p, int timeout_ms);
 
 /* ---- replay in the parent ---- */
 
@@ -51,7 +51,7 @@ static void replay_resumed(struct analyzer *a, FILE *f, uint64_t base)
 		out_resumed(a->out, rows[i] ? base + rows[i] : 0);
 }
 
-/* Records replayed between looks for ended workers (reap). */
+/* Records replayed between looks for ended workers (watch). */
 #define REPLAY_POLL_RECORDS 256
 
 /* The serial run's calls for one file, from its record (f NULL: none);
@@ -70,7 +70,7 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 		regress_begin_file(a->regress, path);
 	while (f && fread(&tag, sizeof tag, 1, f) == 1) {
 		if (++records % REPLAY_POLL_RECORDS == 0)
-			reap(pool, false);
+			watch(pool, 0);
 		if (tag == REC_RENDERED && record_copy_rendered(f, a->out->f)) {
 			continue;
 		} else if (tag == REC_EVENT && record_get_event(f, ev)) {
@@ -106,8 +106,8 @@ struct job {
 	int fd;	   /* the record: a memfd, else an unlinked temporary file */
 	int wake;  /* the read end of the worker's pipe: a byte per write, EOF once it ended */
 	off_t pos; /* bytes of the record read so far */
-	bool ended; /* the pipe reached its end: the record holds all it will */
-	bool done;  /* reaped */
+	bool ended; /* the pipe reached its end: the record holds all it will, and
+		     * the worker's core is free (it closes the pipe after its last write) */
 };
 
 /* A record is read and written through a RECORD_BUFFER (stdio's default,
@@ -155,11 +155,11 @@ static ssize_t sink_write(void *cookie, const char *p, size_t n)
 	return (ssize_t)n;
 }
 
-static void wait_workers(struct pool *p);
 
 /* The parent's side (cookie: the pool; the record read is the file being
  * replayed): what the worker has written so far; when that is all read,
  * wait for more, or for its end (0: the record is whole). */
+#define POOL_WAIT_MS 50 /* a safety net: every write and end is seen on a pipe */
 static struct job *replayed(struct pool *p);
 
 static ssize_t job_read(void *cookie, char *buf, size_t size)
@@ -173,7 +173,7 @@ static ssize_t job_read(void *cookie, char *buf, size_t size)
 			j->pos += n > 0 ? n : 0;
 			return n;
 		}
-		wait_workers(cookie);
+		watch(cookie, POOL_WAIT_MS);
 	}
 }
 
@@ -198,7 +198,9 @@ static void worker(const struct analyzer *parent, const char *path, uint64_t inp
 	analyze_file(&a, path, msg, sizeof msg); /* the record says how it went */
 	record_resumed(o, f);
 	int rc = fflush(f) == 0 ? 0 : 3;
-	analyze_free(&a);
+	/* the record is whole: say so now, so the next worker starts while this
+	 * one's memory is torn down (by _exit, not freed piece by piece) */
+	close(wake);
 	_exit(rc);
 }
 
@@ -281,7 +283,7 @@ static struct job *replayed(struct pool *p)
 	return &p->jobs[p->replaying];
 }
 
-/* Start workers for the next files while fewer than njobs run. */
+/* Start workers for the next files while fewer than njobs write. */
 static void fill(struct pool *p)
 {
 	for (; p->running < p->njobs && p->next < p->n &&
@@ -291,28 +293,25 @@ static void fill(struct pool *p)
 			p->running++;
 }
 
-/* Mark the workers that have ended done and start the next files in their
- * place (a core is never left idle while the parent replays); with block,
- * wait for one first. False when blocking found no worker left. */
-static bool reap(struct pool *p, bool block)
+/* A worker's pipe ended, or its whole record was replayed: its core is free. */
+static void job_ended(struct pool *p, struct job *j)
 {
-	bool any = false;
+	if (!j->ended)
+		p->running--;
+	j->ended = true;
+}
+
+/* Collect the workers that have exited (their pipes said they ended
+ * first); with block, wait for every one left. */
+static void reap(bool block)
+{
 	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, block && !any ? 0 : WNOHANG);
+		pid_t pid = waitpid(-1, NULL, block ? 0 : WNOHANG);
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid <= 0)
-			break;
-		any = true;
-		for (size_t i = 0; i < p->n; i++)
-			if (p->jobs[i].pid == pid && !p->jobs[i].done) {
-				p->jobs[i].done = true;
-				p->running--;
-			}
+			return;
 	}
-	fill(p);
-	return any || !block;
 }
 
 /* Replay the record of the file pool->replaying while its worker may still
@@ -330,16 +329,16 @@ static bool replay_job(struct analyzer *a, const char *path, struct rec_event *e
 	bool ok = replay(a, path, f, ev, pool);
 	if (f)
 		fclose(f);
+	job_ended(pool, j);
 	close(j->fd);
 	close(j->wake);
 	return ok;
 }
 
-/* Wait until a running worker writes or ends (its pipe: a byte, or its end),
- * then reap: a worker that ended is replaced at once, whichever it is. */
-#define POOL_WAIT_MS 50 /* a safety net: every end is seen on its pipe */
-
-static void wait_workers(struct pool *p)
+/* Wait up to timeout_ms until a running worker writes or ends (its pipe: a
+ * byte, or its end); a worker that ended is replaced at once, whichever it
+ * is, so a core is never left idle while the parent replays. */
+static void watch(struct pool *p, int timeout_ms)
 {
 	struct pollfd fds[2 * JOBS_MAX];
 	struct job *of[2 * JOBS_MAX];
@@ -349,14 +348,15 @@ static void wait_workers(struct pool *p)
 			fds[n] = (struct pollfd){p->jobs[i].wake, POLLIN, 0};
 			of[n++] = &p->jobs[i];
 		}
-	if (n > 0 && poll(fds, n, POOL_WAIT_MS) > 0)
+	if (n > 0 && poll(fds, n, timeout_ms) > 0)
 		for (nfds_t k = 0; k < n; k++) {
 			char b[256];
 			ssize_t r = fds[k].revents ? read(fds[k].fd, b, sizeof b) : 1;
 			if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-				of[k]->ended = true; /* read what it left, then the end */
+				job_ended(p, of[k]); /* read what it left, then the end */
 		}
-	reap(p, false);
+	reap(false);
+	fill(p);
 }
 
 bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
@@ -381,7 +381,7 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 	for (size_t i = 0; i < n; i++) { /* replay file i once its worker is done */
 		p.replaying = i;
 		if (jobs && ev)
-			reap(&p, false); /* and start the next files */
+			watch(&p, 0); /* and start the next files */
 		if (jobs && ev && jobs[i].started) {
 			ok &= replay_job(a, paths[i], ev, &p);
 		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no worker */
@@ -389,8 +389,7 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 			ok = false;
 		}
 	}
-	while (reap(&p, true)) /* workers still ending after their records */
-		;
+	reap(true); /* workers still ending after their records */
 	free(ev);
 	free(jobs);
 	return ok;
