@@ -9,10 +9,9 @@ bool correlate_init(struct correlate *k, void (*emit)(void *, const struct corre
 		    void *arg)
 {
 	memset(k, 0, sizeof *k);
-	k->relay = malloc(sizeof *k->relay);
+	k->relay = relay_new(0);
 	if (!k->relay)
 		return false;
-	relay_init(k->relay, 0);
 	k->emit = emit;
 	k->arg = arg;
 	return true;

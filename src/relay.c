@@ -9,6 +9,7 @@
  * means one response was presented twice. */
 #include "smbneg/relay.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const struct tok relay_evidence_bits[] = {
@@ -17,10 +18,12 @@ const struct tok relay_evidence_bits[] = {
     {0, NULL},
 };
 
-void relay_init(struct relay_table *t, uint64_t window_us)
+struct relay_table *relay_new(uint64_t window_us)
 {
-	memset(t, 0, sizeof *t);
-	t->window_us = window_us ? window_us : RELAY_WINDOW_US;
+	struct relay_table *t = calloc(1, sizeof *t);
+	if (t)
+		t->window_us = window_us ? window_us : RELAY_WINDOW_US;
+	return t;
 }
 
 static bool same_host(const struct relay_endpoint *a, const struct relay_endpoint *b)

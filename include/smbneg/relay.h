@@ -102,8 +102,10 @@ struct relay_table {
 	uint64_t observed, overwritten; /* counters */
 };
 
-/* Empties t; window_us 0 means RELAY_WINDOW_US. */
-void relay_init(struct relay_table *t, uint64_t window_us);
+/* A new, empty table (NULL: out of memory); window_us 0 means
+ * RELAY_WINDOW_US. Its pages are made as entries fill them: a -j worker,
+ * whose parent correlates, never touches its own. */
+struct relay_table *relay_new(uint64_t window_us);
 
 /* A new input begins: its capture clock may be older than the last input's
  * (files given out of time order). Forgets the newest time seen, so the new

@@ -283,14 +283,13 @@ static unsigned check_dir(const char *dir)
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, n);
 		struct scan sc = {calloc(MAX_FLOWS, sizeof(struct flow)),
-				  malloc(sizeof(struct relay_table)),
+				  relay_new(0),
 				  0,
 				  0,
 				  0,
 				  {0}};
 		assert_non_null(sc.flows);
 		assert_non_null(sc.relay);
-		relay_init(sc.relay, 0);
 		if (!scan_file(path, &sc)) { /* e.g. a Network Monitor .cap */
 			print_message("# %s: libpcap cannot read it, skipped\n", n);
 			free(sc.flows);

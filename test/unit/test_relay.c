@@ -34,9 +34,8 @@ static const uint8_t proof[16] = {0x6a, 0xc0, 0x98, 0xf6, 0x00, 0x46, 0x20, 0x4b
 
 static struct relay_table *new_table(uint64_t window)
 {
-	struct relay_table *t = malloc(sizeof *t);
+	struct relay_table *t = relay_new(window);
 	assert_non_null(t);
-	relay_init(t, window);
 	return t;
 }
 
