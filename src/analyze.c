@@ -36,7 +36,7 @@ static void on_ntlm(void *arg, const struct conv *c, const struct frame_ctx *f,
 		n.user = m->u.auth.user;
 		n.domain = m->u.auth.domain;
 	}
-	if (a->ntlm_hook) /* a -j worker: the parent correlates (jobs.c) */
+	if (a->ntlm_hook) /* a -j worker: the replay correlates (jobs.c) */
 		a->ntlm_hook(a->ntlm_hook_arg, c, f->frame, &f->ts, &n);
 	else
 		analyze_ntlm(a, c, f->frame, &f->ts, &n);

@@ -231,10 +231,10 @@ static bool second_text(time_t t, char *buf, size_t size)
 
 const char *fmt_time(const struct timeval *tv, char *buf, size_t size)
 {
-	/* the second's text is kept: events come many to a second (one thread) */
-	static time_t last_t;
-	static char last[32];
-	static bool last_ok;
+	/* the second's text is kept: events come many to a second (per thread: -j) */
+	static _Thread_local time_t last_t;
+	static _Thread_local char last[32];
+	static _Thread_local bool last_ok;
 	/* A capture may hold tv_usec >= 10^6: carry it into the seconds. */
 	long usec = (long)tv->tv_usec;
 	time_t t = tv->tv_sec + usec / 1000000;

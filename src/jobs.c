@@ -1,5 +1,5 @@
-/* jobs: -j, files read by forked workers, replayed in order (see include/smbneg/jobs.h). */
-/* memfd_create() is a GNU extension (glibc 2.27). */
+/* jobs: -j, files read by worker threads, replayed in order (see include/smbneg/jobs.h). */
+/* fopencookie() is a GNU extension (glibc). */
 #define _GNU_SOURCE
 #include "smbneg/jobs.h"
 
@@ -7,22 +7,208 @@
 #include "smbneg/jobs_record.h"
 #include "smbneg/regress.h"
 
-#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-struct pool;
-static void watch(struct pool *p, int timeout_ms);
+/* ---- the records: lists of chunks, written by a worker, read as they grow ---- */
 
-/* ---- replay in the parent ---- */
+/* A record is a list of chunks, taken from the pool's spare list and given
+ * back to it once read: their pages are made once, not per file (a fresh
+ * page costs more than the copy into it). */
+#define CHUNK_BYTES ((size_t)256 << 10)
+
+struct chunk {
+	struct chunk *next;
+	size_t len, read; /* bytes written into data; bytes of them read */
+	unsigned char data[CHUNK_BYTES];
+};
+
+/* Records not yet read may hold at most RECORDS_HELD_MAX bytes: a worker
+ * whose file is not the one replayed waits beyond it (bounded memory; the
+ * record of a 320 MB capture is 3 MB, 11 MB in JSON, so this is some 7 GB
+ * of input ahead of the file replayed). The worker of the file replayed
+ * never waits, so the replay always goes on. The environment's
+ * SMBNEG_JOBS_HELD_BYTES replaces it (the tests make workers wait). */
+#define RECORDS_HELD_MAX ((size_t)256 << 20)
+
+struct job {
+	bool here; /* small: read by the replaying thread in its turn, not by a worker */
+	struct chunk *first, *last; /* published, not yet read */
+	bool whole; /* the worker wrote all it will (its END, or nothing: it failed) */
+};
+
+/* Workers take the files in input order, at most 2 x njobs files ahead of
+ * the one being replayed; lock guards everything below it. */
+struct pool {
+	const struct out *options; /* the out's state before the first file, read only */
+	const char *filter;
+	const char *const *paths;
+	struct job *jobs;
+	size_t n;
+	uint64_t inputs; /* the out's input count before the first file */
+	unsigned njobs;
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* a chunk published or read, a record whole, a file begun */
+	size_t next;		/* the file the next free worker takes */
+	size_t replaying;	/* the file whose record is replayed */
+	size_t held;		/* bytes in chunks published and not yet read */
+	size_t held_max;
+	struct chunk *spare;
+};
+
+/* A chunk from the spare list (lock held), else a new one; NULL without memory. */
+static struct chunk *take_chunk(struct pool *p)
+{
+	struct chunk *c = p->spare;
+	if (c)
+		p->spare = c->next;
+	else
+		c = malloc(sizeof *c);
+	if (c) {
+		c->next = NULL;
+		c->len = c->read = 0;
+	}
+	return c;
+}
+
+/* ---- the worker's side ---- */
+
+/* A record being written: bytes go into cur, published when it is full and
+ * at the end. */
+struct writer {
+	struct pool *p;
+	size_t i; /* the file */
+	struct chunk *cur;
+};
+
+/* Hand cur to the record (lock held), waiting first while the records not
+ * yet read hold too much and this file is not the one replayed. */
+static void publish(struct writer *w)
+{
+	struct pool *p = w->p;
+	struct job *j = &p->jobs[w->i];
+	while (p->held >= p->held_max && p->replaying != w->i)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (j->last)
+		j->last->next = w->cur;
+	else
+		j->first = w->cur;
+	j->last = w->cur;
+	p->held += w->cur->len;
+	w->cur = NULL;
+	pthread_cond_broadcast(&p->changed);
+}
+
+/* fopencookie write: into chunks; -1 without memory (the record then ends
+ * short, and the file is reported as failed). */
+static ssize_t writer_write(void *cookie, const char *buf, size_t n)
+{
+	struct writer *w = cookie;
+	for (size_t done = 0; done < n;) {
+		if (!w->cur || w->cur->len == CHUNK_BYTES) {
+			pthread_mutex_lock(&w->p->lock);
+			if (w->cur)
+				publish(w);
+			w->cur = take_chunk(w->p);
+			pthread_mutex_unlock(&w->p->lock);
+			if (!w->cur)
+				return -1;
+		}
+		size_t take = CHUNK_BYTES - w->cur->len;
+		if (take > n - done)
+			take = n - done;
+		memcpy(w->cur->data + w->cur->len, buf + done, take);
+		w->cur->len += take;
+		done += take;
+	}
+	return (ssize_t)n;
+}
+
+/* Record file i: analyze_file with an out that records what the replay needs. */
+static void record_file(struct pool *p, size_t i)
+{
+	struct writer w = {p, i, NULL};
+	cookie_io_functions_t io = {NULL, writer_write, NULL, NULL};
+	FILE *f = fopencookie(&w, "w", io);
+	struct out *o = f ? record_out(p->options, p->paths[i], p->inputs + i + 1, f) : NULL;
+	struct analyzer a;
+	analyze_init(&a, o);
+	if (o) {
+		char msg[1024];
+		a.filter = p->filter;
+		a.ntlm_hook = record_ntlm; /* the replay correlates, over all files */
+		a.ntlm_hook_arg = f;
+		analyze_file(&a, p->paths[i], msg, sizeof msg); /* the record says how it went */
+		record_resumed(o, f);
+	}
+	if (f)
+		fclose(f); /* the last bytes into cur */
+	pthread_mutex_lock(&p->lock);
+	if (w.cur)
+		publish(&w);
+	p->jobs[i].whole = true;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	analyze_free(&a);
+	record_out_free(o);
+}
+
+/* A worker thread: the next file while there is one within reach. */
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (p->next < p->n) {
+		if (p->next >= p->replaying + 2 * (size_t)p->njobs) {
+			pthread_cond_wait(&p->changed, &p->lock);
+			continue;
+		}
+		size_t i = p->next++;
+		if (p->jobs[i].here)
+			continue;
+		pthread_mutex_unlock(&p->lock);
+		record_file(p, i);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* ---- the replay, in the calling thread ---- */
+
+/* fopencookie read (cookie: the pool; the record read is the file being
+ * replayed): what the worker has published, waiting for more; 0 once the
+ * record is whole and read. Chunks read go back to the spare list. */
+static ssize_t replay_read(void *cookie, char *buf, size_t size)
+{
+	struct pool *p = cookie;
+	struct job *j = &p->jobs[p->replaying];
+	size_t n = 0;
+	pthread_mutex_lock(&p->lock);
+	while (!j->first && !j->whole)
+		pthread_cond_wait(&p->changed, &p->lock);
+	while (j->first && n < size) {
+		struct chunk *c = j->first;
+		size_t take = c->len - c->read < size - n ? c->len - c->read : size - n;
+		memcpy(buf + n, c->data + c->read, take);
+		c->read += take;
+		n += take;
+		if (c->read == c->len) {
+			j->first = c->next;
+			if (!j->first)
+				j->last = NULL;
+			p->held -= c->len;
+			c->next = p->spare;
+			p->spare = c;
+			pthread_cond_broadcast(&p->changed); /* a writer may wait for room */
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return (ssize_t)n;
+}
 
 /* The end of a file as analyze.c ends it (the per-file inventory, then the file). */
 static void end_file(struct analyzer *a, const struct rec_end *end)
@@ -51,15 +237,10 @@ static void replay_resumed(struct analyzer *a, FILE *f, uint64_t base)
 		out_resumed(a->out, rows[i] ? base + rows[i] : 0);
 }
 
-/* Records replayed between looks for ended workers (watch). */
-#define REPLAY_POLL_RECORDS 256
-
 /* The serial run's calls for one file, from its record (f NULL: none);
  * false when the file failed (or its worker did). */
-static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_event *ev,
-		   struct pool *pool)
+static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_event *ev)
 {
-	unsigned records = 0;
 	struct rec_conv rc;
 	struct rec_end end;
 	uint32_t tag;
@@ -69,8 +250,6 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	if (a->regress)
 		regress_begin_file(a->regress, path);
 	while (f && fread(&tag, sizeof tag, 1, f) == 1) {
-		if (++records % REPLAY_POLL_RECORDS == 0)
-			watch(pool, 0);
 		if (tag == REC_RENDERED && record_copy_rendered(f, a->out->f)) {
 			continue;
 		} else if (tag == REC_EVENT && record_get_event(f, ev)) {
@@ -90,7 +269,7 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 			break;
 		}
 	}
-	/* no end: the worker died (a crash, or out of memory) */
+	/* no end: the worker could not record it all (out of memory) */
 	memset(&end, 0, sizeof end);
 	end.failed = true;
 	snprintf(end.error, sizeof end.error, "%s: the worker reading it failed", path);
@@ -98,121 +277,49 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	return false;
 }
 
-/* ---- the record files: written by a worker, read by the parent as they grow ---- */
+/* A record is read through a REPLAY_BUFFER (stdio's default, a few KiB,
+ * would take the lock every few records). */
+#define REPLAY_BUFFER (256 * 1024)
 
-struct job {
-	bool started; /* a worker reads the file (else the parent does, in turn) */
-	pid_t pid;
-	int fd;	   /* the record: a memfd, else an unlinked temporary file */
-	int wake;  /* the read end of the worker's pipe: a byte per write, EOF once it ended */
-	off_t pos; /* bytes of the record read so far */
-	bool ended; /* the pipe reached its end: the record holds all it will, and
-		     * the worker's core is free (it closes the pipe after its last write) */
-};
-
-/* A record is read and written through a RECORD_BUFFER (stdio's default,
- * a few KiB, would be a system call per few records). It is kept in memory (no
- * file system under it to write back) for an input of at most
- * RECORD_IN_MEMORY_INPUT bytes, whose record is some tens of MiB at most;
- * larger inputs, and a system without memfd, get a temporary file. */
-#define RECORD_BUFFER (256 * 1024)
-#define RECORD_IN_MEMORY_INPUT ((off_t)1 << 30)
-
-static int record_fd(const char *path)
+/* Replay file pool->replaying while its worker may still write it (the
+ * replay follows the worker instead of waiting for its end); read to its
+ * end, so that every chunk goes back to the spare list. */
+static bool replay_file(struct analyzer *a, struct pool *p, struct rec_event *ev)
 {
-	struct stat st;
-	int fd = -1;
-	if (stat(path, &st) == 0 && st.st_size <= RECORD_IN_MEMORY_INPUT)
-		fd = memfd_create("smbneg-job", MFD_CLOEXEC);
-	if (fd < 0) {
-		FILE *t = tmpfile();
-		fd = t ? dup(fileno(t)) : -1;
-		if (t)
-			fclose(t);
-	}
-	return fd;
+	static char buf[REPLAY_BUFFER]; /* one file replayed at a time */
+	cookie_io_functions_t io = {replay_read, NULL, NULL, NULL};
+	FILE *f = fopencookie(p, "r", io);
+	if (f)
+		setvbuf(f, buf, _IOFBF, sizeof buf);
+	/* without a stream (no memory) there is no record: the worker failed */
+	bool ok = replay(a, p->paths[p->replaying], f, ev);
+	while (f && fread(buf, 1, sizeof buf, f) > 0) /* a record cut short */
+		;
+	if (f)
+		fclose(f);
+	return ok;
 }
 
-/* The worker's side: whole writes to the record, each followed by a byte on
- * the pipe (never waited for: a full pipe already says there is more). */
-struct record_sink {
-	int fd, wake;
-};
-
-static ssize_t sink_write(void *cookie, const char *p, size_t n)
+bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
 {
-	const struct record_sink *s = cookie;
-	for (size_t done = 0; done < n;) {
-		ssize_t w = write(s->fd, p + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		done += (size_t)w;
-	}
-	if (write(s->wake, "", 1) < 0 && errno != EAGAIN)
-		return -1;
-	return (ssize_t)n;
+	/* -w (one evidence file): one process */
+	if (n < 2 || a->writer)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(paths[i], "-") == 0)
+			return false;
+	return true;
 }
 
-
-/* The parent's side (cookie: the pool; the record read is the file being
- * replayed): what the worker has written so far; when that is all read,
- * wait for more, or for its end (0: the record is whole). */
-#define POOL_WAIT_MS 50 /* a safety net: every write and end is seen on a pipe */
-static struct job *replayed(struct pool *p);
-
-static ssize_t job_read(void *cookie, char *buf, size_t size)
-{
-	struct job *j = replayed(cookie);
-	for (;;) {
-		ssize_t n = pread(j->fd, buf, size, j->pos);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != 0 || j->ended) {
-			j->pos += n > 0 ? n : 0;
-			return n;
-		}
-		watch(cookie, POOL_WAIT_MS);
-	}
-}
-
-/* One worker: read path into the record, then exit. Never returns. */
-static void worker(const struct analyzer *parent, const char *path, uint64_t input, int fd,
-		   int wake)
-{
-	struct record_sink sink = {fd, wake};
-	cookie_io_functions_t io = {NULL, sink_write, NULL, NULL};
-	static char buf[RECORD_BUFFER]; /* one worker per process */
-	FILE *f = fopencookie(&sink, "w", io);
-	if (!f)
-		_exit(3); /* no record: the parent says the worker failed */
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	struct out *o = record_out(parent->out, path, input, f);
-	struct analyzer a;
-	analyze_init(&a, o);
-	a.filter = parent->filter;
-	a.ntlm_hook = record_ntlm; /* the parent correlates, over all files */
-	a.ntlm_hook_arg = f;
-	char msg[1024];
-	analyze_file(&a, path, msg, sizeof msg); /* the record says how it went */
-	record_resumed(o, f);
-	int rc = fflush(f) == 0 ? 0 : 3;
-	/* the record is whole: say so now, so the next worker starts while this
-	 * one's memory is torn down (by _exit, not freed piece by piece) */
-	close(wake);
-	_exit(rc);
-}
-
-/* A worker costs about 2 ms of CPU (fork, page faults of a fresh heap and
- * of the pages it shares with the parent, its record): four plain captures
- * of 21 MB (4 ms each) took as long with two workers as in turn, four of
- * 85 MB 0.75 x. A smaller file is read by the parent in its turn; plain
+/* A file costs a worker about 60 us of CPU more than reading it in turn
+ * (its record, the hand-over, an analyzer of its own): on the 117 small
+ * captures of captures/, -j 2 took 1.6 x the time of -j 1 with a worker for
+ * each. A smaller file is read by the replaying thread in its turn; plain
  * captures read at about 5 MiB per ms, compressed ones at a tenth of that or
  * less. The environment's SMBNEG_JOBS_MIN_BYTES replaces both sizes (0: a
  * worker for every file, as the tests want). */
-#define WORKER_MIN_PLAIN ((off_t)32 << 20)
-#define WORKER_MIN_COMPRESSED ((off_t)1 << 20)
+#define WORKER_MIN_PLAIN ((off_t)2 << 20)
+#define WORKER_MIN_COMPRESSED ((off_t)256 << 10)
 
 static bool worth_a_worker(const char *path)
 {
@@ -234,163 +341,59 @@ static bool worth_a_worker(const char *path)
 	return decompress_sniff(magic, n) != DECOMPRESS_NONE;
 }
 
-/* Start the worker of a file; false when it cannot be (then it is read here). */
-static bool start(const struct analyzer *a, const char *path, uint64_t input, struct job *j)
+/* Start njobs workers; how many could be. */
+static unsigned start_workers(struct pool *p, pthread_t *threads)
 {
-	int p[2];
-	if (!worth_a_worker(path))
-		return false;
-	j->fd = record_fd(path);
-	if (j->fd < 0)
-		return false;
-	if (pipe(p) != 0) {
-		close(j->fd);
-		return false;
-	}
-	fflush(NULL); /* nothing buffered is written twice */
-	j->pid = fork();
-	if (j->pid == 0) {
-		close(p[0]);
-		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		worker(a, path, input, j->fd, p[1]);
-	}
-	close(p[1]);
-	if (j->pid < 0) {
-		close(p[0]);
-		close(j->fd);
-		return false;
-	}
-	j->wake = p[0];
-	j->started = true;
-	return true;
-}
-
-/* The workers: one per file, at most njobs at a time, started in input
- * order, at most 2 x njobs files ahead of the one being replayed (a slow
- * file holds back no more than that many records). */
-struct pool {
-	const struct analyzer *a;
-	const char *const *paths;
-	struct job *jobs;
-	size_t n, next, running;
-	size_t replaying; /* the file whose record is replayed next */
-	unsigned njobs;
-	uint64_t inputs; /* the out's input count before the first file */
-};
-
-static struct job *replayed(struct pool *p)
-{
-	return &p->jobs[p->replaying];
-}
-
-/* Start workers for the next files while fewer than njobs write. */
-static void fill(struct pool *p)
-{
-	for (; p->running < p->njobs && p->next < p->n &&
-	       p->next < p->replaying + 2 * (size_t)p->njobs;
-	     p->next++)
-		if (start(p->a, p->paths[p->next], p->inputs + p->next + 1, &p->jobs[p->next]))
-			p->running++;
-}
-
-/* A worker's pipe ended, or its whole record was replayed: its core is free. */
-static void job_ended(struct pool *p, struct job *j)
-{
-	if (!j->ended)
-		p->running--;
-	j->ended = true;
-}
-
-/* Collect the workers that have exited (their pipes said they ended
- * first); with block, wait for every one left. */
-static void reap(bool block)
-{
-	for (;;) {
-		pid_t pid = waitpid(-1, NULL, block ? 0 : WNOHANG);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		if (pid <= 0)
-			return;
-	}
-}
-
-/* Replay the record of the file pool->replaying while its worker may still
- * write it (the parent follows the worker instead of waiting for its end). */
-static bool replay_job(struct analyzer *a, const char *path, struct rec_event *ev,
-		       struct pool *pool)
-{
-	static char buf[RECORD_BUFFER]; /* one file replayed at a time */
-	struct job *j = replayed(pool);
-	cookie_io_functions_t io = {job_read, NULL, NULL, NULL};
-	FILE *f = fopencookie(pool, "r", io);
-	if (f)
-		setvbuf(f, buf, _IOFBF, sizeof buf);
-	/* without a stream (no memory) there is no record: the worker failed */
-	bool ok = replay(a, path, f, ev, pool);
-	if (f)
-		fclose(f);
-	job_ended(pool, j);
-	close(j->fd);
-	close(j->wake);
-	return ok;
-}
-
-/* Wait up to timeout_ms until a running worker writes or ends (its pipe: a
- * byte, or its end); a worker that ended is replaced at once, whichever it
- * is, so a core is never left idle while the parent replays. */
-static void watch(struct pool *p, int timeout_ms)
-{
-	struct pollfd fds[2 * JOBS_MAX];
-	struct job *of[2 * JOBS_MAX];
-	nfds_t n = 0;
-	for (size_t i = p->replaying; i < p->next && n < 2 * JOBS_MAX; i++)
-		if (p->jobs[i].started && !p->jobs[i].ended) {
-			fds[n] = (struct pollfd){p->jobs[i].wake, POLLIN, 0};
-			of[n++] = &p->jobs[i];
-		}
-	if (n > 0 && poll(fds, n, timeout_ms) > 0)
-		for (nfds_t k = 0; k < n; k++) {
-			char b[256];
-			ssize_t r = fds[k].revents ? read(fds[k].fd, b, sizeof b) : 1;
-			if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-				job_ended(p, of[k]); /* read what it left, then the end */
-		}
-	reap(false);
-	fill(p);
-}
-
-bool jobs_usable(const struct analyzer *a, const char *const *paths, size_t n)
-{
-	/* -w (one evidence file): one process */
-	if (n < 2 || a->writer)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(paths[i], "-") == 0)
-			return false;
-	return true;
+	unsigned started = 0;
+	while (started < p->njobs && pthread_create(&threads[started], NULL, worker, p) == 0)
+		started++;
+	return started;
 }
 
 bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned njobs)
 {
-	struct job *jobs = calloc(n, sizeof *jobs);
+	struct out options = *a->out; /* read by the workers while a->out changes */
+	struct pool p = {.options = &options,
+			 .filter = a->filter,
+			 .paths = paths,
+			 .jobs = calloc(n, sizeof(struct job)),
+			 .n = n,
+			 .inputs = a->out->inputs,
+			 .njobs = njobs < JOBS_MAX ? njobs : JOBS_MAX,
+			 .lock = PTHREAD_MUTEX_INITIALIZER,
+			 .changed = PTHREAD_COND_INITIALIZER};
+	pthread_t threads[JOBS_MAX];
 	struct rec_event *ev = malloc(sizeof *ev);
-	struct pool p = {a, paths, jobs, n, 0, 0, 0, njobs < JOBS_MAX ? njobs : JOBS_MAX,
-			 a->out->inputs};
+	const char *held = getenv("SMBNEG_JOBS_HELD_BYTES");
+	p.held_max = held && *held ? (size_t)strtoull(held, NULL, 10) : RECORDS_HELD_MAX;
 	bool ok = true;
 	char msg[1024];
-	for (size_t i = 0; i < n; i++) { /* replay file i once its worker is done */
+	size_t worth = 0; /* files for workers: no more workers than that */
+	for (size_t i = 0; p.jobs && i < n; i++)
+		worth += !(p.jobs[i].here = !worth_a_worker(paths[i]));
+	if (worth < p.njobs)
+		p.njobs = (unsigned)worth;
+	unsigned started = p.jobs && ev ? start_workers(&p, threads) : 0;
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p.lock);
 		p.replaying = i;
-		if (jobs && ev)
-			watch(&p, 0); /* and start the next files */
-		if (jobs && ev && jobs[i].started) {
-			ok &= replay_job(a, paths[i], ev, &p);
-		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no worker */
+		pthread_cond_broadcast(&p.changed); /* a worker may go on */
+		pthread_mutex_unlock(&p.lock);
+		if (started && !p.jobs[i].here) {
+			ok &= replay_file(a, &p, ev);
+		} else if (!analyze_file(a, paths[i], msg, sizeof msg)) { /* no workers */
 			fprintf(stderr, "smbneg: %s\n", msg);
 			ok = false;
 		}
 	}
-	reap(true); /* workers still ending after their records */
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	while (p.spare) {
+		struct chunk *c = p.spare;
+		p.spare = c->next;
+		free(c);
+	}
 	free(ev);
-	free(jobs);
+	free(p.jobs);
 	return ok;
 }

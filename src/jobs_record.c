@@ -4,11 +4,11 @@
 #include "smbneg/jobs_record.h"
 
 #include "smbneg/out.h"
+#include "smbneg/out_json.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Which structs an event points to follow it (bits in rec_event.has). */
 enum {
@@ -23,6 +23,22 @@ enum {
 };
 
 #define FACTS_HEAD offsetof(struct facts, sessions)
+
+/* A worker's out: the record; for JSON also a renderer like the replay's,
+ * writing into mem. The negotiate, session and verdict events need nothing
+ * from the other files (the uid comes from the file's input number), so the
+ * worker renders them and the replay copies the bytes; conversation events
+ * wait for the relay correlation in the replay. record_ops' callbacks are
+ * given `rec`, the first member. */
+struct worker_out {
+	struct out rec;
+	struct out_ops ops;
+	struct out json;
+	bool rendering; /* json is set up */
+	bool failed;	/* an event could not be rendered: no END is recorded */
+	char *mem;
+	size_t len, cap;
+};
 
 /* ---- writing (the worker; a conversation's reader beside its writer) ---- */
 
@@ -88,7 +104,7 @@ static void put_verdict(FILE *out, const struct verdict *v)
 	fwrite(v, VERDICT_HEAD, 1, out);
 	put_text(out, v->reason, sizeof v->reason);
 	put_text(out, v->note, sizeof v->note);
-	fwrite(&v->fix, sizeof v->fix, 1, out); /* static text: the same address after fork */
+	fwrite(&v->fix, sizeof v->fix, 1, out); /* static text, one process */
 }
 
 static bool get_verdict(FILE *f, struct verdict *v)
@@ -137,7 +153,7 @@ bool record_get_conv(FILE *f, struct rec_conv *r)
 static void record_conversation(struct out *o, uint64_t row, const struct conv *c,
 				const struct facts *f, const struct verdict *v)
 {
-	(void)row; /* numbered by the parent's tally */
+	(void)row; /* numbered by the replay's tally */
 	put_conv(o->f, REC_CONV, c, f, v, NULL, NULL);
 }
 
@@ -159,6 +175,8 @@ static void record_end_file(struct out *o, const struct flow_stats *st, const ch
 		snprintf(r.error, sizeof r.error, "%s", error);
 	r.now_set = o->now_set;
 	r.now = o->now;
+	if (((struct worker_out *)o)->failed)
+		return;
 	fwrite(&tag, sizeof tag, 1, o->f);
 	fwrite(&r, sizeof r, 1, o->f);
 }
@@ -172,18 +190,6 @@ static const struct out_ops record_ops = {
 
 /* ---- JSON: events rendered by the worker ---- */
 
-/* A worker's out: the record; for JSON also a renderer like the parent's,
- * writing into mem. The negotiate, session and verdict events need nothing
- * from the other files (the uid comes from the file's input number), so the
- * worker renders them and the parent copies the bytes; conversation events
- * wait for the relay correlation in the parent. record_ops' callbacks are
- * given `rec`, the first member. */
-struct worker_out {
-	struct out rec;
-	struct out json;
-	char *mem;
-	size_t len, cap;
-};
 
 /* fopencookie write: append to mem. */
 static ssize_t mem_write(void *cookie, const char *p, size_t n)
@@ -205,12 +211,12 @@ static ssize_t mem_write(void *cookie, const char *p, size_t n)
 }
 
 /* What the JSON renderer wrote for one call, as a REC_RENDERED record. A
- * worker that cannot render ends without its END record: the parent says
+ * worker that cannot render (no memory) records no END: the replay says
  * the file's worker failed. */
 static void put_rendered(struct worker_out *w)
 {
 	if (fflush(w->json.f) != 0 || ferror(w->json.f))
-		_exit(3);
+		w->failed = true;
 	uint32_t tag = REC_RENDERED, n = (uint32_t)w->len;
 	if (n) {
 		fwrite(&tag, sizeof tag, 1, w->rec.f);
@@ -236,19 +242,21 @@ static void render_verdict(struct out *o, const struct conv *c, const struct fac
 	put_rendered(w);
 }
 
-/* JSON: set up w->json as the parent's out would be for this file (input
+/* JSON: set up w->json as the replay's out would be for this file (input
  * number `input`, counted from 1); false when it cannot be (then events are
- * recorded as structs and rendered by the parent). */
+ * recorded as structs and rendered by the replay). */
 static bool render_here(struct worker_out *w, const struct out *parent, const char *path,
 			uint64_t input)
 {
 	if (parent->ops != &out_json_ops)
 		return false;
 	cookie_io_functions_t io = {NULL, mem_write, NULL, NULL};
-	w->json = *parent; /* its allocations are this process's copy after fork */
+	w->json = *parent; /* its options; the envelope cache is its own */
+	w->json.json_conns = NULL;
 	w->json.f = fopencookie(w, "w", io);
 	if (!w->json.f)
 		return false;
+	w->rendering = true;
 	w->json.stream = false;
 	w->json.inputs = input - 1;
 	out_begin_file(&w->json, path);
@@ -278,21 +286,35 @@ void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct t
 
 struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f)
 {
-	static struct worker_out w; /* one per worker process */
-	static struct out_ops ops;
-	ops = record_ops;
-	if (render_here(&w, parent, path, input)) {
-		ops.event = render_event;
-		ops.verdict = render_verdict;
+	struct worker_out *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->ops = record_ops;
+	if (render_here(w, parent, path, input)) {
+		w->ops.event = render_event;
+		w->ops.verdict = render_verdict;
 	}
-	/* only what the parent's renderer shows (text without -v: no events) */
+	/* only what the replay's renderer shows (text without -v: no events) */
 	if (!out_wants_events(parent))
-		ops.event = NULL;
+		w->ops.event = NULL;
 	if (!out_wants_verdicts(parent))
-		ops.verdict = NULL;
-	w.rec.ops = &ops;
-	w.rec.f = f;
-	return &w.rec;
+		w->ops.verdict = NULL;
+	w->rec.ops = &w->ops;
+	w->rec.f = f;
+	return &w->rec;
+}
+
+void record_out_free(struct out *o)
+{
+	struct worker_out *w = (struct worker_out *)o;
+	if (!w)
+		return;
+	if (w->rendering) {
+		fclose(w->json.f);
+		json_free(&w->json);
+	}
+	free(w->mem);
+	free(w);
 }
 
 void record_resumed(const struct out *o, FILE *f)
@@ -303,7 +325,7 @@ void record_resumed(const struct out *o, FILE *f)
 	fwrite(o->resumed, sizeof o->resumed[0], n, f);
 }
 
-/* ---- reading (the parent) ---- */
+/* ---- reading (the replay) ---- */
 
 /* The parts an event has. */
 bool record_get_event(FILE *f, struct rec_event *r)

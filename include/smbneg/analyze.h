@@ -49,7 +49,7 @@ struct analyzer {
 				       input and concluded conversation; NULL: none */
 	struct correlate corr;      /* relay correlation over all inputs */
 	/* Set in a -j worker: NTLM observations go here instead of corr, for the
-	 * parent to replay through analyze_ntlm (relays across files). */
+	 * replaying thread to feed analyze_ntlm (relays across files). */
 	void (*ntlm_hook)(void *arg, const struct conv *c, uint64_t frame,
 			  const struct timeval *ts, const struct correlate_ntlm *n);
 	void *ntlm_hook_arg;

@@ -1,13 +1,13 @@
 /* jobs_record: the record a -j worker writes of one file, and how the
- * parent reads it back (jobs.c replays it). In order, one tagged record per
+ * replaying thread reads it back (jobs.c). In order, one tagged record per
  * call the file's renderers are given: each SMB event (or, for JSON, the
  * bytes the worker rendered it to), each verdict event, each NTLMSSP message
  * for the relay correlation, each concluded conversation with its facts and
  * verdict, then the end of the file and the rows of resumed connections.
  * Structs travel by value; the pointers in them are rebuilt on reading, so a
  * struct reached through a pointer from smb_event that is added later must
- * be added here (rec_event). Parent and worker are one program after fork:
- * pointers to static text (verdict.fix) stay valid. */
+ * be added here (rec_event). Worker and replayer are threads of one
+ * process: pointers to static text (verdict.fix) stay valid. */
 #ifndef SMBNEG_JOBS_RECORD_H
 #define SMBNEG_JOBS_RECORD_H
 
@@ -64,7 +64,7 @@ struct rec_end {
 	struct timeval now;
 };
 
-/* An NTLMSSP CHALLENGE or AUTHENTICATE (analyzer.ntlm_hook): the parent
+/* An NTLMSSP CHALLENGE or AUTHENTICATE (analyzer.ntlm_hook): the replay
  * correlates them across files (analyze_ntlm), in the order they were seen. */
 struct rec_ntlm {
 	struct conv c;
@@ -78,16 +78,17 @@ struct rec_ntlm {
 /* ---- the worker ---- */
 
 /* The out a worker analyses path with (input: its input number in the run,
- * from 1): it records into f what the parent's renderer shows, rendering
- * JSON events itself. One per worker process. */
+ * from 1): it records into f what the replay's renderer shows, rendering
+ * JSON events itself; NULL without memory. parent is only read (its options). */
 struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f);
+void record_out_free(struct out *o);
 /* analyzer.ntlm_hook of a worker (arg: the record file). */
 void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct timeval *ts,
 		 const struct correlate_ntlm *n);
 /* After the end: the rows of the --idle connections that resumed. */
 void record_resumed(const struct out *o, FILE *f);
 
-/* ---- the parent: each reads what follows its tag; false on a short or bad record ---- */
+/* ---- the replay: each reads what follows its tag; false on a short or bad record ---- */
 
 bool record_get_event(FILE *f, struct rec_event *r);
 bool record_get_conv(FILE *f, struct rec_conv *r);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# jobs-same.sh: `smbneg -j 2` (files read by forked workers, replayed in order) prints
+# jobs-same.sh: `smbneg -j 2` (files read by worker threads, replayed in order) prints
 # exactly what a serial run (-j 1) prints, on every capture of captures/ read at once,
 # in every output format, with --hosts, -q and -v; the same stderr and exit status.
 # Also on ../shared/corpus when it is there, with files that cannot be read among
@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 # same NAME ARGS...: -j 1 and -j 2 give the same stdout, stderr and status; every
-# file of -j 2 goes to a worker (small ones are otherwise read in turn by the parent)
+# file of -j 2 goes to a worker (small ones are otherwise read in turn by the replay)
 same() {
   local name=$1 r1 r2; shift
   "$smbneg" -j 1 "$@" > "$tmp/o1" 2> "$tmp/e1"; r1=$?
@@ -49,12 +49,18 @@ if [ -d "$corpus" ]; then
 else
   echo "skip corpus: no $corpus"
 fi
-# as by default, small files read by the parent between the workers' (the
+# as by default, small files read by the replay between the workers' (the
 # smaller half of captures/ here: under 8 KiB)
 jobs_min=8192
-same "captures/ -o json, files under 8 KiB read by the parent" -o json -r "$caps"
-same "captures/ -v, files under 8 KiB read by the parent" -v -r "$caps"
+same "captures/ -o json, files under 8 KiB read by the replay" -o json -r "$caps"
+same "captures/ -v, files under 8 KiB read by the replay" -v -r "$caps"
 jobs_min=0
+# records unread held to one chunk: a worker ahead of the replay waits at each
+# chunk it fills (the bound on memory, made to bite)
+SMBNEG_JOBS_HELD_BYTES=1 same "captures/ -o json, workers ahead waiting for room" -o json -r "$caps"
+if [ -d "$corpus" ]; then
+  SMBNEG_JOBS_HELD_BYTES=1 same "corpus -v, workers ahead waiting for room" -v -r "$corpus"
+fi
 bad=$src/test/hostile/cases
 if [ -d "$bad" ]; then
   files=("$bad/truncated-record-header.pcap" "$caps" "$bad/not-a-pcap.pcap" "$bad/ends-mid-packet.pcap")
