@@ -4,6 +4,7 @@
 #include "smbneg/jobs.h"
 
 #include "smbneg/decompress.h"
+#include "smbneg/fmt.h"
 #include "smbneg/jobs_record.h"
 #include "smbneg/regress.h"
 
@@ -249,7 +250,7 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	analyze_begin_file(a, path); /* output, tally and relay correlation */
 	if (a->regress)
 		regress_begin_file(a->regress, path);
-	while (f && fread(&tag, sizeof tag, 1, f) == 1) {
+	while (f && FMT_FREAD(&tag, sizeof tag, 1, f) == 1) {
 		if (tag == REC_RENDERED && record_copy_rendered(f, a->out->f)) {
 			continue;
 		} else if (tag == REC_EVENT && record_get_event(f, ev)) {
@@ -293,7 +294,7 @@ static bool replay_file(struct analyzer *a, struct pool *p, struct rec_event *ev
 		setvbuf(f, buf, _IOFBF, sizeof buf);
 	/* without a stream (no memory) there is no record: the worker failed */
 	bool ok = replay(a, p->paths[p->replaying], f, ev);
-	while (f && fread(buf, 1, sizeof buf, f) > 0) /* a record cut short */
+	while (f && FMT_FREAD(buf, 1, sizeof buf, f) > 0) /* a record cut short */
 		;
 	if (f)
 		fclose(f);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "smbneg/jobs_record.h"
 
+#include "smbneg/fmt.h"
 #include "smbneg/out.h"
 #include "smbneg/out_json.h"
 
@@ -46,7 +47,7 @@ struct worker_out {
 static void put_if(FILE *f, unsigned has, unsigned bit, const void *p, size_t n)
 {
 	if (has & bit)
-		fwrite(p, n, 1, f);
+		FMT_FWRITE(p, n, 1, f);
 }
 
 static void record_event(struct out *o, const struct smb_event *e)
@@ -61,11 +62,11 @@ static void record_event(struct out *o, const struct smb_event *e)
 	f.raw = NULL; /* valid in the worker only; no renderer reads it */
 	c.smb = NULL;
 	c.app = NULL;
-	fwrite(&tag, sizeof tag, 1, o->f);
-	fwrite(&has, sizeof has, 1, o->f);
-	fwrite(e, sizeof *e, 1, o->f);
-	fwrite(&f, sizeof f, 1, o->f);
-	fwrite(&c, sizeof c, 1, o->f);
+	FMT_FWRITE(&tag, sizeof tag, 1, o->f);
+	FMT_FWRITE(&has, sizeof has, 1, o->f);
+	FMT_FWRITE(e, sizeof *e, 1, o->f);
+	FMT_FWRITE(&f, sizeof f, 1, o->f);
+	FMT_FWRITE(&c, sizeof c, 1, o->f);
 	put_if(o->f, has, HAS_H1, e->h1, sizeof *e->h1);
 	put_if(o->f, has, HAS_H2, e->h2, sizeof *e->h2);
 	put_if(o->f, has, HAS_SMB1_REQ, e->smb1_req, sizeof *e->smb1_req);
@@ -75,8 +76,8 @@ static void record_event(struct out *o, const struct smb_event *e)
 	put_if(o->f, has, HAS_SESSION, e->session, sizeof *e->session);
 	if (has & HAS_DIALECT) {
 		uint32_t n = (uint32_t)strnlen(e->smb1_dialect, REC_DIALECT_MAX - 1);
-		fwrite(&n, sizeof n, 1, o->f);
-		fwrite(e->smb1_dialect, 1, n, o->f);
+		FMT_FWRITE(&n, sizeof n, 1, o->f);
+		FMT_FWRITE(e->smb1_dialect, 1, n, o->f);
 	}
 }
 
@@ -87,30 +88,30 @@ static void record_event(struct out *o, const struct smb_event *e)
 static void put_text(FILE *out, const char *s, size_t size)
 {
 	uint16_t n = (uint16_t)strnlen(s, size - 1);
-	fwrite(&n, sizeof n, 1, out);
-	fwrite(s, 1, n, out);
+	FMT_FWRITE(&n, sizeof n, 1, out);
+	FMT_FWRITE(s, 1, n, out);
 }
 
 static bool get_text(FILE *f, char *s, size_t size)
 {
 	uint16_t n;
-	bool ok = fread(&n, sizeof n, 1, f) == 1 && n < size && fread(s, 1, n, f) == n;
+	bool ok = FMT_FREAD(&n, sizeof n, 1, f) == 1 && n < size && FMT_FREAD(s, 1, n, f) == n;
 	s[ok ? n : 0] = '\0';
 	return ok;
 }
 
 static void put_verdict(FILE *out, const struct verdict *v)
 {
-	fwrite(v, VERDICT_HEAD, 1, out);
+	FMT_FWRITE(v, VERDICT_HEAD, 1, out);
 	put_text(out, v->reason, sizeof v->reason);
 	put_text(out, v->note, sizeof v->note);
-	fwrite(&v->fix, sizeof v->fix, 1, out); /* static text, one process */
+	FMT_FWRITE(&v->fix, sizeof v->fix, 1, out); /* static text, one process */
 }
 
 static bool get_verdict(FILE *f, struct verdict *v)
 {
-	return fread(v, VERDICT_HEAD, 1, f) == 1 && get_text(f, v->reason, sizeof v->reason) &&
-	       get_text(f, v->note, sizeof v->note) && fread(&v->fix, sizeof v->fix, 1, f) == 1;
+	return FMT_FREAD(v, VERDICT_HEAD, 1, f) == 1 && get_text(f, v->reason, sizeof v->reason) &&
+	       get_text(f, v->note, sizeof v->note) && FMT_FREAD(&v->fix, sizeof v->fix, 1, f) == 1;
 }
 
 static void put_conv(FILE *out, uint32_t tag, const struct conv *c, const struct facts *f,
@@ -128,23 +129,23 @@ static void put_conv(FILE *out, uint32_t tag, const struct conv *c, const struct
 		snprintf(by, sizeof by, "%s", decided_by);
 	rc.smb = NULL;
 	rc.app = NULL;
-	fwrite(&tag, sizeof tag, 1, out);
-	fwrite(&rc, sizeof rc, 1, out);
+	FMT_FWRITE(&tag, sizeof tag, 1, out);
+	FMT_FWRITE(&rc, sizeof rc, 1, out);
 	put_verdict(out, v);
-	fwrite(&ra, sizeof ra, 1, out);
-	fwrite(by, sizeof by, 1, out);
-	fwrite(f, FACTS_HEAD, 1, out);
-	fwrite(f->sessions, sizeof f->sessions[0], f->nsessions, out);
+	FMT_FWRITE(&ra, sizeof ra, 1, out);
+	FMT_FWRITE(by, sizeof by, 1, out);
+	FMT_FWRITE(f, FACTS_HEAD, 1, out);
+	FMT_FWRITE(f->sessions, sizeof f->sessions[0], f->nsessions, out);
 }
 
 /* What put_conv wrote after its tag. */
 bool record_get_conv(FILE *f, struct rec_conv *r)
 {
-	bool ok = fread(&r->c, sizeof r->c, 1, f) == 1 && get_verdict(f, &r->v) &&
-		  fread(&r->at, sizeof r->at, 1, f) == 1 &&
-		  fread(r->decided_by, sizeof r->decided_by, 1, f) == 1 &&
-		  fread(&r->f, FACTS_HEAD, 1, f) == 1 && r->f.nsessions <= SMB_MAX_SESSIONS &&
-		  fread(r->f.sessions, sizeof r->f.sessions[0], r->f.nsessions, f) ==
+	bool ok = FMT_FREAD(&r->c, sizeof r->c, 1, f) == 1 && get_verdict(f, &r->v) &&
+		  FMT_FREAD(&r->at, sizeof r->at, 1, f) == 1 &&
+		  FMT_FREAD(r->decided_by, sizeof r->decided_by, 1, f) == 1 &&
+		  FMT_FREAD(&r->f, FACTS_HEAD, 1, f) == 1 && r->f.nsessions <= SMB_MAX_SESSIONS &&
+		  FMT_FREAD(r->f.sessions, sizeof r->f.sessions[0], r->f.nsessions, f) ==
 		      r->f.nsessions;
 	r->decided_by[sizeof r->decided_by - 1] = '\0';
 	return ok;
@@ -177,8 +178,8 @@ static void record_end_file(struct out *o, const struct flow_stats *st, const ch
 	r.now = o->now;
 	if (((struct worker_out *)o)->failed)
 		return;
-	fwrite(&tag, sizeof tag, 1, o->f);
-	fwrite(&r, sizeof r, 1, o->f);
+	FMT_FWRITE(&tag, sizeof tag, 1, o->f);
+	FMT_FWRITE(&r, sizeof r, 1, o->f);
 }
 
 static const struct out_ops record_ops = {
@@ -219,9 +220,9 @@ static void put_rendered(struct worker_out *w)
 		w->failed = true;
 	uint32_t tag = REC_RENDERED, n = (uint32_t)w->len;
 	if (n) {
-		fwrite(&tag, sizeof tag, 1, w->rec.f);
-		fwrite(&n, sizeof n, 1, w->rec.f);
-		fwrite(w->mem, 1, n, w->rec.f);
+		FMT_FWRITE(&tag, sizeof tag, 1, w->rec.f);
+		FMT_FWRITE(&n, sizeof n, 1, w->rec.f);
+		FMT_FWRITE(w->mem, 1, n, w->rec.f);
 	}
 	w->len = 0;
 }
@@ -280,8 +281,8 @@ void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct t
 	r.has_domain = n->domain != NULL;
 	snprintf(r.user, sizeof r.user, "%s", n->user ? n->user : "");
 	snprintf(r.domain, sizeof r.domain, "%s", n->domain ? n->domain : "");
-	fwrite(&tag, sizeof tag, 1, f);
-	fwrite(&r, sizeof r, 1, f);
+	FMT_FWRITE(&tag, sizeof tag, 1, f);
+	FMT_FWRITE(&r, sizeof r, 1, f);
 }
 
 struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f)
@@ -320,9 +321,9 @@ void record_out_free(struct out *o)
 void record_resumed(const struct out *o, FILE *f)
 {
 	uint32_t tag = REC_RESUMED, n = (uint32_t)o->nresumed;
-	fwrite(&tag, sizeof tag, 1, f);
-	fwrite(&n, sizeof n, 1, f);
-	fwrite(o->resumed, sizeof o->resumed[0], n, f);
+	FMT_FWRITE(&tag, sizeof tag, 1, f);
+	FMT_FWRITE(&n, sizeof n, 1, f);
+	FMT_FWRITE(o->resumed, sizeof o->resumed[0], n, f);
 }
 
 /* ---- reading (the replay) ---- */
@@ -331,16 +332,16 @@ void record_resumed(const struct out *o, FILE *f)
 bool record_get_event(FILE *f, struct rec_event *r)
 {
 	unsigned has;
-	bool ok = fread(&has, sizeof has, 1, f) == 1 && fread(&r->e, sizeof r->e, 1, f) == 1 &&
-		  fread(&r->f, sizeof r->f, 1, f) == 1 &&
-		  fread(&r->conv, sizeof r->conv, 1, f) == 1;
+	bool ok = FMT_FREAD(&has, sizeof has, 1, f) == 1 && FMT_FREAD(&r->e, sizeof r->e, 1, f) == 1 &&
+		  FMT_FREAD(&r->f, sizeof r->f, 1, f) == 1 &&
+		  FMT_FREAD(&r->conv, sizeof r->conv, 1, f) == 1;
 	struct smb_event *e = &r->e;
 	e->f = &r->f;
 	e->conv = &r->conv;
 #define GET(bit, field, dst)                                                                       \
 	e->field = NULL;                                                                           \
 	if (ok && (has & (bit))) {                                                                 \
-		ok = fread(&(dst), sizeof(dst), 1, f) == 1;                                        \
+		ok = FMT_FREAD(&(dst), sizeof(dst), 1, f) == 1;                                        \
 		e->field = &(dst);                                                                 \
 	}
 	GET(HAS_H1, h1, r->h1)
@@ -354,8 +355,8 @@ bool record_get_event(FILE *f, struct rec_event *r)
 	e->smb1_dialect = NULL;
 	uint32_t n;
 	if (ok && (has & HAS_DIALECT)) {
-		ok = fread(&n, sizeof n, 1, f) == 1 && n < sizeof r->dialect &&
-		     fread(r->dialect, 1, n, f) == n;
+		ok = FMT_FREAD(&n, sizeof n, 1, f) == 1 && n < sizeof r->dialect &&
+		     FMT_FREAD(r->dialect, 1, n, f) == n;
 		r->dialect[ok ? n : 0] = '\0';
 		e->smb1_dialect = r->dialect;
 	}
@@ -366,13 +367,13 @@ bool record_copy_rendered(FILE *f, FILE *out)
 {
 	char buf[16384];
 	uint32_t n;
-	if (fread(&n, sizeof n, 1, f) != 1)
+	if (FMT_FREAD(&n, sizeof n, 1, f) != 1)
 		return false;
 	while (n > 0) {
 		size_t take = n < sizeof buf ? n : sizeof buf;
-		if (fread(buf, 1, take, f) != take)
+		if (FMT_FREAD(buf, 1, take, f) != take)
 			return false;
-		fwrite(buf, 1, take, out);
+		FMT_FWRITE(buf, 1, take, out);
 		n -= (uint32_t)take;
 	}
 	return true;
@@ -380,7 +381,7 @@ bool record_copy_rendered(FILE *f, FILE *out)
 
 bool record_get_ntlm(FILE *f, struct rec_ntlm *r)
 {
-	if (fread(r, sizeof *r, 1, f) != 1)
+	if (FMT_FREAD(r, sizeof *r, 1, f) != 1)
 		return false;
 	r->user[sizeof r->user - 1] = '\0';
 	r->domain[sizeof r->domain - 1] = '\0';
@@ -391,7 +392,7 @@ bool record_get_ntlm(FILE *f, struct rec_ntlm *r)
 
 bool record_get_end(FILE *f, struct rec_end *r)
 {
-	if (fread(r, sizeof *r, 1, f) != 1)
+	if (FMT_FREAD(r, sizeof *r, 1, f) != 1)
 		return false;
 	r->error[sizeof r->error - 1] = '\0';
 	return true;
@@ -401,10 +402,10 @@ bool record_get_resumed(FILE *f, uint64_t *rows, uint32_t max, uint32_t *n)
 {
 	uint32_t tag, all;
 	*n = 0;
-	if (fread(&tag, sizeof tag, 1, f) != 1 || tag != REC_RESUMED ||
-	    fread(&all, sizeof all, 1, f) != 1)
+	if (FMT_FREAD(&tag, sizeof tag, 1, f) != 1 || tag != REC_RESUMED ||
+	    FMT_FREAD(&all, sizeof all, 1, f) != 1)
 		return false;
-	for (uint32_t i = 0; i < all && fread(&rows[*n], sizeof rows[0], 1, f) == 1; i++)
+	for (uint32_t i = 0; i < all && FMT_FREAD(&rows[*n], sizeof rows[0], 1, f) == 1; i++)
 		if (*n < max)
 			(*n)++;
 	return true;

@@ -15,11 +15,14 @@
 #include <string.h>
 #include <sys/time.h>
 
-/* The output is written by one thread: stdio's lock per call is not needed. */
+/* Each FILE is used by one thread (under -j a worker its record, the replay
+ * the output): stdio's lock per call is not needed. */
 #if defined(__GLIBC__)
 #define FMT_FWRITE fwrite_unlocked
+#define FMT_FREAD fread_unlocked
 #else
 #define FMT_FWRITE fwrite
+#define FMT_FREAD fread
 #endif
 
 /* An output buffer over caller storage: filled by fmt_put, written to f in
