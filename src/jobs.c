@@ -1,10 +1,7 @@
 /* jobs: -j, files read by worker threads, replayed in order (see include/smbneg/jobs.h). */
-/* fopencookie() is a GNU extension (glibc). */
-#define _GNU_SOURCE
 #include "smbneg/jobs.h"
 
 #include "smbneg/decompress.h"
-#include "smbneg/fmt.h"
 #include "smbneg/jobs_record.h"
 #include "smbneg/regress.h"
 
@@ -23,7 +20,7 @@
 
 struct chunk {
 	struct chunk *next;
-	size_t len, read; /* bytes written into data; bytes of them read */
+	size_t len; /* bytes of data written (set when it is handed on) */
 	unsigned char data[CHUNK_BYTES];
 };
 
@@ -70,16 +67,17 @@ static struct chunk *take_chunk(struct pool *p)
 		c = malloc(sizeof *c);
 	if (c) {
 		c->next = NULL;
-		c->len = c->read = 0;
+		c->len = 0;
 	}
 	return c;
 }
 
 /* ---- the worker's side ---- */
 
-/* A record being written: bytes go into cur, published when it is full and
+/* A record being written: bytes go into cur, handed on when it is full and
  * at the end. */
 struct writer {
+	struct rec_writer rw; /* first: its more() finds the rest */
 	struct pool *p;
 	size_t i; /* the file */
 	struct chunk *cur;
@@ -103,53 +101,44 @@ static void publish(struct writer *w)
 	pthread_cond_broadcast(&p->changed);
 }
 
-/* fopencookie write: into chunks; -1 without memory (the record then ends
- * short, and the file is reported as failed). */
-static ssize_t writer_write(void *cookie, const char *buf, size_t n)
+/* rec_writer.more: cur is full; hand it on and take the next. */
+static bool writer_more(struct rec_writer *rw)
 {
-	struct writer *w = cookie;
-	for (size_t done = 0; done < n;) {
-		if (!w->cur || w->cur->len == CHUNK_BYTES) {
-			pthread_mutex_lock(&w->p->lock);
-			if (w->cur)
-				publish(w);
-			w->cur = take_chunk(w->p);
-			pthread_mutex_unlock(&w->p->lock);
-			if (!w->cur)
-				return -1;
-		}
-		size_t take = CHUNK_BYTES - w->cur->len;
-		if (take > n - done)
-			take = n - done;
-		memcpy(w->cur->data + w->cur->len, buf + done, take);
-		w->cur->len += take;
-		done += take;
+	struct writer *w = (struct writer *)rw;
+	pthread_mutex_lock(&w->p->lock);
+	if (w->cur) {
+		w->cur->len = CHUNK_BYTES;
+		publish(w);
 	}
-	return (ssize_t)n;
+	w->cur = take_chunk(w->p);
+	pthread_mutex_unlock(&w->p->lock);
+	if (!w->cur)
+		return false;
+	rw->p = w->cur->data;
+	rw->end = w->cur->data + CHUNK_BYTES;
+	return true;
 }
 
 /* Record file i: analyze_file with an out that records what the replay needs. */
 static void record_file(struct pool *p, size_t i)
 {
-	struct writer w = {p, i, NULL};
-	cookie_io_functions_t io = {NULL, writer_write, NULL, NULL};
-	FILE *f = fopencookie(&w, "w", io);
-	struct out *o = f ? record_out(p->options, p->paths[i], p->inputs + i + 1, f) : NULL;
+	struct writer w = {{NULL, NULL, writer_more, false}, p, i, NULL};
+	struct out *o = record_out(p->options, p->paths[i], p->inputs + i + 1, &w.rw);
 	struct analyzer a;
 	analyze_init(&a, o);
 	if (o) {
 		char msg[1024];
 		a.filter = p->filter;
 		a.ntlm_hook = record_ntlm; /* the replay correlates, over all files */
-		a.ntlm_hook_arg = f;
+		a.ntlm_hook_arg = &w.rw;
 		analyze_file(&a, p->paths[i], msg, sizeof msg); /* the record says how it went */
-		record_resumed(o, f);
+		record_resumed(o, &w.rw);
 	}
-	if (f)
-		fclose(f); /* the last bytes into cur */
 	pthread_mutex_lock(&p->lock);
-	if (w.cur)
+	if (w.cur) { /* the last bytes (a record without memory ends short) */
+		w.cur->len = (size_t)(w.rw.p - w.cur->data);
 		publish(&w);
+	}
 	p->jobs[i].whole = true;
 	pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->lock);
@@ -180,35 +169,42 @@ static void *worker(void *arg)
 
 /* ---- the replay, in the calling thread ---- */
 
-/* fopencookie read (cookie: the pool; the record read is the file being
- * replayed): what the worker has published, waiting for more; 0 once the
- * record is whole and read. Chunks read go back to the spare list. */
-static ssize_t replay_read(void *cookie, char *buf, size_t size)
+/* A record being replayed: the chunk being read, given back to the spare
+ * list for the next when it is. */
+struct reader {
+	struct rec_reader rr; /* first: its more() finds the rest */
+	struct pool *p;
+	struct chunk *cur;
+};
+
+/* rec_reader.more (the file being replayed): the next chunk the worker has
+ * handed on, waiting for it; false once the record is whole and read. */
+static bool reader_more(struct rec_reader *rr)
 {
-	struct pool *p = cookie;
+	struct reader *r = (struct reader *)rr;
+	struct pool *p = r->p;
 	struct job *j = &p->jobs[p->replaying];
-	size_t n = 0;
 	pthread_mutex_lock(&p->lock);
+	if (r->cur) {
+		p->held -= r->cur->len;
+		r->cur->next = p->spare;
+		p->spare = r->cur;
+		pthread_cond_broadcast(&p->changed); /* a writer may wait for room */
+	}
 	while (!j->first && !j->whole)
 		pthread_cond_wait(&p->changed, &p->lock);
-	while (j->first && n < size) {
-		struct chunk *c = j->first;
-		size_t take = c->len - c->read < size - n ? c->len - c->read : size - n;
-		memcpy(buf + n, c->data + c->read, take);
-		c->read += take;
-		n += take;
-		if (c->read == c->len) {
-			j->first = c->next;
-			if (!j->first)
-				j->last = NULL;
-			p->held -= c->len;
-			c->next = p->spare;
-			p->spare = c;
-			pthread_cond_broadcast(&p->changed); /* a writer may wait for room */
-		}
+	r->cur = j->first;
+	if (r->cur) {
+		j->first = r->cur->next;
+		if (!j->first)
+			j->last = NULL;
 	}
 	pthread_mutex_unlock(&p->lock);
-	return (ssize_t)n;
+	if (!r->cur)
+		return false;
+	rr->p = r->cur->data;
+	rr->end = r->cur->data + r->cur->len;
+	return true;
 }
 
 /* The end of a file as analyze.c ends it (the per-file inventory, then the file). */
@@ -229,18 +225,19 @@ static void end_file(struct analyzer *a, const struct rec_end *end)
 }
 
 /* The rows of resumed --idle connections, renumbered after the files before. */
-static void replay_resumed(struct analyzer *a, FILE *f, uint64_t base)
+static void replay_resumed(struct analyzer *a, struct rec_reader *in, uint64_t base)
 {
 	uint64_t rows[OUT_MAX_RESUMED];
 	uint32_t n;
-	record_get_resumed(f, rows, OUT_MAX_RESUMED, &n);
+	record_get_resumed(in, rows, OUT_MAX_RESUMED, &n);
 	for (uint32_t i = 0; i < n; i++)
 		out_resumed(a->out, rows[i] ? base + rows[i] : 0);
 }
 
-/* The serial run's calls for one file, from its record (f NULL: none);
- * false when the file failed (or its worker did). */
-static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_event *ev)
+/* The serial run's calls for one file, from its record; false when the
+ * file failed (or its worker did). */
+static bool replay(struct analyzer *a, const char *path, struct rec_reader *in,
+		   struct rec_event *ev)
 {
 	struct rec_conv rc;
 	struct rec_end end;
@@ -250,21 +247,21 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	analyze_begin_file(a, path); /* output, tally and relay correlation */
 	if (a->regress)
 		regress_begin_file(a->regress, path);
-	while (f && FMT_FREAD(&tag, sizeof tag, 1, f) == 1) {
-		if (tag == REC_RENDERED && record_copy_rendered(f, a->out->f)) {
+	while (rec_get(in, &tag, sizeof tag)) {
+		if (tag == REC_RENDERED && record_copy_rendered(in, a->out->f)) {
 			continue;
-		} else if (tag == REC_EVENT && record_get_event(f, ev)) {
+		} else if (tag == REC_EVENT && record_get_event(in, ev)) {
 			out_event(a->out, &ev->e);
-		} else if (tag == REC_NTLM && record_get_ntlm(f, &rn)) {
+		} else if (tag == REC_NTLM && record_get_ntlm(in, &rn)) {
 			analyze_ntlm(a, &rn.c, rn.frame, &rn.ts, &rn.n);
-		} else if (tag == REC_VERDICT && record_get_conv(f, &rc)) {
+		} else if (tag == REC_VERDICT && record_get_conv(in, &rc)) {
 			out_verdict(a->out, &rc.c, &rc.f, &rc.v, &rc.at, rc.decided_by);
-		} else if (tag == REC_CONV && record_get_conv(f, &rc)) {
+		} else if (tag == REC_CONV && record_get_conv(in, &rc)) {
 			/* as the serial run: ntlm-relay added when a relay names it */
 			rc.c.row = analyze_report(a, &rc.c, &rc.f, &rc.v);
-		} else if (tag == REC_END && record_get_end(f, &end)) {
+		} else if (tag == REC_END && record_get_end(in, &end)) {
 			end_file(a, &end);
-			replay_resumed(a, f, base);
+			replay_resumed(a, in, base);
 			return !end.failed;
 		} else {
 			break;
@@ -278,26 +275,15 @@ static bool replay(struct analyzer *a, const char *path, FILE *f, struct rec_eve
 	return false;
 }
 
-/* A record is read through a REPLAY_BUFFER (stdio's default, a few KiB,
- * would take the lock every few records). */
-#define REPLAY_BUFFER (256 * 1024)
-
 /* Replay file pool->replaying while its worker may still write it (the
  * replay follows the worker instead of waiting for its end); read to its
  * end, so that every chunk goes back to the spare list. */
 static bool replay_file(struct analyzer *a, struct pool *p, struct rec_event *ev)
 {
-	static char buf[REPLAY_BUFFER]; /* one file replayed at a time */
-	cookie_io_functions_t io = {replay_read, NULL, NULL, NULL};
-	FILE *f = fopencookie(p, "r", io);
-	if (f)
-		setvbuf(f, buf, _IOFBF, sizeof buf);
-	/* without a stream (no memory) there is no record: the worker failed */
-	bool ok = replay(a, p->paths[p->replaying], f, ev);
-	while (f && FMT_FREAD(buf, 1, sizeof buf, f) > 0) /* a record cut short */
+	struct reader r = {{NULL, NULL, reader_more}, p, NULL};
+	bool ok = replay(a, p->paths[p->replaying], &r.rr, ev);
+	while (reader_more(&r.rr)) /* a record cut short */
 		;
-	if (f)
-		fclose(f);
 	return ok;
 }
 

@@ -25,29 +25,65 @@ enum {
 
 #define FACTS_HEAD offsetof(struct facts, sessions)
 
-/* A worker's out: the record; for JSON also a renderer like the replay's,
- * writing into mem. The negotiate, session and verdict events need nothing
- * from the other files (the uid comes from the file's input number), so the
- * worker renders them and the replay copies the bytes; conversation events
- * wait for the relay correlation in the replay. record_ops' callbacks are
- * given `rec`, the first member. */
+/* A worker's out: the record; for JSON also a renderer like the replay's.
+ * The negotiate, session and verdict events need nothing from the other
+ * files (the uid comes from the file's input number), so the worker renders
+ * them and the replay copies the bytes; conversation events wait for the
+ * relay correlation in the replay. record_ops' callbacks are given `rec`,
+ * the first member. */
 struct worker_out {
 	struct out rec;
 	struct out_ops ops;
+	struct rec_writer *w;
 	struct out json;
 	bool rendering; /* json is set up */
-	bool failed;	/* an event could not be rendered: no END is recorded */
-	char *mem;
-	size_t len, cap;
 };
+
+static struct rec_writer *rec(struct out *o)
+{
+	return ((struct worker_out *)o)->w;
+}
+
+/* ---- the bytes of a record ---- */
+
+void rec_put(struct rec_writer *w, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	while (n > 0) {
+		if (w->p == w->end && (w->failed || !w->more(w))) {
+			w->failed = true; /* nothing more is kept: the record ends short */
+			return;
+		}
+		size_t take = (size_t)(w->end - w->p) < n ? (size_t)(w->end - w->p) : n;
+		memcpy(w->p, p, take);
+		w->p += take;
+		p += take;
+		n -= take;
+	}
+}
+
+bool rec_get(struct rec_reader *in, void *dst, size_t n)
+{
+	unsigned char *p = dst;
+	while (n > 0) {
+		if (in->p == in->end && !in->more(in))
+			return false;
+		size_t take = (size_t)(in->end - in->p) < n ? (size_t)(in->end - in->p) : n;
+		memcpy(p, in->p, take);
+		in->p += take;
+		p += take;
+		n -= take;
+	}
+	return true;
+}
 
 /* ---- writing (the worker; a conversation's reader beside its writer) ---- */
 
 /* Write the part of an event selected by bit, when present. */
-static void put_if(FILE *f, unsigned has, unsigned bit, const void *p, size_t n)
+static void put_if(struct rec_writer *w, unsigned has, unsigned bit, const void *p, size_t n)
 {
 	if (has & bit)
-		FMT_FWRITE(p, n, 1, f);
+		rec_put(w, p, n);
 }
 
 static void record_event(struct out *o, const struct smb_event *e)
@@ -62,22 +98,22 @@ static void record_event(struct out *o, const struct smb_event *e)
 	f.raw = NULL; /* valid in the worker only; no renderer reads it */
 	c.smb = NULL;
 	c.app = NULL;
-	FMT_FWRITE(&tag, sizeof tag, 1, o->f);
-	FMT_FWRITE(&has, sizeof has, 1, o->f);
-	FMT_FWRITE(e, sizeof *e, 1, o->f);
-	FMT_FWRITE(&f, sizeof f, 1, o->f);
-	FMT_FWRITE(&c, sizeof c, 1, o->f);
-	put_if(o->f, has, HAS_H1, e->h1, sizeof *e->h1);
-	put_if(o->f, has, HAS_H2, e->h2, sizeof *e->h2);
-	put_if(o->f, has, HAS_SMB1_REQ, e->smb1_req, sizeof *e->smb1_req);
-	put_if(o->f, has, HAS_SMB1_RESP, e->smb1_resp, sizeof *e->smb1_resp);
-	put_if(o->f, has, HAS_SMB2_REQ, e->smb2_req, sizeof *e->smb2_req);
-	put_if(o->f, has, HAS_SMB2_RESP, e->smb2_resp, sizeof *e->smb2_resp);
-	put_if(o->f, has, HAS_SESSION, e->session, sizeof *e->session);
+	rec_put(rec(o), &tag, sizeof tag);
+	rec_put(rec(o), &has, sizeof has);
+	rec_put(rec(o), e, sizeof *e);
+	rec_put(rec(o), &f, sizeof f);
+	rec_put(rec(o), &c, sizeof c);
+	put_if(rec(o), has, HAS_H1, e->h1, sizeof *e->h1);
+	put_if(rec(o), has, HAS_H2, e->h2, sizeof *e->h2);
+	put_if(rec(o), has, HAS_SMB1_REQ, e->smb1_req, sizeof *e->smb1_req);
+	put_if(rec(o), has, HAS_SMB1_RESP, e->smb1_resp, sizeof *e->smb1_resp);
+	put_if(rec(o), has, HAS_SMB2_REQ, e->smb2_req, sizeof *e->smb2_req);
+	put_if(rec(o), has, HAS_SMB2_RESP, e->smb2_resp, sizeof *e->smb2_resp);
+	put_if(rec(o), has, HAS_SESSION, e->session, sizeof *e->session);
 	if (has & HAS_DIALECT) {
 		uint32_t n = (uint32_t)strnlen(e->smb1_dialect, REC_DIALECT_MAX - 1);
-		FMT_FWRITE(&n, sizeof n, 1, o->f);
-		FMT_FWRITE(e->smb1_dialect, 1, n, o->f);
+		rec_put(rec(o), &n, sizeof n);
+		rec_put(rec(o), e->smb1_dialect, n);
 	}
 }
 
@@ -85,36 +121,36 @@ static void record_event(struct out *o, const struct smb_event *e)
  * reason, then reason and note by length. */
 #define VERDICT_HEAD offsetof(struct verdict, reason)
 
-static void put_text(FILE *out, const char *s, size_t size)
+static void put_text(struct rec_writer *w, const char *s, size_t size)
 {
 	uint16_t n = (uint16_t)strnlen(s, size - 1);
-	FMT_FWRITE(&n, sizeof n, 1, out);
-	FMT_FWRITE(s, 1, n, out);
+	rec_put(w, &n, sizeof n);
+	rec_put(w, s, n);
 }
 
-static bool get_text(FILE *f, char *s, size_t size)
+static bool get_text(struct rec_reader *in, char *s, size_t size)
 {
 	uint16_t n;
-	bool ok = FMT_FREAD(&n, sizeof n, 1, f) == 1 && n < size && FMT_FREAD(s, 1, n, f) == n;
+	bool ok = rec_get(in, &n, sizeof n) && n < size && rec_get(in, s, n);
 	s[ok ? n : 0] = '\0';
 	return ok;
 }
 
-static void put_verdict(FILE *out, const struct verdict *v)
+static void put_verdict(struct rec_writer *w, const struct verdict *v)
 {
-	FMT_FWRITE(v, VERDICT_HEAD, 1, out);
-	put_text(out, v->reason, sizeof v->reason);
-	put_text(out, v->note, sizeof v->note);
-	FMT_FWRITE(&v->fix, sizeof v->fix, 1, out); /* static text, one process */
+	rec_put(w, v, VERDICT_HEAD);
+	put_text(w, v->reason, sizeof v->reason);
+	put_text(w, v->note, sizeof v->note);
+	rec_put(w, &v->fix, sizeof v->fix); /* static text, one process */
 }
 
-static bool get_verdict(FILE *f, struct verdict *v)
+static bool get_verdict(struct rec_reader *in, struct verdict *v)
 {
-	return FMT_FREAD(v, VERDICT_HEAD, 1, f) == 1 && get_text(f, v->reason, sizeof v->reason) &&
-	       get_text(f, v->note, sizeof v->note) && FMT_FREAD(&v->fix, sizeof v->fix, 1, f) == 1;
+	return rec_get(in, v, VERDICT_HEAD) && get_text(in, v->reason, sizeof v->reason) &&
+	       get_text(in, v->note, sizeof v->note) && rec_get(in, &v->fix, sizeof v->fix);
 }
 
-static void put_conv(FILE *out, uint32_t tag, const struct conv *c, const struct facts *f,
+static void put_conv(struct rec_writer *w, uint32_t tag, const struct conv *c, const struct facts *f,
 		     const struct verdict *v, const struct frame_ctx *at, const char *decided_by)
 {
 	struct conv rc = *c;
@@ -129,24 +165,23 @@ static void put_conv(FILE *out, uint32_t tag, const struct conv *c, const struct
 		snprintf(by, sizeof by, "%s", decided_by);
 	rc.smb = NULL;
 	rc.app = NULL;
-	FMT_FWRITE(&tag, sizeof tag, 1, out);
-	FMT_FWRITE(&rc, sizeof rc, 1, out);
-	put_verdict(out, v);
-	FMT_FWRITE(&ra, sizeof ra, 1, out);
-	FMT_FWRITE(by, sizeof by, 1, out);
-	FMT_FWRITE(f, FACTS_HEAD, 1, out);
-	FMT_FWRITE(f->sessions, sizeof f->sessions[0], f->nsessions, out);
+	rec_put(w, &tag, sizeof tag);
+	rec_put(w, &rc, sizeof rc);
+	put_verdict(w, v);
+	rec_put(w, &ra, sizeof ra);
+	rec_put(w, by, sizeof by);
+	rec_put(w, f, FACTS_HEAD);
+	rec_put(w, f->sessions, sizeof f->sessions[0] * f->nsessions);
 }
 
 /* What put_conv wrote after its tag. */
-bool record_get_conv(FILE *f, struct rec_conv *r)
+bool record_get_conv(struct rec_reader *in, struct rec_conv *r)
 {
-	bool ok = FMT_FREAD(&r->c, sizeof r->c, 1, f) == 1 && get_verdict(f, &r->v) &&
-		  FMT_FREAD(&r->at, sizeof r->at, 1, f) == 1 &&
-		  FMT_FREAD(r->decided_by, sizeof r->decided_by, 1, f) == 1 &&
-		  FMT_FREAD(&r->f, FACTS_HEAD, 1, f) == 1 && r->f.nsessions <= SMB_MAX_SESSIONS &&
-		  FMT_FREAD(r->f.sessions, sizeof r->f.sessions[0], r->f.nsessions, f) ==
-		      r->f.nsessions;
+	bool ok = rec_get(in, &r->c, sizeof r->c) && get_verdict(in, &r->v) &&
+		  rec_get(in, &r->at, sizeof r->at) &&
+		  rec_get(in, r->decided_by, sizeof r->decided_by) &&
+		  rec_get(in, &r->f, FACTS_HEAD) && r->f.nsessions <= SMB_MAX_SESSIONS &&
+		  rec_get(in, r->f.sessions, sizeof r->f.sessions[0] * r->f.nsessions);
 	r->decided_by[sizeof r->decided_by - 1] = '\0';
 	return ok;
 }
@@ -155,14 +190,14 @@ static void record_conversation(struct out *o, uint64_t row, const struct conv *
 				const struct facts *f, const struct verdict *v)
 {
 	(void)row; /* numbered by the replay's tally */
-	put_conv(o->f, REC_CONV, c, f, v, NULL, NULL);
+	put_conv(rec(o), REC_CONV, c, f, v, NULL, NULL);
 }
 
 static void record_verdict(struct out *o, const struct conv *c, const struct facts *f,
 			   const struct verdict *v, const struct frame_ctx *at,
 			   const char *decided_by)
 {
-	put_conv(o->f, REC_VERDICT, c, f, v, at, decided_by);
+	put_conv(rec(o), REC_VERDICT, c, f, v, at, decided_by);
 }
 
 static void record_end_file(struct out *o, const struct flow_stats *st, const char *error)
@@ -176,10 +211,8 @@ static void record_end_file(struct out *o, const struct flow_stats *st, const ch
 		snprintf(r.error, sizeof r.error, "%s", error);
 	r.now_set = o->now_set;
 	r.now = o->now;
-	if (((struct worker_out *)o)->failed)
-		return;
-	FMT_FWRITE(&tag, sizeof tag, 1, o->f);
-	FMT_FWRITE(&r, sizeof r, 1, o->f);
+	rec_put(rec(o), &tag, sizeof tag);
+	rec_put(rec(o), &r, sizeof r);
 }
 
 static const struct out_ops record_ops = {
@@ -191,56 +224,33 @@ static const struct out_ops record_ops = {
 
 /* ---- JSON: events rendered by the worker ---- */
 
-
-/* fopencookie write: append to mem. */
-static ssize_t mem_write(void *cookie, const char *p, size_t n)
+/* The renderer writes into an unbuffered stream whose every write (a whole
+ * event from jw, or a piece of a long one) is put into the record as a
+ * REC_RENDERED record. */
+static ssize_t rendered_write(void *cookie, const char *p, size_t n)
 {
 	struct worker_out *w = cookie;
-	if (n > w->cap - w->len) {
-		size_t cap = w->cap ? w->cap : 4096;
-		while (cap - w->len < n)
-			cap *= 2;
-		char *m = realloc(w->mem, cap);
-		if (!m)
-			return -1;
-		w->mem = m;
-		w->cap = cap;
+	uint32_t tag = REC_RENDERED;
+	for (size_t done = 0; done < n;) {
+		uint32_t take = n - done < UINT32_MAX ? (uint32_t)(n - done) : UINT32_MAX;
+		rec_put(w->w, &tag, sizeof tag);
+		rec_put(w->w, &take, sizeof take);
+		rec_put(w->w, p + done, take);
+		done += take;
 	}
-	memcpy(w->mem + w->len, p, n);
-	w->len += n;
-	return (ssize_t)n;
-}
-
-/* What the JSON renderer wrote for one call, as a REC_RENDERED record. A
- * worker that cannot render (no memory) records no END: the replay says
- * the file's worker failed. */
-static void put_rendered(struct worker_out *w)
-{
-	if (fflush(w->json.f) != 0 || ferror(w->json.f))
-		w->failed = true;
-	uint32_t tag = REC_RENDERED, n = (uint32_t)w->len;
-	if (n) {
-		FMT_FWRITE(&tag, sizeof tag, 1, w->rec.f);
-		FMT_FWRITE(&n, sizeof n, 1, w->rec.f);
-		FMT_FWRITE(w->mem, 1, n, w->rec.f);
-	}
-	w->len = 0;
+	return (ssize_t)n; /* a record without memory ends short: the replay says so */
 }
 
 static void render_event(struct out *o, const struct smb_event *e)
 {
-	struct worker_out *w = (struct worker_out *)o;
-	out_event(&w->json, e);
-	put_rendered(w);
+	out_event(&((struct worker_out *)o)->json, e);
 }
 
 static void render_verdict(struct out *o, const struct conv *c, const struct facts *f,
 			   const struct verdict *v, const struct frame_ctx *at,
 			   const char *decided_by)
 {
-	struct worker_out *w = (struct worker_out *)o;
-	out_verdict(&w->json, c, f, v, at, decided_by);
-	put_rendered(w);
+	out_verdict(&((struct worker_out *)o)->json, c, f, v, at, decided_by);
 }
 
 /* JSON: set up w->json as the replay's out would be for this file (input
@@ -251,12 +261,13 @@ static bool render_here(struct worker_out *w, const struct out *parent, const ch
 {
 	if (parent->ops != &out_json_ops)
 		return false;
-	cookie_io_functions_t io = {NULL, mem_write, NULL, NULL};
+	cookie_io_functions_t io = {NULL, rendered_write, NULL, NULL};
 	w->json = *parent; /* its options; the envelope cache is its own */
 	w->json.json_conns = NULL;
 	w->json.f = fopencookie(w, "w", io);
 	if (!w->json.f)
 		return false;
+	setvbuf(w->json.f, NULL, _IONBF, 0);
 	w->rendering = true;
 	w->json.stream = false;
 	w->json.inputs = input - 1;
@@ -267,7 +278,7 @@ static bool render_here(struct worker_out *w, const struct out *parent, const ch
 void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct timeval *ts,
 		 const struct correlate_ntlm *n)
 {
-	FILE *f = arg;
+	struct rec_writer *w = arg;
 	uint32_t tag = REC_NTLM;
 	struct rec_ntlm r;
 	memset(&r, 0, sizeof r);
@@ -281,15 +292,17 @@ void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct t
 	r.has_domain = n->domain != NULL;
 	snprintf(r.user, sizeof r.user, "%s", n->user ? n->user : "");
 	snprintf(r.domain, sizeof r.domain, "%s", n->domain ? n->domain : "");
-	FMT_FWRITE(&tag, sizeof tag, 1, f);
-	FMT_FWRITE(&r, sizeof r, 1, f);
+	rec_put(w, &tag, sizeof tag);
+	rec_put(w, &r, sizeof r);
 }
 
-struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f)
+struct out *record_out(const struct out *parent, const char *path, uint64_t input,
+		       struct rec_writer *out)
 {
 	struct worker_out *w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;
+	w->w = out;
 	w->ops = record_ops;
 	if (render_here(w, parent, path, input)) {
 		w->ops.event = render_event;
@@ -301,7 +314,12 @@ struct out *record_out(const struct out *parent, const char *path, uint64_t inpu
 	if (!out_wants_verdicts(parent))
 		w->ops.verdict = NULL;
 	w->rec.ops = &w->ops;
-	w->rec.f = f;
+	/* the record is written through out; what the out calls flush is nowhere */
+	w->rec.f = fopencookie(w, "w", (cookie_io_functions_t){NULL, NULL, NULL, NULL});
+	if (!w->rec.f) {
+		record_out_free(&w->rec);
+		return NULL;
+	}
 	return &w->rec;
 }
 
@@ -314,34 +332,35 @@ void record_out_free(struct out *o)
 		fclose(w->json.f);
 		json_free(&w->json);
 	}
-	free(w->mem);
+	if (w->rec.f)
+		fclose(w->rec.f);
 	free(w);
 }
 
-void record_resumed(const struct out *o, FILE *f)
+void record_resumed(const struct out *o, struct rec_writer *w)
 {
 	uint32_t tag = REC_RESUMED, n = (uint32_t)o->nresumed;
-	FMT_FWRITE(&tag, sizeof tag, 1, f);
-	FMT_FWRITE(&n, sizeof n, 1, f);
-	FMT_FWRITE(o->resumed, sizeof o->resumed[0], n, f);
+	rec_put(w, &tag, sizeof tag);
+	rec_put(w, &n, sizeof n);
+	rec_put(w, o->resumed, sizeof o->resumed[0] * n);
 }
 
 /* ---- reading (the replay) ---- */
 
 /* The parts an event has. */
-bool record_get_event(FILE *f, struct rec_event *r)
+bool record_get_event(struct rec_reader *in, struct rec_event *r)
 {
 	unsigned has;
-	bool ok = FMT_FREAD(&has, sizeof has, 1, f) == 1 && FMT_FREAD(&r->e, sizeof r->e, 1, f) == 1 &&
-		  FMT_FREAD(&r->f, sizeof r->f, 1, f) == 1 &&
-		  FMT_FREAD(&r->conv, sizeof r->conv, 1, f) == 1;
+	bool ok = rec_get(in, &has, sizeof has) && rec_get(in, &r->e, sizeof r->e) &&
+		  rec_get(in, &r->f, sizeof r->f) &&
+		  rec_get(in, &r->conv, sizeof r->conv);
 	struct smb_event *e = &r->e;
 	e->f = &r->f;
 	e->conv = &r->conv;
 #define GET(bit, field, dst)                                                                       \
 	e->field = NULL;                                                                           \
 	if (ok && (has & (bit))) {                                                                 \
-		ok = FMT_FREAD(&(dst), sizeof(dst), 1, f) == 1;                                        \
+		ok = rec_get(in, &(dst), sizeof(dst));                                        \
 		e->field = &(dst);                                                                 \
 	}
 	GET(HAS_H1, h1, r->h1)
@@ -355,33 +374,33 @@ bool record_get_event(FILE *f, struct rec_event *r)
 	e->smb1_dialect = NULL;
 	uint32_t n;
 	if (ok && (has & HAS_DIALECT)) {
-		ok = FMT_FREAD(&n, sizeof n, 1, f) == 1 && n < sizeof r->dialect &&
-		     FMT_FREAD(r->dialect, 1, n, f) == n;
+		ok = rec_get(in, &n, sizeof n) && n < sizeof r->dialect &&
+		     rec_get(in, r->dialect, n);
 		r->dialect[ok ? n : 0] = '\0';
 		e->smb1_dialect = r->dialect;
 	}
 	return ok;
 }
 
-bool record_copy_rendered(FILE *f, FILE *out)
+bool record_copy_rendered(struct rec_reader *in, FILE *out)
 {
-	char buf[16384];
 	uint32_t n;
-	if (FMT_FREAD(&n, sizeof n, 1, f) != 1)
+	if (!rec_get(in, &n, sizeof n))
 		return false;
-	while (n > 0) {
-		size_t take = n < sizeof buf ? n : sizeof buf;
-		if (FMT_FREAD(buf, 1, take, f) != take)
+	while (n > 0) { /* from the record's chunks straight to out */
+		if (in->p == in->end && !in->more(in))
 			return false;
-		FMT_FWRITE(buf, 1, take, out);
+		size_t take = (size_t)(in->end - in->p) < n ? (size_t)(in->end - in->p) : n;
+		FMT_FWRITE(in->p, 1, take, out);
+		in->p += take;
 		n -= (uint32_t)take;
 	}
 	return true;
 }
 
-bool record_get_ntlm(FILE *f, struct rec_ntlm *r)
+bool record_get_ntlm(struct rec_reader *in, struct rec_ntlm *r)
 {
-	if (FMT_FREAD(r, sizeof *r, 1, f) != 1)
+	if (!rec_get(in, r, sizeof *r))
 		return false;
 	r->user[sizeof r->user - 1] = '\0';
 	r->domain[sizeof r->domain - 1] = '\0';
@@ -390,22 +409,22 @@ bool record_get_ntlm(FILE *f, struct rec_ntlm *r)
 	return true;
 }
 
-bool record_get_end(FILE *f, struct rec_end *r)
+bool record_get_end(struct rec_reader *in, struct rec_end *r)
 {
-	if (FMT_FREAD(r, sizeof *r, 1, f) != 1)
+	if (!rec_get(in, r, sizeof *r))
 		return false;
 	r->error[sizeof r->error - 1] = '\0';
 	return true;
 }
 
-bool record_get_resumed(FILE *f, uint64_t *rows, uint32_t max, uint32_t *n)
+bool record_get_resumed(struct rec_reader *in, uint64_t *rows, uint32_t max, uint32_t *n)
 {
 	uint32_t tag, all;
 	*n = 0;
-	if (FMT_FREAD(&tag, sizeof tag, 1, f) != 1 || tag != REC_RESUMED ||
-	    FMT_FREAD(&all, sizeof all, 1, f) != 1)
+	if (!rec_get(in, &tag, sizeof tag) || tag != REC_RESUMED ||
+	    !rec_get(in, &all, sizeof all))
 		return false;
-	for (uint32_t i = 0; i < all && FMT_FREAD(&rows[*n], sizeof rows[0], 1, f) == 1; i++)
+	for (uint32_t i = 0; i < all && rec_get(in, &rows[*n], sizeof rows[0]); i++)
 		if (*n < max)
 			(*n)++;
 	return true;

@@ -75,29 +75,54 @@ struct rec_ntlm {
 	char user[RELAY_NAME_MAX], domain[RELAY_NAME_MAX];
 };
 
+/* ---- the bytes: in pieces that jobs.c provides (chunks in memory) ---- */
+
+/* Where a worker's record goes: the room left in the current piece, and how
+ * to get the next (the one before handed on); more returns false without
+ * memory, and from then on nothing is kept: the record ends short, and the
+ * replay reports the file's worker as failed. */
+struct rec_writer {
+	unsigned char *p, *end;
+	bool (*more)(struct rec_writer *w);
+	bool failed;
+};
+
+/* Where the replay reads a record: the unread bytes of the current piece,
+ * and how to get the next (waiting for the worker to write it); more
+ * returns false at the record's end. */
+struct rec_reader {
+	const unsigned char *p, *end;
+	bool (*more)(struct rec_reader *r);
+};
+
+void rec_put(struct rec_writer *w, const void *src, size_t n);
+/* false when the record ends first */
+bool rec_get(struct rec_reader *in, void *dst, size_t n);
+
 /* ---- the worker ---- */
 
 /* The out a worker analyses path with (input: its input number in the run,
- * from 1): it records into f what the replay's renderer shows, rendering
+ * from 1): it records into out what the replay's renderer shows, rendering
  * JSON events itself; NULL without memory. parent is only read (its options). */
-struct out *record_out(const struct out *parent, const char *path, uint64_t input, FILE *f);
+struct out *record_out(const struct out *parent, const char *path, uint64_t input,
+		       struct rec_writer *out);
 void record_out_free(struct out *o);
-/* analyzer.ntlm_hook of a worker (arg: the record file). */
+/* analyzer.ntlm_hook of a worker (arg: the record's rec_writer). */
 void record_ntlm(void *arg, const struct conv *c, uint64_t frame, const struct timeval *ts,
 		 const struct correlate_ntlm *n);
 /* After the end: the rows of the --idle connections that resumed. */
-void record_resumed(const struct out *o, FILE *f);
+void record_resumed(const struct out *o, struct rec_writer *w);
 
 /* ---- the replay: each reads what follows its tag; false on a short or bad record ---- */
 
-bool record_get_event(FILE *f, struct rec_event *r);
-bool record_get_conv(FILE *f, struct rec_conv *r);
+bool record_get_event(struct rec_reader *in, struct rec_event *r);
+bool record_get_conv(struct rec_reader *in, struct rec_conv *r);
 /* n.user and n.domain point into r. */
-bool record_get_ntlm(FILE *f, struct rec_ntlm *r);
-bool record_get_end(FILE *f, struct rec_end *r);
-/* Copy a REC_RENDERED event's bytes to out. */
-bool record_copy_rendered(FILE *f, FILE *out);
+bool record_get_ntlm(struct rec_reader *in, struct rec_ntlm *r);
+bool record_get_end(struct rec_reader *in, struct rec_end *r);
+/* Copy a REC_RENDERED event's bytes to out, from the record's pieces. */
+bool record_copy_rendered(struct rec_reader *in, FILE *out);
 /* The resumed rows after the end (record_resumed): up to max into rows, *n of them. */
-bool record_get_resumed(FILE *f, uint64_t *rows, uint32_t max, uint32_t *n);
+bool record_get_resumed(struct rec_reader *in, uint64_t *rows, uint32_t max, uint32_t *n);
 
 #endif
