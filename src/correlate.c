@@ -40,11 +40,13 @@ static struct relay_endpoint endpoint(const struct endpoint *e)
 
 static void remember(struct correlate *k, uint64_t uid)
 {
-	for (size_t i = 0; i < CORRELATE_MAX_RELAYED; i++)
+	for (size_t i = 0; i < k->nrelayed; i++)
 		if (k->relayed[i] == uid)
 			return;
 	k->relayed[k->next_relayed] = uid;
 	k->next_relayed = (k->next_relayed + 1) % CORRELATE_MAX_RELAYED;
+	if (k->nrelayed < CORRELATE_MAX_RELAYED)
+		k->nrelayed++;
 }
 
 static void hand_on(struct correlate *k, const struct correlate_report *r)
@@ -80,6 +82,7 @@ static void hold(struct correlate *k, const struct relay_event *ev)
 	}
 	memset(free_slot, 0, sizeof *free_slot);
 	free_slot->used = true;
+	k->npending++;
 	free_slot->r.ev = *ev;
 	free_slot->r.target_signing = SIGNING_UNKNOWN;
 }
@@ -115,10 +118,10 @@ indicator_mask correlate_concluded(struct correlate *k, const struct conv *c, co
 {
 	uint64_t uid = correlate_uid(k, c);
 	indicator_mask m = 0;
-	for (size_t i = 0; i < CORRELATE_MAX_RELAYED; i++)
+	for (size_t i = 0; i < k->nrelayed; i++)
 		if (k->relayed[i] == uid && uid != 0)
 			m = IND_BIT(IND_NTLM_RELAY);
-	for (size_t i = 0; i < CORRELATE_MAX_PENDING; i++) {
+	for (size_t i = 0; k->npending && i < CORRELATE_MAX_PENDING; i++) {
 		struct correlate_pending *p = &k->pending[i];
 		if (p->used && p->r.ev.victim_conv == uid)
 			p->victim_done = true;
@@ -133,10 +136,11 @@ indicator_mask correlate_concluded(struct correlate *k, const struct conv *c, co
 
 void correlate_flush(struct correlate *k, bool all)
 {
-	for (size_t i = 0; i < CORRELATE_MAX_PENDING; i++) {
+	for (size_t i = 0; k->npending && i < CORRELATE_MAX_PENDING; i++) {
 		struct correlate_pending *p = &k->pending[i];
 		if (p->used && (all || (p->victim_done && p->target_done))) {
 			p->used = false;
+			k->npending--;
 			hand_on(k, &p->r);
 		}
 	}

@@ -55,8 +55,9 @@ struct correlate {
 	struct relay_table *relay; /* heap: about 1 MB */
 	uint64_t file_no;	   /* inputs begun, for correlate_uid */
 	struct correlate_pending pending[CORRELATE_MAX_PENDING];
+	size_t npending; /* of them used: none, as in most captures, and nothing is scanned */
 	uint64_t relayed[CORRELATE_MAX_RELAYED]; /* uids, a ring */
-	size_t next_relayed;
+	size_t nrelayed, next_relayed; /* filled (up to the size), and the next to fill */
 	uint64_t events; /* relay events handed on */
 	void (*emit)(void *arg, const struct correlate_report *r);
 	void *arg;

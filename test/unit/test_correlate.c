@@ -3,7 +3,7 @@
  * once, after both of its conversations concluded, with `ntlm-relay` given
  * to both; the same NTProofStr between the same two hosts is no relay;
  * conversation ids restart per input without mixing; the window; a final
- * flush hands on what never concluded. */
+ * flush hands on what never concluded; the ring of relayed conversations. */
 #include "testutil2.h"
 
 #include "smbneg/correlate.h"
@@ -222,6 +222,46 @@ static void test_pending_overflow(void **state)
 	correlate_free(&k);
 }
 
+/* The ring of relayed conversations: each relay names its two, the newest
+ * CORRELATE_MAX_RELAYED are known, older ones forgotten, and a conversation
+ * of no relay is never named, whether the ring is empty, filling or full. */
+static void test_relayed_ring(void **state)
+{
+	(void)state;
+	struct got g = {0};
+	struct correlate k;
+	struct facts f = target_facts(SIGNING_REQUIRED);
+	start(&k, &g);
+	struct conv other = mkconv(100000, 7, 1000, 8, 445);
+	assert_int_equal(correlate_concluded(&k, &other, &f), 0); /* empty */
+	unsigned n = CORRELATE_MAX_RELAYED / 2 + 10; /* 20 uids more than the ring */
+	for (unsigned i = 0; i < n; i++) {
+		struct conv victim = mkconv(2 * i + 1, 1, (uint16_t)(50000 + i), 66, 445);
+		struct conv target = mkconv(2 * i + 2, 66, (uint16_t)(40000 + i), 2, 445);
+		struct timeval ts = {1700000000, 0};
+		struct correlate_ntlm a = {3, {0}, true, {0}, "u", "d"};
+		memcpy(a.ntproofstr, proof, 16);
+		a.ntproofstr[0] = (uint8_t)i;
+		a.ntproofstr[1] = (uint8_t)(i >> 8);
+		correlate_ntlm(&k, &victim, 1, &ts, &a);
+		assert_true(correlate_ntlm(&k, &target, 2, &ts, &a));
+		if (i == 0) /* one relay: its two named, another not */
+			assert_int_equal(correlate_concluded(&k, &victim, &f),
+					 IND_BIT(IND_NTLM_RELAY));
+		if (i == 0)
+			assert_int_equal(correlate_concluded(&k, &other, &f), 0);
+	}
+	for (unsigned id = 1; id <= 2 * n; id++) {
+		struct conv c = mkconv(id, 1, 1, 2, 445); /* the uid is the id within the file */
+		indicator_mask want = id > 2 * n - CORRELATE_MAX_RELAYED ? IND_BIT(IND_NTLM_RELAY) : 0;
+		assert_int_equal(correlate_concluded(&k, &c, &f), want);
+	}
+	assert_int_equal(correlate_concluded(&k, &other, &f), 0);
+	correlate_flush(&k, true);
+	assert_int_equal(g.n, n);
+	correlate_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(test_older_file_after_newer),
 	    cmocka_unit_test(test_window),
 	    cmocka_unit_test(test_pending_overflow),
+	    cmocka_unit_test(test_relayed_ring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
