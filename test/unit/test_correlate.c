@@ -197,6 +197,22 @@ static void test_window(void **state)
 	correlate_free(&k);
 }
 
+/* Relay number i: victim conversation 2i+1 presents its own response
+ * (one per relay) again in target conversation 2i+2; returns the victim. */
+static struct conv relay_number(struct correlate *k, unsigned i)
+{
+	struct conv victim = mkconv(2 * i + 1, 1, (uint16_t)(50000 + i), 66, 445);
+	struct conv target = mkconv(2 * i + 2, 66, (uint16_t)(40000 + i), 2, 445);
+	struct timeval ts = {1700000000, 0};
+	struct correlate_ntlm a = {3, {0}, true, {0}, "u", "d"};
+	memcpy(a.ntproofstr, proof, 16);
+	a.ntproofstr[0] = (uint8_t)i;
+	a.ntproofstr[1] = (uint8_t)(i >> 8);
+	correlate_ntlm(k, &victim, 1, &ts, &a);
+	assert_true(correlate_ntlm(k, &target, 2, &ts, &a));
+	return victim;
+}
+
 /* More relays than can be held: the overflow goes out at once, none lost. */
 static void test_pending_overflow(void **state)
 {
@@ -205,17 +221,8 @@ static void test_pending_overflow(void **state)
 	struct correlate k;
 	start(&k, &g);
 	unsigned n = CORRELATE_MAX_PENDING + 5;
-	for (unsigned i = 0; i < n; i++) {
-		struct conv victim = mkconv(2 * i + 1, 1, (uint16_t)(50000 + i), 66, 445);
-		struct conv target = mkconv(2 * i + 2, 66, (uint16_t)(40000 + i), 2, 445);
-		struct timeval ts = {1700000000, 0};
-		struct correlate_ntlm a = {3, {0}, true, {0}, "u", "d"};
-		memcpy(a.ntproofstr, proof, 16);
-		a.ntproofstr[0] = (uint8_t)i; /* one response per relay */
-		a.ntproofstr[1] = (uint8_t)(i >> 8);
-		correlate_ntlm(&k, &victim, 1, &ts, &a);
-		assert_true(correlate_ntlm(&k, &target, 2, &ts, &a));
-	}
+	for (unsigned i = 0; i < n; i++)
+		relay_number(&k, i);
 	assert_int_equal(g.n, 5);
 	correlate_flush(&k, true);
 	assert_int_equal(g.n, n);
@@ -236,20 +243,12 @@ static void test_relayed_ring(void **state)
 	assert_int_equal(correlate_concluded(&k, &other, &f), 0); /* empty */
 	unsigned n = CORRELATE_MAX_RELAYED / 2 + 10; /* 20 uids more than the ring */
 	for (unsigned i = 0; i < n; i++) {
-		struct conv victim = mkconv(2 * i + 1, 1, (uint16_t)(50000 + i), 66, 445);
-		struct conv target = mkconv(2 * i + 2, 66, (uint16_t)(40000 + i), 2, 445);
-		struct timeval ts = {1700000000, 0};
-		struct correlate_ntlm a = {3, {0}, true, {0}, "u", "d"};
-		memcpy(a.ntproofstr, proof, 16);
-		a.ntproofstr[0] = (uint8_t)i;
-		a.ntproofstr[1] = (uint8_t)(i >> 8);
-		correlate_ntlm(&k, &victim, 1, &ts, &a);
-		assert_true(correlate_ntlm(&k, &target, 2, &ts, &a));
-		if (i == 0) /* one relay: its two named, another not */
+		struct conv victim = relay_number(&k, i);
+		if (i == 0) { /* one relay: its two named, another not */
 			assert_int_equal(correlate_concluded(&k, &victim, &f),
 					 IND_BIT(IND_NTLM_RELAY));
-		if (i == 0)
 			assert_int_equal(correlate_concluded(&k, &other, &f), 0);
+		}
 	}
 	for (unsigned id = 1; id <= 2 * n; id++) {
 		struct conv c = mkconv(id, 1, 1, 2, 445); /* the uid is the id within the file */
