@@ -356,8 +356,10 @@ bool jobs_run(struct analyzer *a, const char *const *paths, size_t n, unsigned n
 	bool ok = true;
 	char msg[1024];
 	size_t worth = 0; /* files for workers: no more workers than that */
-	for (size_t i = 0; p.jobs && i < n; i++)
-		worth += !(p.jobs[i].here = !worth_a_worker(paths[i]));
+	for (size_t i = 0; p.jobs && i < n; i++) {
+		p.jobs[i].here = !worth_a_worker(paths[i]);
+		worth += !p.jobs[i].here;
+	}
 	if (worth < p.njobs)
 		p.njobs = (unsigned)worth;
 	unsigned started = p.jobs && ev ? start_workers(&p, threads) : 0;

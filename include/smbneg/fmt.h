@@ -15,14 +15,12 @@
 #include <string.h>
 #include <sys/time.h>
 
-/* Each FILE is used by one thread (under -j a worker its record, the replay
- * the output): stdio's lock per call is not needed. */
+/* Each FILE is written by one thread (under -j the output by the replay):
+ * stdio's lock per call is not needed. */
 #if defined(__GLIBC__)
 #define FMT_FWRITE fwrite_unlocked
-#define FMT_FREAD fread_unlocked
 #else
 #define FMT_FWRITE fwrite
-#define FMT_FREAD fread
 #endif
 
 /* An output buffer over caller storage: filled by fmt_put, written to f in
