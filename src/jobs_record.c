@@ -150,8 +150,9 @@ static bool get_verdict(struct rec_reader *in, struct verdict *v)
 	       get_text(in, v->note, sizeof v->note) && rec_get(in, &v->fix, sizeof v->fix);
 }
 
-static void put_conv(struct rec_writer *w, uint32_t tag, const struct conv *c, const struct facts *f,
-		     const struct verdict *v, const struct frame_ctx *at, const char *decided_by)
+static void put_conv(struct rec_writer *w, uint32_t tag, const struct conv *c,
+		     const struct facts *f, const struct verdict *v, const struct frame_ctx *at,
+		     const char *decided_by)
 {
 	struct conv rc = *c;
 	struct frame_ctx ra;
