@@ -338,11 +338,16 @@ size_t smb_conn_keep_limit(const struct rd *prefix)
 			return NBSS_KEEP_LARGE;
 		break;
 	}
-	case SMB_PROTO_SMB2: { /* MS-SMB2 2.2.1: Command at offset 12 */
+	case SMB_PROTO_SMB2: { /* MS-SMB2 2.2.1: Command at 12, NextCommand at 20 */
 		rd_skip(&r, 12);
 		uint16_t cmd = rd_le16(&r);
 		if (cmd == SMB2_CMD_NEGOTIATE || cmd == SMB2_CMD_SESSION_SETUP)
 			return NBSS_KEEP_LARGE;
+		rd_skip(&r, 6);
+		/* one message (not compounded, 3.2.4.1.4) whose body no handler
+		 * reads (READ, WRITE, CREATE...): its header is all that is read */
+		if (rd_le32(&r) == 0 && !find_command(SMB_PROTO_SMB2, cmd))
+			return SMB2_HEADER_SIZE;
 		break;
 	}
 	default:

@@ -21,8 +21,8 @@
 #define NBSS_KEEP_MAX 8192    /* kept of a message when the sink says nothing */
 #define NBSS_KEEP_LARGE 65536 /* the most a sink may ask to keep */
 /* The sink is asked again once this many bytes of a body are known (enough
- * for the SMB2 Command field, MS-SMB2 2.2.1). */
-#define NBSS_KEEP_DECIDE 14
+ * for the SMB2 Command and NextCommand fields, MS-SMB2 2.2.1). */
+#define NBSS_KEEP_DECIDE 24
 /* Kept of a partial message the budget takes back: an SMB2 header (MS-SMB2 2.2.1). */
 #define NBSS_GIVE_UP_HEAD 64
 

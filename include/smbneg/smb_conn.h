@@ -184,7 +184,9 @@ void smb_conn_message(struct conv *c, int dir, const struct nbss_msg *m, const s
 		      const struct smb_events *ev);
 /* How much of an NBSS message whose body starts with prefix the SMB layer
  * reads: Negotiate and Session Setup whole up to NBSS_KEEP_LARGE (dialect
- * lists, security blobs with Kerberos tickets), others NBSS_KEEP_MAX. */
+ * lists, security blobs with Kerberos tickets); an SMB2 message that is not
+ * compounded and whose body no handler reads (READ, WRITE...), its header;
+ * others NBSS_KEEP_MAX. */
 size_t smb_conn_keep_limit(const struct rd *prefix);
 /* "ntlmssp", "kerberos", "lm-ntlm", or NULL (none or other). */
 const char *smb_auth_name(int mech);

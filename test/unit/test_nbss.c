@@ -360,7 +360,7 @@ static void test_139_17bit_length(void **state)
 	uint8_t *body = calloc(blen, 1);
 	assert_non_null(body);
 	memcpy(body, "\xfeSMB", 4);
-	body[12] = 0x05; /* Command CREATE: not a Negotiate, so NBSS_KEEP_MAX is kept */
+	body[12] = 0x0b; /* Command IOCTL: read past its header, not whole: NBSS_KEEP_MAX kept */
 	/* type 0, flags 0x01 (E), length 0x0010: 0x10010 = 65552 bytes */
 	static const uint8_t hdr[] = {0x00, 0x01, 0x00, 0x10};
 	size_t len;
@@ -586,7 +586,7 @@ static void test_skips(void **state)
 	uint8_t *body = calloc(1, blen);
 	assert_non_null(body);
 	memcpy(body, "\xfeSMB", 4);
-	body[12] = 8; /* SMB2 READ: not one of the messages read whole */
+	body[12] = 0x0b; /* SMB2 IOCTL: read past its header, not whole */
 	uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
 	struct t t;
 	t_init(&t, false);
@@ -601,6 +601,46 @@ static void test_skips(void **state)
 	assert_int_equal(t.r.n, 1);
 	assert_false(nbss_skips(&t.d, 1));
 	t_free(&t);
+	free(body);
+}
+
+/* An SMB2 READ response alone (NextCommand 0): only its header is kept,
+ * whether it arrives whole or in pieces (the header itself split), the rest
+ * skipped unread; the next message is found by length. */
+static void test_header_only(void **state)
+{
+	(void)state;
+	const uint32_t blen = 48 * 1024 + 80;
+	uint8_t *body = malloc(blen);
+	assert_non_null(body);
+	for (size_t i = 0; i < blen; i++)
+		body[i] = (uint8_t)(i * 7 + 3);
+	memcpy(body, "\xfeSMB", 4);
+	memset(body + 12, 0, 12); /* Command READ (below), Credits, Flags, NextCommand 0 */
+	body[12] = 0x08;
+	uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
+	size_t len;
+	uint8_t *s = cat(&len, P(hdr), body, (size_t)blen, P(smb2_neg), NULL);
+	const struct op ops[] = {{s, len}};
+	struct t ref;
+	replay_all(&ref, false, ops, 1);
+	assert_int_equal(ref.r.n, 2);
+	check_msg(&ref.r.m[0], 0x00, blen, false, body, SMB2_HEADER_SIZE);
+	check_whole(&ref.r.m[1], smb2_neg, sizeof smb2_neg);
+	for (size_t piece = 1; piece <= 1500; piece += 499) { /* 1, 500, 999, 1498 */
+		struct t t;
+		replay(&t, false, ops, 1, piece);
+		assert_same(&ref, &t);
+		t_free(&t);
+	}
+	t_free(&ref);
+	struct t t; /* past its header, the rest is skipped */
+	t_init(&t, false);
+	FEED(&t, hdr);
+	feed(&t, body, SMB2_HEADER_SIZE);
+	assert_true(nbss_skips(&t.d, blen - SMB2_HEADER_SIZE));
+	t_free(&t);
+	free(s);
 	free(body);
 }
 
@@ -1116,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_keepalive_bytes_inside_body),
 		cmocka_unit_test(test_long_message),
 		cmocka_unit_test(test_skips),
+		cmocka_unit_test(test_header_only),
 		cmocka_unit_test(test_gap_inside_message),
 		cmocka_unit_test(test_gap_edges),
 		cmocka_unit_test(test_gap_unknown_resync),

@@ -210,22 +210,29 @@ static void test_not_smb(void **state)
 	tb_free(&b);
 }
 
-/* Negotiate and Session Setup are kept up to 64 KiB; others 8 KiB; a
- * prefix too short to tell is given the larger limit. */
+/* Negotiate and Session Setup are kept up to 64 KiB; an SMB2 message no
+ * handler reads the body of, alone, its header; others (a handler reads
+ * them, or more messages follow in a compound) 8 KiB; a prefix too short to
+ * tell is given the largest limit. */
 static void test_keep_limits(void **state)
 {
 	(void)state;
 	static const struct {
 		uint16_t cmd;
+		uint32_t next_command;
 		size_t want;
-	} smb2[] = {{SMB2_CMD_NEGOTIATE, NBSS_KEEP_LARGE},
-		    {SMB2_CMD_SESSION_SETUP, NBSS_KEEP_LARGE},
-		    {SMB2_CMD_TREE_CONNECT, NBSS_KEEP_MAX},
-		    {0x0008 /* READ */, NBSS_KEEP_MAX}};
+	} smb2[] = {{SMB2_CMD_NEGOTIATE, 0, NBSS_KEEP_LARGE},
+		    {SMB2_CMD_SESSION_SETUP, 0, NBSS_KEEP_LARGE},
+		    {SMB2_CMD_TREE_CONNECT, 0, NBSS_KEEP_MAX},
+		    {SMB2_CMD_IOCTL, 0, NBSS_KEEP_MAX},
+		    {0x0008 /* READ */, 0, SMB2_HEADER_SIZE},
+		    {0x0009 /* WRITE */, 0, SMB2_HEADER_SIZE},
+		    {0x0005 /* CREATE */, 0, SMB2_HEADER_SIZE},
+		    {0x0008 /* READ, compounded */, 0x70, NBSS_KEEP_MAX}};
 	for (size_t i = 0; i < sizeof smb2 / sizeof smb2[0]; i++) {
 		struct tbuf b;
 		tb_init(&b);
-		tb_smb2_header(&b, smb2[i].cmd, 0, 0, 0, 1, 0, 0);
+		tb_smb2_header(&b, smb2[i].cmd, 0, 0, smb2[i].next_command, 1, 0, 0);
 		uint8_t *p = heap_copy(b.p, b.n);
 		struct rd r = rd_init(p, b.n);
 		assert_int_equal(smb_conn_keep_limit(&r), smb2[i].want);
