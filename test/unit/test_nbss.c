@@ -542,6 +542,31 @@ static void test_keepalive_bytes_inside_body(void **state)
 	free(s);
 }
 
+/* body (blen bytes on 445) then a Negotiate: the first delivered with its
+ * first kept bytes and its whole length, the Negotiate found by length;
+ * the same in pieces of each size in pieces[]. */
+static void check_long_then_negotiate(const uint8_t *body, uint32_t blen, size_t kept,
+				      const size_t *pieces, size_t npieces)
+{
+	uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
+	size_t len;
+	uint8_t *s = cat(&len, P(hdr), body, (size_t)blen, P(smb2_neg), NULL);
+	const struct op ops[] = {{s, len}};
+	struct t ref;
+	replay_all(&ref, false, ops, 1);
+	assert_int_equal(ref.r.n, 2);
+	check_msg(&ref.r.m[0], 0x00, blen, false, body, kept);
+	check_whole(&ref.r.m[1], smb2_neg, sizeof smb2_neg);
+	for (size_t k = 0; k < npieces; k++) {
+		struct t t;
+		replay(&t, false, ops, 1, pieces[k]);
+		assert_same(&ref, &t);
+		t_free(&t);
+	}
+	t_free(&ref);
+	free(s);
+}
+
 /* A message longer than NBSS_KEEP_MAX: kept is the first NBSS_KEEP_MAX bytes,
  * length the whole body, and the stream stays in step. */
 static void test_long_message(void **state)
@@ -549,6 +574,7 @@ static void test_long_message(void **state)
 	(void)state;
 	static const uint32_t lens[] = {NBSS_KEEP_MAX - 1, NBSS_KEEP_MAX, NBSS_KEEP_MAX + 1,
 					10000};
+	static const size_t pieces[] = {997};
 	for (size_t k = 0; k < ARRAY_LEN(lens); k++) {
 		uint32_t blen = lens[k];
 		uint8_t *body = malloc(blen);
@@ -556,24 +582,8 @@ static void test_long_message(void **state)
 		for (size_t i = 0; i < blen; i++)
 			body[i] = (uint8_t)(i * 13 + 1);
 		memcpy(body, "\xfeSMB", 4);
-		/* type 0, 24-bit length blen */
-		uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
-		size_t len;
-		uint8_t *s = cat(&len, P(hdr), body, (size_t)blen, P(smb2_neg), NULL);
-		const struct op ops[] = {{s, len}};
-		struct t ref;
-		replay_all(&ref, false, ops, 1);
-		assert_int_equal(ref.r.n, 2);
 		size_t kept = blen < NBSS_KEEP_MAX ? blen : NBSS_KEEP_MAX;
-		check_msg(&ref.r.m[0], 0x00, blen, false, body, kept);
-		check_whole(&ref.r.m[1], smb2_neg, sizeof smb2_neg);
-		/* cut at 997-byte pieces too */
-		struct t t;
-		replay(&t, false, ops, 1, 997);
-		assert_same(&ref, &t);
-		t_free(&t);
-		t_free(&ref);
-		free(s);
+		check_long_then_negotiate(body, blen, kept, pieces, ARRAY_LEN(pieces));
 		free(body);
 	}
 }
@@ -610,6 +620,7 @@ static void test_skips(void **state)
 static void test_header_only(void **state)
 {
 	(void)state;
+	static const size_t pieces[] = {1, 500, 999, 1498};
 	const uint32_t blen = 48 * 1024 + 80;
 	uint8_t *body = malloc(blen);
 	assert_non_null(body);
@@ -618,29 +629,14 @@ static void test_header_only(void **state)
 	memcpy(body, "\xfeSMB", 4);
 	memset(body + 12, 0, 12); /* Command READ (below), Credits, Flags, NextCommand 0 */
 	body[12] = 0x08;
+	check_long_then_negotiate(body, blen, SMB2_HEADER_SIZE, pieces, ARRAY_LEN(pieces));
 	uint8_t hdr[4] = {0x00, (uint8_t)(blen >> 16), (uint8_t)(blen >> 8), (uint8_t)blen};
-	size_t len;
-	uint8_t *s = cat(&len, P(hdr), body, (size_t)blen, P(smb2_neg), NULL);
-	const struct op ops[] = {{s, len}};
-	struct t ref;
-	replay_all(&ref, false, ops, 1);
-	assert_int_equal(ref.r.n, 2);
-	check_msg(&ref.r.m[0], 0x00, blen, false, body, SMB2_HEADER_SIZE);
-	check_whole(&ref.r.m[1], smb2_neg, sizeof smb2_neg);
-	for (size_t piece = 1; piece <= 1500; piece += 499) { /* 1, 500, 999, 1498 */
-		struct t t;
-		replay(&t, false, ops, 1, piece);
-		assert_same(&ref, &t);
-		t_free(&t);
-	}
-	t_free(&ref);
 	struct t t; /* past its header, the rest is skipped */
 	t_init(&t, false);
 	FEED(&t, hdr);
 	feed(&t, body, SMB2_HEADER_SIZE);
 	assert_true(nbss_skips(&t.d, blen - SMB2_HEADER_SIZE));
 	t_free(&t);
-	free(s);
 	free(body);
 }
 
