@@ -104,7 +104,7 @@ struct relay_table {
 
 /* A new, empty table (NULL: out of memory); window_us 0 means
  * RELAY_WINDOW_US. Its pages are made as entries fill them: a -j worker,
- * whose parent correlates, never touches its own. */
+ * whose replay correlates, never touches its own. */
 struct relay_table *relay_new(uint64_t window_us);
 
 /* A new input begins: its capture clock may be older than the last input's
