@@ -1,9 +1,8 @@
 /* fmt: the formatting every renderer shares (see include/smbneg/fmt.h). */
 #include "smbneg/fmt.h"
 
-#include "smbneg/utf8.h"
-
 #include "smbneg/smb_const.h"
+#include "smbneg/utf8.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -87,23 +86,31 @@ static void put_hex(char *buf, size_t size, size_t *n, uint64_t v, int width, bo
 	put_str(buf, size, n, r);
 }
 
-const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
+/* Append an address: IPv4 as a dotted quad without inet_ntop's printf (per
+ * event), IPv6 by inet_ntop. */
+static void put_address(char *buf, size_t size, size_t *n, uint8_t family, const uint8_t *addr)
 {
 	char a[INET6_ADDRSTRLEN] = "";
+	if (family != 4) {
+		inet_ntop(AF_INET6, addr, a, sizeof a);
+		put_str(buf, size, n, a);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put_str(buf, size, n, ".");
+		put_dec(buf, size, n, addr[i], 1);
+	}
+}
+
+const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t size)
+{
 	size_t n = 0;
 	if (size)
 		buf[0] = '\0';
-	if (e->family == 4) { /* dotted quad without inet_ntop's printf (per event) */
-		for (int i = 0; i < 4; i++) {
-			put_dec(buf, size, &n, e->addr[i], 1);
-			put_str(buf, size, &n, i < 3 ? "." : ":");
-		}
-	} else {
-		inet_ntop(AF_INET6, e->addr, a, sizeof a);
-		put_str(buf, size, &n, "[");
-		put_str(buf, size, &n, a);
-		put_str(buf, size, &n, "]:");
-	}
+	put_str(buf, size, &n, e->family == 4 ? "" : "[");
+	put_address(buf, size, &n, e->family, e->addr);
+	put_str(buf, size, &n, e->family == 4 ? ":" : "]:");
 	put_dec(buf, size, &n, e->port, 1);
 	return buf;
 }
@@ -151,15 +158,12 @@ const char *fmt_hex(const uint8_t *p, size_t n, char *buf, size_t size)
 
 const char *fmt_address(uint8_t family, const uint8_t *addr, char *buf, size_t size)
 {
-	char a[INET6_ADDRSTRLEN] = "";
 	size_t n = 0;
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof a);
 	if (size)
 		buf[0] = '\0';
-	put_str(buf, size, &n, a);
+	put_address(buf, size, &n, family, addr);
 	return buf;
 }
-
 
 const char *fmt_dialect(const struct facts *f, char *buf, size_t size)
 {

@@ -68,16 +68,12 @@ void j_str(struct jw *w, const char *k, const char *v)
 static void j_num(struct jw *w, const char *k, bool neg, uint64_t v)
 {
 	char d[24];
-	size_t nd = 0;
-	do
-		d[nd++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	size_t nd = strlen(fmt_u64(v, d, sizeof d));
 	char *p = key_at(w, k, nd + 1);
 	if (neg)
 		*p++ = '-';
-	while (nd)
-		*p++ = d[--nd];
-	w->out.n = (size_t)(p - w->out.b);
+	memcpy(p, d, nd);
+	w->out.n = (size_t)(p + nd - w->out.b);
 }
 
 void j_u64(struct jw *w, const char *k, uint64_t v)
@@ -156,14 +152,11 @@ void j_item_str(struct jw *w, const char *s)
 void j_item_u64(struct jw *w, uint64_t v)
 {
 	char d[24];
-	size_t nd = sizeof d;
 	if (!w->first)
 		put_c(w, ',');
 	w->first = false;
-	do
-		d[--nd] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	put(w, d + nd, sizeof d - nd);
+	fmt_u64(v, d, sizeof d);
+	put(w, d, strlen(d));
 }
 
 static void name_cb(const char *name, void *arg)

@@ -46,11 +46,9 @@ void smb1_session_request(struct smb_ctx *x, const struct smb_msg *m)
 	struct smb1_logon_request q;
 	if (smb1_logon_parse_request(&r, m->h1->flags2, &q, &blob) == SMB_PARSE_MALFORMED)
 		return;
-	struct ntlmssp_msg n;
 	if (q.extended_security) {
 		sess->req_blob_length = q.security_blob_length;
-		if (smb_session_blob(s, sess, blob, &n))
-			smb_ntlm_observe(x, &n);
+		smb_session_blob(x, sess, blob);
 	} else if (q.word_count == 10 || q.word_count == 13) {
 		logon_names(sess, &q);
 		smb_ntlm_plain_logon(x, &q);
@@ -92,9 +90,7 @@ void smb1_session_response(struct smb_ctx *x, const struct smb_msg *m)
 		sess->guest = sr.guest;
 	if (parsed && sr.word_count == 4) {
 		sess->resp_blob_length = sr.security_blob_length;
-		struct ntlmssp_msg n;
-		if (smb_session_blob(s, sess, blob, &n))
-			smb_ntlm_observe(x, &n);
+		smb_session_blob(x, sess, blob);
 	}
 	struct smb_event e = {0};
 	e.kind = SMB_EV_SESSION_SETUP;

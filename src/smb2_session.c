@@ -3,7 +3,6 @@
  * and the connection-level summary the verdict reads (first request's
  * SecurityMode, success, guest/null sessions, the last failure). */
 #include "smbneg/smb_cmd.h"
-#include "smbneg/smb_ntlm.h"
 
 #include "smbneg/smb_const.h"
 
@@ -27,9 +26,8 @@ void smb2_session_request(struct smb_ctx *x, const struct smb_msg *m)
 	sess->req_security_mode = q.security_mode;
 	sess->req_blob_offset = q.security_buffer_offset;
 	sess->req_blob_length = q.security_buffer_length;
-	struct ntlmssp_msg n;
-	if (q.security_buffer_ok && smb_session_blob(s, sess, q.security_buffer, &n))
-		smb_ntlm_observe(x, &n);
+	if (q.security_buffer_ok)
+		smb_session_blob(x, sess, q.security_buffer);
 }
 
 /* The connection-level summary, as before per-session records. */
@@ -68,9 +66,8 @@ void smb2_session_response(struct smb_ctx *x, const struct smb_msg *m)
 		sess->encrypt_data = (p.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) != 0;
 		sess->resp_blob_offset = p.security_buffer_offset;
 		sess->resp_blob_length = p.security_buffer_length;
-		struct ntlmssp_msg n;
-		if (p.security_buffer_ok && smb_session_blob(s, sess, p.security_buffer, &n))
-			smb_ntlm_observe(x, &n);
+		if (p.security_buffer_ok)
+			smb_session_blob(x, sess, p.security_buffer);
 	}
 	struct smb_event e = {0};
 	e.kind = SMB_EV_SESSION_SETUP;

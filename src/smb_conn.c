@@ -14,6 +14,8 @@ enum {
 	SMB_CMD_BEFORE_COUNTS = 1, /* handled before any counting (Negotiate) */
 	SMB_CMD_OWN_RULES = 2,     /* signed by its own rules: never ordinary traffic
 				    * (MS-SMB2 3.2.4.1.1, 3.3.4.1.1) */
+	SMB_CMD_READ_WHOLE = 4,    /* its body is read whole, up to NBSS_KEEP_LARGE
+				    * (dialect lists, security blobs with tickets) */
 };
 
 struct smb_cmd {
@@ -25,20 +27,20 @@ struct smb_cmd {
 };
 
 static const struct smb_cmd commands[] = {
-	{SMB_PROTO_SMB1, SMB1_CMD_NEGOTIATE, SMB_CMD_BEFORE_COUNTS, smb1_negotiate_request,
-	 smb1_negotiate_response},
-	{SMB_PROTO_SMB1, SMB1_CMD_SESSION_SETUP_ANDX, SMB_CMD_OWN_RULES, smb1_session_request,
-	 smb1_session_response},
+	{SMB_PROTO_SMB1, SMB1_CMD_NEGOTIATE, SMB_CMD_BEFORE_COUNTS | SMB_CMD_READ_WHOLE,
+	 smb1_negotiate_request, smb1_negotiate_response},
+	{SMB_PROTO_SMB1, SMB1_CMD_SESSION_SETUP_ANDX, SMB_CMD_OWN_RULES | SMB_CMD_READ_WHOLE,
+	 smb1_session_request, smb1_session_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TREE_CONNECT_ANDX, 0, NULL, smb1_tree_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TREE_CONNECT, 0, NULL, smb1_tree_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TRANSACTION2, 0, smb1_trans_message, smb1_trans2_response},
 	{SMB_PROTO_SMB1, SMB1_CMD_TRANSACTION, 0, smb1_trans_message, smb1_trans_message},
 	{SMB_PROTO_SMB1, SMB1_CMD_TRANSACTION2_SECONDARY, 0, smb1_trans_message, NULL},
 	{SMB_PROTO_SMB1, SMB1_CMD_NT_TRANSACT, 0, smb1_trans_message, NULL},
-	{SMB_PROTO_SMB2, SMB2_CMD_NEGOTIATE, SMB_CMD_BEFORE_COUNTS, smb2_negotiate_request,
-	 smb2_negotiate_response},
-	{SMB_PROTO_SMB2, SMB2_CMD_SESSION_SETUP, SMB_CMD_OWN_RULES, smb2_session_request,
-	 smb2_session_response},
+	{SMB_PROTO_SMB2, SMB2_CMD_NEGOTIATE, SMB_CMD_BEFORE_COUNTS | SMB_CMD_READ_WHOLE,
+	 smb2_negotiate_request, smb2_negotiate_response},
+	{SMB_PROTO_SMB2, SMB2_CMD_SESSION_SETUP, SMB_CMD_OWN_RULES | SMB_CMD_READ_WHOLE,
+	 smb2_session_request, smb2_session_response},
 	{SMB_PROTO_SMB2, SMB2_CMD_TREE_CONNECT, SMB_CMD_OWN_RULES, NULL, smb2_tree_response},
 	{SMB_PROTO_SMB2, SMB2_CMD_CANCEL, SMB_CMD_OWN_RULES, NULL, NULL},
 	{SMB_PROTO_SMB2, SMB2_CMD_IOCTL, 0, smb2_ioctl_request, smb2_ioctl_response},
@@ -328,30 +330,31 @@ void smb_conn_message(struct conv *c, int dir, const struct nbss_msg *m, const s
 size_t smb_conn_keep_limit(const struct rd *prefix)
 {
 	struct rd r = *prefix;
+	enum smb_proto proto;
+	uint16_t command;
+	bool alone = false; /* an SMB2 message not compounded (MS-SMB2 3.2.4.1.4) */
 	if (rd_left(&r) < NBSS_KEEP_DECIDE)
 		return NBSS_KEEP_LARGE; /* not known yet: decided when more arrives */
-	switch (smb_sniff(&r)) {
-	case SMB_PROTO_SMB1: { /* MS-CIFS 2.2.3.1: Command at offset 4 */
+	switch (proto = smb_sniff(&r)) {
+	case SMB_PROTO_SMB1: /* MS-CIFS 2.2.3.1: Command at offset 4 */
 		rd_skip(&r, 4);
-		uint8_t cmd = rd_u8(&r);
-		if (cmd == SMB1_CMD_NEGOTIATE || cmd == SMB1_CMD_SESSION_SETUP_ANDX)
-			return NBSS_KEEP_LARGE;
+		command = rd_u8(&r);
 		break;
-	}
-	case SMB_PROTO_SMB2: { /* MS-SMB2 2.2.1: Command at 12, NextCommand at 20 */
+	case SMB_PROTO_SMB2: /* MS-SMB2 2.2.1: Command at 12, NextCommand at 20 */
 		rd_skip(&r, 12);
-		uint16_t cmd = rd_le16(&r);
-		if (cmd == SMB2_CMD_NEGOTIATE || cmd == SMB2_CMD_SESSION_SETUP)
-			return NBSS_KEEP_LARGE;
+		command = rd_le16(&r);
 		rd_skip(&r, 6);
-		/* one message (not compounded, 3.2.4.1.4) whose body no handler
-		 * reads (READ, WRITE, CREATE...): its header is all that is read */
-		if (rd_le32(&r) == 0 && !find_command(SMB_PROTO_SMB2, cmd))
-			return SMB2_HEADER_SIZE;
+		alone = rd_le32(&r) == 0;
 		break;
-	}
 	default:
-		break;
+		return NBSS_KEEP_MAX;
 	}
+	const struct smb_cmd *cmd = find_command(proto, command);
+	if (cmd && (cmd->flags & SMB_CMD_READ_WHOLE))
+		return NBSS_KEEP_LARGE;
+	/* no handler reads its body (READ, WRITE, CREATE...): its header is all
+	 * that is read (an SMB1 AndX chain is read past it) */
+	if (!cmd && alone)
+		return SMB2_HEADER_SIZE;
 	return NBSS_KEEP_MAX;
 }

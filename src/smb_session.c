@@ -6,6 +6,7 @@
 #include "smbneg/smb_cmd.h"
 
 #include "smbneg/auth.h"
+#include "smbneg/smb_ntlm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,11 @@ static void take_ntlm(struct conv_smb *s, struct smb_session *x, const struct nt
 	}
 }
 
-bool smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob,
-		      struct ntlmssp_msg *ntlm)
+void smb_session_blob(struct smb_ctx *ctx, struct smb_session *x, struct rd blob)
 {
 	struct auth_token t;
 	if (rd_left(&blob) == 0)
-		return false;
+		return;
 	auth_parse_blob(&blob, &t); /* what was decoded before an error is kept */
 	if (t.mech == AUTH_MECH_NTLMSSP)
 		x->mech = SMB_AUTH_NTLMSSP;
@@ -126,7 +126,7 @@ bool smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob,
 	else if (t.mech == AUTH_MECH_OTHER && x->mech == SMB_AUTH_NONE)
 		x->mech = SMB_AUTH_OTHER;
 	if (t.has_ntlmssp)
-		take_ntlm(s, x, &t.ntlm);
+		take_ntlm(ctx->s, x, &t.ntlm);
 	if (t.has_krb5 && t.krb5.msg == KRB5_MSG_AP_REQ && !x->has_krb) {
 		/* RFC 4120 5.3: the ticket's realm and sname are in clear */
 		x->has_krb = true;
@@ -134,8 +134,7 @@ bool smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob,
 		copy_str(x->krb_service, sizeof x->krb_service, t.krb5.sname);
 	}
 	if (t.has_ntlmssp)
-		*ntlm = t.ntlm;
-	return t.has_ntlmssp;
+		smb_ntlm_observe(ctx, &t.ntlm);
 }
 
 const char *smb_auth_name(int mech)

@@ -41,10 +41,9 @@ struct smb_session *smb_session_get(struct conv_smb *s, uint64_t id, uint64_t fr
 struct smb_session *smb_session_answered(struct conv_smb *s, uint64_t id, uint64_t frame);
 
 /* smb_session.c: decode one Session Setup security blob (SPNEGO, NTLMSSP,
- * Kerberos) into the exchange x and the connection's server identity; true
- * (with the message in *ntlm) when it held an NTLMSSP message. */
-bool smb_session_blob(struct conv_smb *s, struct smb_session *x, struct rd blob,
-		      struct ntlmssp_msg *ntlm);
+ * Kerberos) into the exchange sess and the connection's server identity; an
+ * NTLMSSP message in it goes on to smb_ntlm_observe. */
+void smb_session_blob(struct smb_ctx *x, struct smb_session *sess, struct rd blob);
 
 /* smb1_negotiate.c (MS-CIFS 2.2.4.52) */
 void smb1_negotiate_request(struct smb_ctx *x, const struct smb_msg *m);
